@@ -1,0 +1,24 @@
+"""Run every benchmark; ``--smoke`` runs them at the small size CI uses (figures are for the notes)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bench import bench_search
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks in turn; the first non-zero exit code stops the run."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--smoke", action="store_true")
+    args = parser.parse_args(argv)
+    for bench in (bench_search,):
+        code = bench.main(["--smoke"] if args.smoke else [])
+        if code:
+            return code
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

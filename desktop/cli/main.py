@@ -1,0 +1,111 @@
+"""Argument parsing and dispatch for ``imbizo``.
+
+Exit codes (documented in the README): 0 success (also for zero hits), 1 failure,
+2 usage error, 3 partial import or failed check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from desktop import __version__
+from desktop.cli import commands
+from desktop.cli.errors import EXIT_FAILURE, EXIT_USAGE, CliError
+
+logger = logging.getLogger(__name__)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose usage errors exit with code 2 and a one-line hint."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command-line grammar."""
+    parser = _Parser(
+        prog="imbizo",
+        description="Imbizo: an offline knowledge base and expert directory. "
+        "With no command, opens the app on the local profile.",
+        epilog="Exit codes: 0 success (also for zero hits), 1 failure, 2 usage error, "
+        "3 partial import or failed check.",
+    )
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="profile folder (else $IMBIZO_DATA_DIR, "
+        "else data_dir in the config file, else the platform's user data folder)",
+    )
+    parser.add_argument("--verbose", "-v", action="store_true", help="log to stderr too")
+    parser.add_argument("--version", action="version", version=f"imbizo {__version__}")
+    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("import", help="import files or folders (Markdown, GOV.UK JSON, MARC, vocabulary CSV)")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    p = sub.add_parser("search", help="ranked full-text search")
+    p.add_argument("query", metavar="QUERY", help='words are ANDed; "quotes" make phrases; OR and -word work')
+    p.add_argument("--kind", action="append", default=[], metavar="K", help="only records of this kind")
+    p.add_argument(
+        "--filter",
+        action="append",
+        default=[],
+        metavar="FIELD=VALUE",
+        help="facet filter; repeated on one field ORs, on different fields ANDs",
+    )
+    p.add_argument("--limit", type=_positive_int, default=10, metavar="N")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("experts", help="who knows about a topic, with the evidence")
+    p.add_argument("topic", metavar="TOPIC")
+    p.add_argument("--limit", type=_positive_int, default=10, metavar="N")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("show", help="one record with its fields, source and links")
+    p.add_argument("id", metavar="ID", help="a record id or a unique prefix of 8 or more characters")
+    p.add_argument("--json", action="store_true")
+
+    sub.add_parser("reindex", help="rebuild the search index from the database")
+    p = sub.add_parser("check", help="database integrity and index consistency")
+    p.add_argument("--json", action="store_true")
+    p = sub.add_parser("backup", help="back up the database with SQLite's backup API")
+    p.add_argument("file", metavar="FILE")
+    p = sub.add_parser("restore", help="replace the database with a backup (the index is rebuilt)")
+    p.add_argument("file", metavar="FILE")
+    sub.add_parser("demo", help="load the demo knowledge base into this profile")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``imbizo`` with ``argv`` (default: sys.argv[1:]); returns the exit code."""
+    args = build_parser().parse_args(argv)
+    from desktop.logs import setup_logging
+
+    setup_logging(verbose=args.verbose)
+    if args.command is None:
+        return commands.open_app(args)
+    try:
+        return commands.run(args)
+    except CliError as exc:
+        print(f"imbizo: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("imbizo: interrupted", file=sys.stderr)
+        return EXIT_FAILURE

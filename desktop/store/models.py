@@ -1,0 +1,105 @@
+"""Declarative models of the local database.
+
+These mirror ``migrations/versions``; the migrations, not ``create_all``, create
+the schema. A record row keeps the whole synced content as JSON (``content``) plus
+the envelope columns the store queries on.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    """Base class of the store's tables."""
+
+
+class RecordRow(Base):
+    """The current version of a record (tombstones too)."""
+
+    __tablename__ = "records"
+
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    kind: Mapped[str] = mapped_column(String, index=True)
+    title: Mapped[str] = mapped_column(String, default="")
+    status: Mapped[str] = mapped_column(String)
+    visibility: Mapped[str] = mapped_column(String)
+    owner: Mapped[str] = mapped_column(String, default="")
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    generation: Mapped[int] = mapped_column(Integer)
+    revision: Mapped[str] = mapped_column(String)
+    parent_revision: Mapped[str] = mapped_column(String, default="")
+    content_hash: Mapped[str] = mapped_column(String)
+    created_at: Mapped[str] = mapped_column(String)
+    updated_at: Mapped[str] = mapped_column(String, index=True)
+    seq: Mapped[int] = mapped_column(Integer, index=True)
+    content: Mapped[str] = mapped_column(Text)
+
+
+class RevisionRow(Base):
+    """One saved version of a record (its full content), for history and merges."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("record_id", "revision", name="uq_revisions_record_revision"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record_id: Mapped[str] = mapped_column(String, ForeignKey("records.id", ondelete="CASCADE"))
+    revision: Mapped[str] = mapped_column(String)
+    parent_revision: Mapped[str] = mapped_column(String, default="")
+    saved_at: Mapped[str] = mapped_column(String)
+    content: Mapped[str] = mapped_column(Text)
+
+
+class LinkRow(Base):
+    """A link of a record. ``target_id`` has no foreign key: targets may arrive later."""
+
+    __tablename__ = "links"
+    __table_args__ = (Index("ix_links_target_id", "target_id"),)
+
+    source_id: Mapped[str] = mapped_column(
+        String, ForeignKey("records.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    relation: Mapped[str] = mapped_column(String)
+    target_id: Mapped[str] = mapped_column(String)
+    note: Mapped[str] = mapped_column(String, default="")
+
+
+class AttachmentRow(Base):
+    """A file attached to a record; the bytes live in the blob folder under ``sha256``."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (UniqueConstraint("record_id", "sha256", name="uq_attachments_record_sha"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record_id: Mapped[str] = mapped_column(String, ForeignKey("records.id", ondelete="CASCADE"))
+    sha256: Mapped[str] = mapped_column(String, index=True)
+    filename: Mapped[str] = mapped_column(String)
+    media_type: Mapped[str] = mapped_column(String)
+    size: Mapped[int] = mapped_column(Integer)
+    added_at: Mapped[str] = mapped_column(String)
+
+
+class OutboxRow(Base):
+    """A local change waiting to be pushed; written in the same transaction as the change."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    change_id: Mapped[str] = mapped_column(String, unique=True)
+    record_id: Mapped[str] = mapped_column(String, index=True)
+    revision: Mapped[str] = mapped_column(String)
+    op: Mapped[str] = mapped_column(String)
+    created_at: Mapped[str] = mapped_column(String)
+    state: Mapped[str] = mapped_column(String, default="pending", index=True)
+
+
+class MetaRow(Base):
+    """Small key/value settings of the store (the change-feed counter, sync cursors, ...)."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String, primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
