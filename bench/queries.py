@@ -10,9 +10,10 @@ from desktop.core.records import Record
 
 _WORD = re.compile(r"[A-Za-z]{4,}")
 _STOP = frozenset(
-    "this that with from have they their there what when which will would your about into "
-    "than then them these those were been being more most also some such only other over under after http https www "
-    "before where while does each just like make made many much must need very well here".split()
+    """this that with from have they their there what when which will would your about into
+    than then them these those were been being more most also some such only other over under
+    before where while does each just like make made many much must need very well here after
+    http https www""".split()
 )
 
 
