@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from desktop.cli import output
-from desktop.cli.errors import EXIT_FAILURE, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, CliError
+from desktop.cli.errors import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, CliError
 from desktop.core.kinds import Kind, parse_kind
 from desktop.paths import ConfigError, resolve_profile
 from desktop.resources import demo_file
@@ -45,16 +45,6 @@ def run(args: argparse.Namespace) -> int:
     """Dispatch one subcommand; returns its exit code."""
     handler: Callable[[argparse.Namespace], int] = _HANDLERS[args.command]
     return handler(args)
-
-
-def open_app(args: argparse.Namespace) -> int:
-    """Open the desktop window (imported lazily: the command line never needs Qt)."""
-    try:
-        from desktop.ui.app import run_app
-    except ImportError as exc:
-        print(f"imbizo: the desktop app needs PySide6 ({exc}); install imbizo[desktop]", file=sys.stderr)
-        return EXIT_FAILURE
-    return run_app(data_dir=args.data_dir, smoke_test=args.smoke_test)
 
 
 def _cmd_import(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from desktop import __version__
 from desktop.cli import commands
@@ -93,14 +93,23 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``imbizo`` with ``argv`` (default: sys.argv[1:]); returns the exit code."""
+def main(
+    argv: Sequence[str] | None = None, *, open_app: Callable[[str | None, bool], int] | None = None
+) -> int:
+    """Run ``imbizo`` with ``argv`` (default: sys.argv[1:]); returns the exit code.
+
+    With no command, ``open_app(data_dir, smoke_test)`` opens the window; the composition
+    root passes it, so the command line itself never imports the UI.
+    """
     args = build_parser().parse_args(argv)
     from desktop.logs import setup_logging
 
     setup_logging(verbose=args.verbose)
     if args.command is None:
-        return commands.open_app(args)
+        if open_app is None:
+            build_parser().print_help()
+            return EXIT_USAGE
+        return open_app(args.data_dir, args.smoke_test)
     try:
         return commands.run(args)
     except CliError as exc:
