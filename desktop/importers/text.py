@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -119,8 +118,3 @@ def limit(text: str, size: int) -> str:
     if space > size // 2:
         cut = cut[:space]
     return cut.rstrip() + "…"
-
-
-def nfc(text: str) -> str:
-    """Unicode NFC normalisation (keeps every script, composes accents)."""
-    return unicodedata.normalize("NFC", text)

@@ -1,0 +1,284 @@
+"""Walking folders, detecting formats and importing files one transaction each.
+
+A file is all or nothing: its records are validated, then saved with one
+``store.save_many`` call; a file that cannot be read, parsed or validated is
+reported by name and skipped, and nothing else is lost.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+from desktop.core.changes import ImportReport
+from desktop.core.kinds import Kind
+from desktop.core.ports import RecordStore
+from desktop.core.records import Record
+from desktop.core.validation import ValidationError, validate
+from desktop.importers.digitalgov import TOPIC_SCHEME
+from desktop.importers.errors import ImportFileError
+from desktop.importers.govuk import parse_govuk
+from desktop.importers.licences import CollectionFinder, is_licence_marker
+from desktop.importers.marc import IsbnIndex, is_marc21, is_marcxml, parse_marc
+from desktop.importers.markdown import parse_markdown
+from desktop.importers.model import ParsedFile, RunContext, SourceFile
+from desktop.importers.text import decode_text, display_path
+from desktop.importers.vocab import parse_vocab_csv
+
+log = logging.getLogger(__name__)
+
+#: Files larger than this are refused (no collection file comes near it).
+MAX_FILE_BYTES = 256 * 1024 * 1024
+_NOT_CONTENT = re.compile(
+    r"^(README|PROVENANCE|CHANGELOG|CONTRIBUTING|CODE_OF_CONDUCT|COPYING|NOTICE|SECURITY)([.-].*)?$",
+    re.IGNORECASE,
+)
+_MARC_SUFFIXES = (".mrc", ".marc", ".dat", ".xml")
+
+ProgressFn = Callable[[int, int, str], None]
+CancelFn = Callable[[], bool]
+
+
+def detect_format(path: Path, head: bytes) -> str:
+    """``markdown``, ``govuk-json``, ``csv``, ``marc``, ``marcxml`` or "" (not supported)."""
+    suffix = path.suffix.lower()
+    if suffix in (".md", ".markdown"):
+        return "markdown"
+    if suffix == ".json":
+        return "govuk-json"
+    if suffix == ".csv":
+        return "csv"
+    if suffix in (".mrc", ".marc"):
+        return "marc"
+    if suffix == ".xml":
+        return "marcxml" if is_marcxml(head) else ""
+    if is_marc21(head):
+        return "marc"
+    return ""
+
+
+def iter_files(paths: Sequence[Path]) -> Iterator[tuple[Path, Path | None]]:
+    """Every file under ``paths`` (sorted, hidden entries skipped) with the folder it was found under."""
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        yield Path(folder) / name, path
+        else:
+            yield path, None
+
+
+def _priority(path: Path, finder: CollectionFinder, root: Path | None) -> int:
+    """Vocabulary first (article tags use its labels), then people, then the rest."""
+    if path.suffix.lower() == ".csv":
+        return 0
+    collection = finder.find(path, root)
+    if collection.layout == "digitalgov-topics":
+        return 0
+    if collection.layout == "digitalgov":
+        first = collection.relative(path).split("/")[0]
+        return {"topics": 0, "authors": 1}.get(first, 2)
+    return 2
+
+
+class _Parser:
+    """Parses single files with a shared collection cache and run context."""
+
+    def __init__(self, context: RunContext | None = None) -> None:
+        self.finder = CollectionFinder()
+        self.context = context or RunContext()
+
+    def parse(self, path: Path, root: Path | None) -> ParsedFile | None:
+        """The parse of one file; None for files that are not content at all (licence markers)."""
+        name = path.name
+        if is_licence_marker(name):
+            return None
+        parsed = ParsedFile(path=path)
+        if _NOT_CONTENT.match(name):
+            parsed.notes.append("not collection content (a README, licence or provenance file); skipped")
+            return parsed
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise ImportFileError(
+                    f"the file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})"
+                )
+            data = path.read_bytes()
+        except OSError as exc:
+            parsed.errors.append(f"cannot be read: {exc.strerror or exc}")
+            return parsed
+        except ImportFileError as exc:
+            parsed.errors.append(str(exc))
+            return parsed
+        parsed.format = detect_format(path, data[:4096])
+        if not parsed.format:
+            parsed.notes.append("not a supported format (Markdown, GOV.UK JSON, MARC, MARCXML, CSV); skipped")
+            return parsed
+        collection = self.finder.find(path, root)
+        src = SourceFile(path=path, collection=collection, terms=collection.terms_for(path))
+        try:
+            parsed.records = self._records(parsed.format, data, src, parsed.notes)
+            for record in parsed.records:
+                problems = validate(record)
+                if problems:
+                    raise ValidationError(problems)
+        except ImportFileError as exc:
+            parsed.records = []
+            parsed.errors.append(str(exc))
+        except ValidationError as exc:
+            bad = parsed.records[[r.id for r in parsed.records].index(record.id)] if parsed.records else None
+            label = f"record {bad.title[:60]!r}" if bad is not None and bad.title else "a record"
+            parsed.records = []
+            parsed.errors.append(f"{label} is not valid: {exc}")
+        except RecursionError:
+            parsed.records = []
+            parsed.errors.append("the file is nested too deeply to read")
+        return parsed
+
+    def _records(self, fmt: str, data: bytes, src: SourceFile, notes: list[str]) -> list[Record]:
+        if fmt in ("marc", "marcxml"):
+            return parse_marc(data, src, notes, xml=fmt == "marcxml")
+        text = decode_text(data, "the file")
+        if fmt == "markdown":
+            return parse_markdown(text, src, self.context, notes)
+        if fmt == "govuk-json":
+            return parse_govuk(text, src, notes)
+        return parse_vocab_csv(text, src, notes)
+
+
+def parse_path(path: Path) -> list[ParsedFile]:
+    """Parse a file, or every file under a folder, without touching a store (for previews)."""
+    parser = _Parser()
+    files = list(iter_files([Path(path)]))
+    files.sort(key=lambda item: _priority(item[0], parser.finder, item[1]))
+    result: list[ParsedFile] = []
+    for file, root in files:
+        parsed = parser.parse(file, root)
+        if parsed is not None:
+            result.append(parsed)
+    return result
+
+
+def _load_store_state(store: RecordStore, files: list[Path], context: RunContext, isbns: IsbnIndex) -> None:
+    """Topic labels and ISBN holders already in the store (read once per run, only if needed)."""
+    if any(p.suffix.lower() in (".md", ".markdown") for p in files):
+        for term in store.iter_records([Kind.TERM]):
+            if term.fields.get("scheme") == TOPIC_SCHEME and term.fields.get("notation"):
+                context.topic_labels.setdefault(str(term.fields["notation"]), term.title)
+    if any(p.suffix.lower() in _MARC_SUFFIXES for p in files):
+        for item in store.iter_records([Kind.CENTRE_ITEM]):
+            isbns.add_existing(item)
+
+
+def _dedupe(records: list[Record], notes: list[str]) -> list[Record]:
+    """The records of one file with a repeated key kept once (the later one wins)."""
+    by_id: dict[str, Record] = {}
+    for record in records:
+        if record.id in by_id:
+            key = record.source.key if record.source else record.id
+            notes.append(f"key {key!r} appears twice in this file; the later record is kept")
+        by_id[record.id] = record
+    return list(by_id.values())
+
+
+def import_paths(
+    paths: Sequence[Path],
+    store: RecordStore,
+    *,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+) -> ImportReport:
+    """Import files and folders into ``store``, one transaction per file.
+
+    ``progress(done, total, file)`` is called before each file and once at the
+    end; ``cancelled()`` is checked between files. In the report, ``files``
+    counts the files read (licence markers aside), ``skipped`` the files not
+    imported (malformed, unsupported or not content), and added/updated/unchanged
+    the records, from what the store says changed.
+    """
+    report = ImportReport()
+    parser = _Parser()
+    files = list(iter_files(paths))
+    for path in paths:
+        if not Path(path).exists():
+            report.errors.append((display_path(path), "no such file or folder"))
+    files = [(p, r) for p, r in files if p.exists() or p.is_symlink()]
+    files.sort(key=lambda item: _priority(item[0], parser.finder, item[1]))
+    isbns = IsbnIndex()
+    _load_store_state(store, [p for p, _ in files], parser.context, isbns)
+    saved_by: dict[str, str] = {}
+    total = len(files)
+    for index, (path, root) in enumerate(files):
+        name = display_path(path)
+        if cancelled is not None and cancelled():
+            report.notes.append(("", f"import cancelled after {index} of {total} files"))
+            log.info("import cancelled after %d of %d files", index, total)
+            break
+        if progress is not None:
+            progress(index, total, name)
+        parsed = parser.parse(path, root)
+        if parsed is None:
+            continue
+        report.files += 1
+        _save_file(parsed, name, store, isbns, saved_by, report)
+    else:
+        if progress is not None:
+            progress(total, total, "")
+    log.info(
+        "import: %d files, %d added, %d updated, %d unchanged, %d skipped, %d errors",
+        report.files, report.added, report.updated, report.unchanged, report.skipped, len(report.errors),
+    )  # fmt: skip
+    return report
+
+
+def _save_file(
+    parsed: ParsedFile,
+    name: str,
+    store: RecordStore,
+    isbns: IsbnIndex,
+    saved_by: dict[str, str],
+    report: ImportReport,
+) -> None:
+    notes = parsed.notes
+    if parsed.errors:
+        report.errors.append((name, "; ".join(parsed.errors)))
+        report.notes.extend((name, note) for note in notes)
+        report.skipped += 1
+        log.warning("import: skipped %s: %s", name, "; ".join(parsed.errors))
+        return
+    if not parsed.records:
+        report.notes.extend((name, note) for note in notes)
+        report.skipped += 1
+        return
+    records = _dedupe(parsed.records, notes)
+    records, pending, isbn_notes = isbns.flag(records)
+    notes.extend(isbn_notes)
+    for record in records:
+        earlier = saved_by.get(record.id)
+        if earlier is not None and earlier != name:
+            key = record.source.key if record.source else record.id
+            notes.append(f"key {key!r} was also in {earlier}; this file's version replaces it")
+    try:
+        changes = store.save_many(records)
+    except ValidationError as exc:
+        report.errors.append((name, f"not valid: {exc}"))
+        report.skipped += 1
+        return
+    except Exception as exc:  # the store's own errors: report the file, keep going
+        log.exception("import: saving %s failed", name)
+        report.errors.append((name, f"could not be saved: {exc}"))
+        report.skipped += 1
+        return
+    isbns.commit(pending)
+    for record in records:
+        saved_by[record.id] = name
+    report.added += len(changes.created)
+    report.updated += len(changes.updated)
+    report.unchanged += len(changes.unchanged)
+    report.notes.extend((name, note) for note in notes)
