@@ -32,7 +32,8 @@ _WORDS = re.compile(r"\w+(?:\.?\w+)*", re.UNICODE)
 
 def text_analyzer() -> Any:
     """Stemming, stop words and accent folding for prose fields."""
-    return StemmingAnalyzer(cachesize=-1) | CharsetFilter(accent_map)
+    # The explicit expression keeps "*" out of words (the default one admits it for wildcards).
+    return StemmingAnalyzer(expression=_WORDS.pattern, cachesize=-1) | CharsetFilter(accent_map)
 
 
 def edge_ngram_analyzer() -> Any:

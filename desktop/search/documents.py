@@ -41,7 +41,15 @@ SUMMARY_STORED_CHARS = 1_000
 _SUMMARY_FIELDS = ("summary", "abstract", "purpose", "bio", "role", "scope_note")
 _BODY_FIELDS = ("body", "context", "approach", "results", "lessons", "observations")
 _TOPIC_FIELDS = ("subjects", "expertise", "service_area", "category", "document_type", "format")
-_CONTEXT_FIELDS = ("organisations", "organisation", "publisher", "district", "place", "host", "holding_centre")
+_CONTEXT_FIELDS = (
+    "organisations",
+    "organisation",
+    "publisher",
+    "district",
+    "place",
+    "host",
+    "holding_centre",
+)
 _MARKDOWN = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`#>]+|<[^>]+>")
 
 
@@ -101,9 +109,7 @@ def facet_values(record: Record, linked: Mapping[str, Record]) -> dict[str, list
     fields = record.fields
 
     def titles(relation: Relation, kind: Kind) -> list[str]:
-        return [
-            linked[t].title for t in record.links_of(relation) if t in linked and linked[t].kind is kind
-        ]
+        return [linked[t].title for t in record.links_of(relation) if t in linked and linked[t].kind is kind]
 
     authors = titles(Relation.AUTHOR, Kind.EXPERT) or _texts(fields, ("authors",))
     return {
@@ -169,7 +175,7 @@ def build_document(record: Record, linked: Mapping[str, Record]) -> dict[str, An
         "_stored_summary": plain_text(summary)[:SUMMARY_STORED_CHARS],
         "people": "\n".join([*_texts(fields, ("authors", "name", "host")), *names]),
         "context": "\n".join(_texts(fields, _CONTEXT_FIELDS) + facets["community"]),
-        "body": body,
+        "body": plain_text(body),
         "body_head": plain_text(head_source[: BODY_HEAD_CHARS * 2])[:BODY_HEAD_CHARS],
         "ac": "\n".join([title, *own_labels]),
         "ident": join_values(sorted(_identifiers(record))),

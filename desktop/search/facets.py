@@ -92,7 +92,9 @@ class FacetCache:
                     del self._segments[key]
 
 
-def count_facets(values: list[FacetDict], docnums: Iterable[int], limit: int = FACET_LIMIT) -> dict[str, list[tuple[str, int]]]:
+def count_facets(
+    values: list[FacetDict], docnums: Iterable[int], limit: int = FACET_LIMIT
+) -> dict[str, list[tuple[str, int]]]:
     """Counts of each facet value over ``docnums``, most frequent first (ties by value)."""
     counters: dict[str, Counter[str]] = {facet: Counter() for facet in FACETS}
     for docnum in docnums:

@@ -50,7 +50,9 @@ class SearchResult:
             "query": self.query,
             "total": self.total,
             "hits": [hit.to_json() for hit in self.hits],
-            "facets": {name: [[value, count] for value, count in counts] for name, counts in self.facets.items()},
+            "facets": {
+                name: [[value, count] for value, count in counts] for name, counts in self.facets.items()
+            },
             "suggestion": self.suggestion,
         }
 
@@ -105,7 +107,12 @@ class Evidence:
 
     def to_json(self) -> dict[str, Any]:
         """``{relation, record_id, kind, title}``."""
-        return {"relation": self.relation, "record_id": self.record_id, "kind": self.kind.value, "title": self.title}
+        return {
+            "relation": self.relation,
+            "record_id": self.record_id,
+            "kind": self.kind.value,
+            "title": self.title,
+        }
 
 
 @dataclass(frozen=True)

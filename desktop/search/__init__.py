@@ -1,0 +1,27 @@
+"""Search: the Whoosh index, a rebuildable, version-stamped cache of the store, and the expert finder.
+
+Depends only on ``desktop.core``; reads records through the ``RecordStore`` protocol.
+"""
+
+from desktop.search.experts import ExpertFinder
+from desktop.search.index import IndexNotReadyError, Readiness, SearchIndex
+from desktop.search.results import Evidence, ExpertMatch, ExpertResult, Hit, IndexCheck, SearchResult
+from desktop.search.schema import FACETS, SCHEMA_VERSION
+from desktop.search.snippets import MARK_END, MARK_START
+
+__all__ = [
+    "FACETS",
+    "MARK_END",
+    "MARK_START",
+    "SCHEMA_VERSION",
+    "Evidence",
+    "ExpertFinder",
+    "ExpertMatch",
+    "ExpertResult",
+    "Hit",
+    "IndexCheck",
+    "IndexNotReadyError",
+    "Readiness",
+    "SearchIndex",
+    "SearchResult",
+]

@@ -1,0 +1,467 @@
+"""SearchIndex: the Whoosh index as a rebuildable, version-stamped cache of the store.
+
+Writes: ``apply`` (after each store write), ``catch_up`` (the change feed since the
+watermark), ``rebuild`` (a fresh generation built with several processes, then
+swapped in) and ``ensure_ready`` (start-up: never trust the index blindly).
+Reads: one searcher per thread, refreshed after commits.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from whoosh.index import LockError
+
+from desktop.core.changes import Changes
+from desktop.core.kinds import Kind
+from desktop.core.ports import RecordStore
+from desktop.core.records import Record
+from desktop.search import storage
+from desktop.search.analysis import SEP
+from desktop.search.documents import NAMED_KINDS, build_document, fetch_linked
+from desktop.search.facets import FacetCache
+from desktop.search.query import PROSE_FIELDS, Vocabulary, make_parser
+from desktop.search.results import Hit, IndexCheck, SearchResult
+from desktop.search.schema import SCHEMA_VERSION
+from desktop.search.searching import SearchContext, run_as_you_type, run_search
+from desktop.search.stamp import Stamp, read_stamp, write_stamp
+
+logger = logging.getLogger(__name__)
+
+BATCH = 500
+#: Records changed beyond this share of the store are rebuilt rather than repaired one by one.
+REPAIR_SHARE = 0.2
+
+
+class IndexNotReadyError(RuntimeError):
+    """The index could not be opened; ``ensure_ready`` rebuilds it."""
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """What ``ensure_ready`` did and why: ``ok``, ``caught_up``, ``repaired`` or ``rebuilt``."""
+
+    action: str
+    reason: str
+    check: IndexCheck
+
+
+class SearchIndex:
+    """The search index of one profile. Thread-safe: writes are serialised, searchers are per thread."""
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = Path(index_dir)
+        self._ix: Any | None = None
+        self._stamp: Stamp | None = None
+        self._problem = "not opened"
+        self._write_lock = threading.RLock()
+        self._version = 0  # bumped after every commit; searchers refresh when it moves
+        self._local = threading.local()
+        self._searchers: dict[int, Any] = {}
+        self._searchers_lock = threading.Lock()
+        self._facet_cache = FacetCache()
+        self._vocabulary: tuple[int, Vocabulary] = (-1, Vocabulary())
+        self._vocab_version = 0
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, index_dir: Path, store: RecordStore) -> SearchIndex:
+        """Open the index folder without repairing it (``ensure_ready`` does that).
+
+        A missing, unstamped, outdated or unreadable index leaves the object open
+        but not ready; ``store`` is accepted for symmetry with the other entry points.
+        """
+        del store
+        index = cls(index_dir)
+        index._open_current()
+        return index
+
+    def _open_current(self) -> None:
+        stamp = read_stamp(self.index_dir)
+        self._stamp = stamp
+        self._ix = None
+        if stamp is None:
+            self._problem = "no index stamp"
+            return
+        if stamp.schema_version != SCHEMA_VERSION:
+            self._problem = f"schema version {stamp.schema_version}, expected {SCHEMA_VERSION}"
+            return
+        try:
+            self._ix = storage.open_generation(self.index_dir, stamp.generation)
+        except Exception as exc:  # whoosh raises many kinds of errors on broken files
+            self._problem = f"index could not be opened: {exc!r}"
+            logger.warning("search index %s: %s", self.index_dir, self._problem)
+            return
+        self._problem = ""
+        self._bump()
+
+    @property
+    def ready(self) -> bool:
+        """True when an index of the current schema is open."""
+        return self._ix is not None
+
+    @property
+    def watermark(self) -> int:
+        """The store change-feed position the index has caught up with."""
+        return self._stamp.watermark if self._stamp else 0
+
+    def close(self) -> None:
+        """Close every searcher this object opened (all threads)."""
+        self._close_searchers()
+        self._ix = None
+
+    # ------------------------------------------------------------------ searchers
+
+    def _bump(self) -> None:
+        self._version += 1
+
+    def _close_searchers(self) -> None:
+        with self._searchers_lock:
+            searchers, self._searchers = list(self._searchers.values()), {}
+        for searcher in searchers:
+            _close_quietly(searcher)
+        self._bump()
+
+    def searcher(self) -> Any:
+        """This thread's searcher, reopened if the index changed since it was opened."""
+        ix = self._ix
+        if ix is None:
+            raise IndexNotReadyError(self._problem or "index not ready")
+        local = self._local
+        searcher = getattr(local, "searcher", None)
+        if searcher is not None and getattr(local, "ix", None) is ix and local.version == self._version:
+            return searcher
+        if searcher is not None:
+            # Not Searcher.refresh(): in whoosh-reloaded 2.7.5 it reuses segment readers with their
+            # old deletion sets (an updated record shows twice) and re-adds merged-away segments.
+            # With split segment files a fresh searcher opens in well under a millisecond.
+            _close_quietly(searcher)
+        searcher = ix.searcher()
+        local.searcher, local.ix, local.version = searcher, ix, self._version
+        with self._searchers_lock:
+            self._searchers[threading.get_ident()] = searcher
+        return searcher
+
+    def _context(self, searcher: Any) -> SearchContext:
+        parser = getattr(self._local, "parser", None)
+        if parser is None or getattr(self._local, "parser_ix", None) is not self._ix:
+            self._local.parser = parser = make_parser(searcher.schema)
+            self._local.plain_parser = make_parser(searcher.schema, ("title", "summary", "topics", "body"))
+            self._local.parser_ix = self._ix
+        return SearchContext(
+            parser, self._local.plain_parser, self._vocabulary_for(searcher), self._facet_cache
+        )
+
+    def _vocabulary_for(self, searcher: Any) -> Vocabulary:
+        version, vocabulary = self._vocabulary
+        if version != self._vocab_version:
+            labels = [doc.get("labels") or [] for doc in searcher.documents(kind=Kind.TERM.value)]
+            vocabulary = Vocabulary.from_labels(labels)
+            self._vocabulary = (self._vocab_version, vocabulary)
+            logger.debug("vocabulary map rebuilt: %d alternative labels", len(vocabulary))
+        return vocabulary
+
+    # ------------------------------------------------------------------ reading
+
+    def search(
+        self,
+        query: str,
+        *,
+        kinds: Sequence[Kind] = (),
+        filters: Mapping[str, Sequence[str]] | None = None,
+        limit: int = 10,
+        offset: int = 0,
+        facets: bool = True,
+    ) -> SearchResult:
+        """Ranked hits for ``query``, filtered by kinds and facets, with counts and a suggestion.
+
+        Raises ValueError for an unknown facet name and IndexNotReadyError before ``ensure_ready``.
+        """
+        searcher = self.searcher()
+        return run_search(
+            searcher,
+            self._context(searcher),
+            query,
+            kinds=kinds,
+            filters=filters or {},
+            limit=limit,
+            offset=offset,
+            facets=facets,
+        )
+
+    def as_you_type(self, text: str, *, limit: int = 10, kinds: Sequence[Kind] = ()) -> list[Hit]:
+        """Fast, bounded matches while typing: titles and names from one character, full text from three."""
+        searcher = self.searcher()
+        return run_as_you_type(searcher, self._context(searcher), text, limit=limit, kinds=kinds)
+
+    def doc_count(self) -> int:
+        """Number of documents in the index."""
+        return int(self.searcher().doc_count())
+
+    def indexed_revisions(self) -> dict[str, str]:
+        """Record id -> indexed revision for every live document (duplicates reported as ghosts by check)."""
+        return dict(self._indexed_pairs()[0])
+
+    def _indexed_pairs(self) -> tuple[list[tuple[str, str]], int]:
+        pairs: list[tuple[str, str]] = []
+        duplicates = 0
+        seen: set[str] = set()
+        searcher = self.searcher()
+        for leaf, _ in searcher.leaf_searchers():
+            reader = leaf.reader()
+            if not reader.has_column("idrev"):
+                continue
+            column = reader.column_reader("idrev")
+            for docnum in range(reader.doc_count_all()):
+                if reader.is_deleted(docnum):
+                    continue
+                record_id, _, revision = bytes(column[docnum]).decode("utf-8").partition(SEP)
+                if record_id in seen:
+                    duplicates += 1
+                    continue
+                seen.add(record_id)
+                pairs.append((record_id, revision))
+        return pairs, duplicates
+
+    def check(self, store: RecordStore) -> IndexCheck:
+        """Compare the index with the store: schema, watermark and (id, revision) pairs (R10)."""
+        store_seq = store.last_seq()
+        stamp = read_stamp(self.index_dir)
+        version = stamp.schema_version if stamp else None
+        watermark = stamp.watermark if stamp else 0
+        if self._ix is None:
+            live = sum(1 for _ in store.iter_records())
+            return IndexCheck(version, SCHEMA_VERSION, watermark, store_seq, missing=live)
+        expected = {r.id: r.revision for r in store.iter_records()}
+        pairs, duplicates = self._indexed_pairs()
+        indexed = dict(pairs)
+        missing = tuple(sorted(set(expected) - set(indexed)))
+        ghost = tuple(sorted(set(indexed) - set(expected)))
+        stale = tuple(sorted(i for i in set(expected) & set(indexed) if expected[i] != indexed[i]))
+        return IndexCheck(
+            version,
+            SCHEMA_VERSION,
+            watermark,
+            store_seq,
+            missing=len(missing),
+            stale=len(stale),
+            ghost=len(ghost) + duplicates,
+            missing_ids=missing,
+            stale_ids=stale,
+            ghost_ids=ghost,
+        )
+
+    # ------------------------------------------------------------------ writing
+
+    def _save_stamp(self, watermark: int, generation: str | None = None) -> None:
+        current = read_stamp(self.index_dir)
+        generation = generation or (self._stamp.generation if self._stamp else "")
+        if generation != (current.generation if current else generation):
+            # Another process swapped in a new generation: never point back at ours.
+            logger.warning("index generation changed under us; not stamping %s", generation)
+            return
+        self._stamp = Stamp(SCHEMA_VERSION, watermark, generation)
+        write_stamp(self.index_dir, self._stamp)
+
+    def _documents(self, store: RecordStore, records: Sequence[Record]) -> list[dict[str, Any]]:
+        linked = fetch_linked(store, records)
+        return [build_document(r, linked) for r in records]
+
+    def _write_ids(self, writer: Any, store: RecordStore, ids: Iterable[str]) -> tuple[int, bool]:
+        """Index the live records among ``ids`` and delete the rest; returns (count, touched terms)."""
+        wanted = sorted(set(ids))
+        written = 0
+        touched_terms = False
+        for start in range(0, len(wanted), BATCH):
+            chunk = wanted[start : start + BATCH]
+            found = store.get_many(chunk)
+            live = [r for r in found.values() if not r.deleted]
+            touched_terms |= any(r.kind is Kind.TERM for r in found.values())
+            for record_id in set(chunk) - {r.id for r in live}:
+                writer.delete_by_term("id", record_id)
+                touched_terms = True  # a deleted id may have been a term: rebuild the map lazily
+            for doc in self._documents(store, live):
+                writer.update_document(**doc)
+            written += len(chunk)
+        return written, touched_terms
+
+    def _dependents(self, store: RecordStore, ids: set[str]) -> set[str]:
+        """Records whose documents copy names from ``ids`` (their authors, communities, terms, questions)."""
+        found = store.get_many(ids)
+        named = {i for i in ids if i not in found or found[i].kind in NAMED_KINDS or found[i].deleted}
+        dependents: set[str] = set()
+        for target in named:
+            dependents.update(b.source_id for b in store.backlinks(target))
+        return dependents - ids
+
+    def _pending(self, store: RecordStore) -> tuple[set[str], int]:
+        """Ids in the change feed after the watermark, and the newest seq seen."""
+        ids: set[str] = set()
+        seq = self.watermark
+        while True:
+            entries = store.changes_since(seq, limit=1000)
+            if not entries:
+                return ids, seq
+            ids.update(e.record_id for e in entries)
+            seq = max(seq, max(e.seq for e in entries))
+            if len(entries) < 1000:
+                return ids, seq
+
+    def _update(self, store: RecordStore, ids: set[str], watermark: int) -> int:
+        if self._ix is None:
+            raise IndexNotReadyError(self._problem or "index not ready")
+        ids = ids | self._dependents(store, ids) if ids else ids
+        if ids:
+            writer = self._ix.writer(timeout=10.0, **storage.writer_options())
+            try:
+                count, touched_terms = self._write_ids(writer, store, ids)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit(merge=False)
+            if touched_terms:
+                self._vocab_version += 1
+            self._bump()
+        else:
+            count = 0
+        if watermark != self.watermark:
+            self._save_stamp(watermark)
+        return count
+
+    def apply(self, changes: Changes, store: RecordStore) -> int:
+        """Index what one store write changed (plus anything else the feed shows since the watermark).
+
+        Commits without merging and refreshes searchers; returns the number of records touched.
+        """
+        with self._write_lock:
+            pending, seq = self._pending(store)
+            ids = set(changes.saved) | set(changes.deleted) | pending
+            return self._update(store, ids, max(seq, changes.seq, self.watermark))
+
+    def catch_up(self, store: RecordStore) -> int:
+        """Apply the store's change feed since the watermark; returns the number of records touched."""
+        with self._write_lock:
+            ids, seq = self._pending(store)
+            count = self._update(store, ids, max(seq, self.watermark))
+            if count:
+                logger.info("search index caught up %d records to seq %d", count, seq)
+            return count
+
+    def optimize(self) -> None:
+        """Merge all segments into one (slow: run it in a worker, rarely, never on the GUI path)."""
+        with self._write_lock:
+            if self._ix is None:
+                raise IndexNotReadyError(self._problem)
+            self._ix.optimize()
+            self._bump()
+
+    def rebuild(self, store: RecordStore, procs: int = 2) -> int:
+        """Build a fresh generation from every live record and swap it in; returns the record count.
+
+        ``procs > 1`` analyses in several processes with ``multisegment=True`` (about 2x on two
+        cores, PERFORMANCE.md). A crash before the stamp is rewritten leaves the old index live.
+        """
+        with self._write_lock:
+            seq = store.last_seq()  # changes during the build are caught up afterwards
+            name = storage.new_generation_name()
+            ix = storage.create_generation(self.index_dir, name)
+            options: dict[str, Any] = {"limitmb": 128, **storage.writer_options()}
+            if procs > 1:
+                options.update(procs=procs, multisegment=True)
+            writer = ix.writer(**options)
+            count = 0
+            try:
+                batch: list[Record] = []
+                for record in store.iter_records():
+                    batch.append(record)
+                    if len(batch) >= BATCH:
+                        count += self._add_batch(writer, store, batch)
+                        batch = []
+                count += self._add_batch(writer, store, batch)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            self._close_searchers()
+            previous = self._ix
+            self._ix, self._problem = ix, ""
+            self._stamp = Stamp(SCHEMA_VERSION, seq, name)
+            write_stamp(self.index_dir, self._stamp)
+            del previous
+            self._facet_cache = FacetCache()
+            self._vocab_version += 1
+            self._bump()
+            storage.remove_other_generations(self.index_dir, keep=name)
+            logger.info("search index rebuilt: %d records in %s", count, name)
+            self.catch_up(store)
+            return count
+
+    def _add_batch(self, writer: Any, store: RecordStore, batch: list[Record]) -> int:
+        for doc in self._documents(store, batch):
+            writer.add_document(**doc)
+        return len(batch)
+
+    # ------------------------------------------------------------------ start-up
+
+    def ensure_ready(self, store: RecordStore, procs: int = 2) -> Readiness:
+        """Make the index equal to the store: rebuild if outdated, broken or locked; else catch up, repair."""
+        with self._write_lock:
+            reason = self._unusable_reason()
+            if reason:
+                logger.warning("search index %s: %s; rebuilding", self.index_dir, reason)
+                self.rebuild(store, procs=procs)
+                return Readiness("rebuilt", reason, self.check(store))
+            caught = self.catch_up(store)
+            check = self.check(store)
+            if check.ok:
+                return Readiness("caught_up" if caught else "ok", "", check)
+            wrong = check.missing + check.stale + check.ghost
+            live = max(1, sum(1 for _ in store.iter_records()))
+            reason = f"{check.missing} missing, {check.stale} stale, {check.ghost} ghost documents"
+            if wrong > REPAIR_SHARE * live or check.ghost > len(check.ghost_ids):
+                logger.warning("search index: %s; rebuilding", reason)
+                self.rebuild(store, procs=procs)
+                return Readiness("rebuilt", reason, self.check(store))
+            logger.warning("search index: %s; repairing", reason)
+            ids = set(check.missing_ids) | set(check.stale_ids) | set(check.ghost_ids)
+            self._update(store, ids, self.watermark)
+            return Readiness("repaired", reason, self.check(store))
+
+    def _unusable_reason(self) -> str:
+        """Why the open index cannot be trusted at all ("" when it can be checked and caught up)."""
+        if self._ix is None:
+            self._open_current()
+        if self._ix is None:
+            return self._problem or "index not opened"
+        try:
+            if storage.write_locked(self._ix):
+                return "index write lock held (LockError: stale after a crash, or another writer)"
+            searcher = self.searcher()
+            searcher.doc_count()
+            self._indexed_pairs()
+            searcher.search(_probe_query(), limit=1)
+        except LockError as exc:
+            return f"index locked: {exc!r}"
+        except Exception as exc:  # any failure to read means the files are broken
+            return f"index unreadable: {exc!r}"
+        return ""
+
+
+def _close_quietly(searcher: Any) -> None:
+    """Close a searcher that may already be closed or half broken."""
+    try:
+        searcher.close()
+    except Exception:  # ReaderClosed, or I/O errors of a broken index: nothing to keep
+        logger.debug("error closing a searcher", exc_info=True)
+
+
+def _probe_query() -> Any:
+    from whoosh import query as wq
+
+    return wq.Or([wq.Term(field, "imbizo") for field in PROSE_FIELDS])

@@ -1,0 +1,137 @@
+"""From what the user typed to a Whoosh query.
+
+Words are ANDed, quotes make phrases, ``OR`` and ``-word`` (or ``NOT word``) work;
+nothing else of Whoosh's syntax is enabled (no field names, wildcards, ranges or
+boosts, which users type by accident and which explode on large indexes). A query
+the parser cannot handle falls back to its plain words.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from whoosh import qparser
+from whoosh import query as wq
+
+from desktop.search.analysis import fold, words
+from desktop.search.identifiers import query_forms
+from desktop.search.schema import FIELD_BOOSTS
+
+logger = logging.getLogger(__name__)
+
+PROSE_FIELDS: tuple[str, ...] = tuple(FIELD_BOOSTS)
+
+
+def make_parser(schema: Any, fields: tuple[str, ...] = PROSE_FIELDS) -> Any:
+    """A multi-field parser with AND grouping and only the plugins users need."""
+    boosts = {f: FIELD_BOOSTS[f] for f in fields if f in FIELD_BOOSTS}
+    parser = qparser.MultifieldParser(list(fields), schema, fieldboosts=boosts, group=qparser.AndGroup)
+    parser.remove_plugin_class(qparser.FieldsPlugin)
+    parser.remove_plugin_class(qparser.WildcardPlugin)
+    parser.remove_plugin_class(qparser.RangePlugin)
+    parser.remove_plugin_class(qparser.BoostPlugin)
+    parser.remove_plugin_class(qparser.EveryPlugin)
+    parser.add_plugin(qparser.PlusMinusPlugin())
+    return parser
+
+
+def parse_user_query(parser: Any, text: str) -> Any | None:
+    """The query for ``text``; plain words ANDed if the syntax is broken; None when nothing is searchable."""
+    try:
+        parsed = parser.parse(text)
+    except Exception:  # the parser raises assorted errors on odd input; never crash a search
+        logger.info("query syntax not understood, searching its words: %r", text, exc_info=True)
+        plain = " ".join(words(text))
+        try:
+            parsed = parser.parse(plain) if plain else wq.NullQuery
+        except Exception:
+            logger.warning("query could not be parsed at all: %r", text, exc_info=True)
+            return None
+    if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
+        return None
+    return parsed
+
+
+def positive_terms(q: Any) -> Iterator[tuple[str, str]]:
+    """(field, text) of the terms a hit should contain (negated parts skipped), for snippets."""
+    if isinstance(q, wq.Not):
+        return
+    if isinstance(q, wq.AndNot):
+        yield from positive_terms(q.a)
+        return
+    if isinstance(q, wq.Term):
+        text = q.text.decode("utf-8") if isinstance(q.text, bytes) else str(q.text)
+        yield q.fieldname, text
+        return
+    if isinstance(q, wq.Phrase):
+        for word in q.words:
+            yield q.fieldname, str(word)
+        return
+    for child in q.children():
+        yield from positive_terms(child)
+
+
+def identifier_query(text: str) -> Any | None:
+    """A query on the identifier field for every form ``text`` could take, or None."""
+    forms = query_forms(text)
+    if not forms:
+        return None
+    return wq.Or([wq.Term("ident", form) for form in sorted(forms)])
+
+
+class Vocabulary:
+    """Alternative labels of vocabulary terms mapped to preferred labels, for query expansion.
+
+    Expansion happens at query time, not index time: a librarian's edit of one term
+    then changes results at once, without re-indexing every record tagged with it
+    (tags are plain strings, which no change feed or backlink would lead us to).
+    """
+
+    def __init__(self, pairs: Mapping[tuple[str, ...], str] | None = None) -> None:
+        self._alt: dict[tuple[str, ...], str] = dict(pairs or {})
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_labels(cls, labels: list[list[str]]) -> Vocabulary:
+        """From each term's ``[preferred, alt1, alt2, ...]`` labels."""
+        pairs: dict[tuple[str, ...], str] = {}
+        for entry in labels:
+            if not entry:
+                continue
+            preferred, *alternatives = entry
+            for alt in alternatives:
+                key = tuple(words(alt))
+                if key and fold(alt) != fold(preferred):
+                    pairs.setdefault(key, preferred)
+        return cls(pairs)
+
+    def __len__(self) -> int:
+        return len(self._alt)
+
+    def expansions(self, text: str) -> list[tuple[str, str]]:
+        """(preferred label, the rest of the query) for each alternative label found in ``text``."""
+        typed = words(text)
+        found: list[tuple[str, str]] = []
+        for key, preferred in self._alt.items():
+            n = len(key)
+            for start in range(len(typed) - n + 1):
+                if tuple(typed[start : start + n]) == key:
+                    rest = " ".join(typed[:start] + typed[start + n :])
+                    found.append((preferred, rest))
+                    break
+        return found
+
+
+def expand_with_vocabulary(parser: Any, text: str, main: Any, vocabulary: Vocabulary) -> Any:
+    """``main`` OR (records tagged with the preferred label AND the rest of the query)."""
+    if len(vocabulary) == 0 or '"' in text or " OR " in text:
+        return main
+    alternatives = [main]
+    for preferred, rest in vocabulary.expansions(text):
+        tagged = wq.Term("f_topic", preferred.strip().lower(), boost=FIELD_BOOSTS["topics"])
+        rest_query = parse_user_query(parser, rest) if rest else None
+        alternatives.append(wq.And([tagged, rest_query]) if rest_query is not None else tagged)
+    return main if len(alternatives) == 1 else wq.Or(alternatives)

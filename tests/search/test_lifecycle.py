@@ -1,0 +1,191 @@
+"""The index as a cache of the store: apply, delete, catch up, check, rebuild and recover (R10)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from pathlib import Path
+
+from desktop.core.kinds import Kind
+from desktop.core.records import Link, Record, Relation
+from desktop.search import SCHEMA_VERSION, SearchIndex
+from desktop.search.stamp import STAMP_NAME, read_stamp
+from desktop.store import RecordRepository
+from tests.search.conftest import ids, rid
+
+
+def _assert_equal_to_store(index: SearchIndex, store: RecordRepository) -> None:
+    check = index.check(store)
+    assert (check.missing, check.stale, check.ghost) == (0, 0, 0), check
+    assert check.ok and check.watermark == store.last_seq()
+    assert index.indexed_revisions() == {r.id: r.revision for r in store.iter_records()}
+
+
+def test_built_index_equals_store_and_is_stamped(
+    index: SearchIndex, store: RecordRepository, tmp_path: Path
+) -> None:
+    _assert_equal_to_store(index, store)
+    stamp = read_stamp(tmp_path / "index")
+    assert (
+        stamp is not None and stamp.schema_version == SCHEMA_VERSION and stamp.watermark == store.last_seq()
+    )
+    assert (tmp_path / "index" / stamp.generation).is_dir()
+
+
+def test_apply_update_is_visible_immediately(index: SearchIndex, store: RecordRepository) -> None:
+    assert index.search("aquifer").total == 0
+    record = store.get(rid("sanitation-case"))
+    assert record is not None
+    changes = store.save(record.with_fields(title="Aquifer recharge in Khayelitsha"))
+    index.apply(changes, store)
+    assert ids(index.search("aquifer").hits) == [rid("sanitation-case")]
+    assert rid("sanitation-case") not in ids(index.search("community-led").hits)
+    _assert_equal_to_store(index, store)
+
+
+def test_delete_removes(index: SearchIndex, store: RecordRepository) -> None:
+    index.apply(store.delete(rid("handbook")), store)
+    assert index.search("9780306406157").total == 0
+    assert rid("handbook") not in ids(index.search("handbook").hits)
+    _assert_equal_to_store(index, store)
+
+
+def test_renamed_expert_reindexes_what_links_to_them(index: SearchIndex, store: RecordRepository) -> None:
+    expert = store.get(rid("thandi"))
+    assert expert is not None
+    index.apply(store.save(expert.with_fields(name="Thandiwe Nkosi-Mbeki")), store)
+    facets = dict(index.search("Khayelitsha").facets["author"])
+    assert facets == {"Thandiwe Nkosi-Mbeki": 1}
+
+
+def test_catch_up_after_the_watermark_falls_behind(index: SearchIndex, store: RecordRepository) -> None:
+    # Writes the index never heard of (a crash between store commit and index update).
+    store.save(Record(rid("new-1"), Kind.ARTICLE, {"title": "Borehole maintenance schedules"}))
+    store.delete(rid("cafe"))
+    check = index.check(store)
+    assert check.watermark < check.store_seq and check.missing == 1 and check.ghost == 1
+    assert index.catch_up(store) == 2
+    assert ids(index.search("borehole").hits) == [rid("new-1")]
+    _assert_equal_to_store(index, store)
+
+
+def test_apply_also_picks_up_missed_changes(index: SearchIndex, store: RecordRepository) -> None:
+    store.save(Record(rid("missed"), Kind.ARTICLE, {"title": "Missed greywater note"}))
+    changes = store.save(Record(rid("seen"), Kind.ARTICLE, {"title": "Seen greywater note"}))
+    index.apply(changes, store)
+    assert set(ids(index.search("greywater").hits)) == {rid("missed"), rid("seen")}
+    _assert_equal_to_store(index, store)
+
+
+def test_vocabulary_edit_changes_expansion_at_once(index: SearchIndex, store: RecordRepository) -> None:
+    assert rid("dataviz") not in ids(index.search("civic data").hits)
+    term = store.get(rid("open-data"))
+    assert term is not None
+    index.apply(store.save(term.with_fields(alt_labels=["civic data"])), store)
+    assert rid("dataviz") in ids(index.search("civic data").hits)
+
+
+def test_schema_version_mismatch_rebuilds(
+    index: SearchIndex, store: RecordRepository, tmp_path: Path
+) -> None:
+    stamp_path = tmp_path / "index" / STAMP_NAME
+    data = json.loads(stamp_path.read_text())
+    data["schema_version"] = SCHEMA_VERSION - 1
+    stamp_path.write_text(json.dumps(data))
+    index.close()
+    reopened = SearchIndex.open(tmp_path / "index", store)
+    assert not reopened.ready
+    readiness = reopened.ensure_ready(store, procs=1)
+    assert readiness.action == "rebuilt" and "schema version" in readiness.reason
+    _assert_equal_to_store(reopened, store)
+    reopened.close()
+
+
+def test_garbage_in_the_index_folder_rebuilds(
+    index: SearchIndex, store: RecordRepository, tmp_path: Path
+) -> None:
+    stamp = read_stamp(tmp_path / "index")
+    assert stamp is not None
+    index.close()
+    for path in (tmp_path / "index" / stamp.generation).iterdir():
+        path.write_bytes(b"\x00garbage" * 10)
+    reopened = SearchIndex.open(tmp_path / "index", store)
+    readiness = reopened.ensure_ready(store, procs=1)
+    assert readiness.action == "rebuilt", readiness
+    _assert_equal_to_store(reopened, store)
+    assert [p.name for p in (tmp_path / "index").iterdir() if p.is_dir()] == [
+        read_stamp(tmp_path / "index").generation
+    ]  # type: ignore[union-attr]
+    reopened.close()
+
+
+def test_missing_generation_and_broken_stamp_rebuild(
+    index: SearchIndex, store: RecordRepository, tmp_path: Path
+) -> None:
+    index.close()
+    (tmp_path / "index" / STAMP_NAME).write_text("{not json")
+    reopened = SearchIndex.open(tmp_path / "index", store)
+    assert reopened.ensure_ready(store, procs=1).action == "rebuilt"
+    _assert_equal_to_store(reopened, store)
+    reopened.close()
+
+
+def test_held_write_lock_is_abandoned_with_its_generation(
+    index: SearchIndex, store: RecordRepository, tmp_path: Path
+) -> None:
+    stamp = read_stamp(tmp_path / "index")
+    assert stamp is not None
+    index.close()
+    # A writer that never finished (the LockError of whoosh #141 / #323 after a crash).
+    from whoosh.filedb.filestore import FileStorage
+
+    stuck = FileStorage(str(tmp_path / "index" / stamp.generation)).open_index().writer()
+    try:
+        reopened = SearchIndex.open(tmp_path / "index", store)
+        readiness = reopened.ensure_ready(store, procs=1)
+        assert readiness.action == "rebuilt" and "lock" in readiness.reason
+        _assert_equal_to_store(reopened, store)
+        index2 = reopened
+        new_stamp = read_stamp(tmp_path / "index")
+        assert new_stamp is not None and new_stamp.generation != stamp.generation
+    finally:
+        with contextlib.suppress(OSError):  # its generation folder is gone: that is the point
+            stuck.cancel()
+    index2.close()
+
+
+def test_startup_repairs_a_few_wrong_documents(
+    index: SearchIndex, store: RecordRepository, tmp_path: Path
+) -> None:
+    # The stamp claims the index is current, but one record changed without reaching it.
+    record = store.get(rid("dataviz"))
+    assert record is not None
+    store.save(record.with_fields(title="Dashboards for councillors"))
+    stamp = read_stamp(tmp_path / "index")
+    assert stamp is not None
+    data = json.loads((tmp_path / "index" / STAMP_NAME).read_text())
+    data["watermark"] = store.last_seq()
+    (tmp_path / "index" / STAMP_NAME).write_text(json.dumps(data))
+    index.close()
+    reopened = SearchIndex.open(tmp_path / "index", store)
+    readiness = reopened.ensure_ready(store, procs=1)
+    assert readiness.action == "repaired" and readiness.check.ok
+    assert ids(reopened.search("councillors").hits) == [rid("dataviz")]
+    reopened.close()
+
+
+def test_rebuild_with_two_processes_equals_store(index: SearchIndex, store: RecordRepository) -> None:
+    more = [
+        Record(
+            rid(f"bulk-{n}"),
+            Kind.ARTICLE,
+            {"title": f"Bulk article {n} on stormwater"},
+            links=(Link(Relation.AUTHOR, rid("sipho")),),
+        )
+        for n in range(120)
+    ]
+    store.save_many(more)
+    assert index.rebuild(store, procs=2) == 12 + 120
+    _assert_equal_to_store(index, store)
+    result = index.search("stormwater", limit=3)
+    assert result.total == 120 and dict(result.facets["author"]) == {"Sipho Dlamini": 120}
