@@ -127,4 +127,3 @@ def copy_into(source: sqlite3.Connection, live_db: Path) -> None:
         raise translate_db_error(exc, "restore the backup") from exc
     finally:
         target.close()
-

@@ -70,8 +70,7 @@ class AttachmentTooLargeError(AttachmentError):
 
 
 BUSY_MESSAGE = (
-    "Another Imbizo process (the app, an import or a sync) is writing to this profile; "
-    "try again in a moment."
+    "Another Imbizo process (the app, an import or a sync) is writing to this profile; try again in a moment."
 )
 
 

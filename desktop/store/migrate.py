@@ -86,10 +86,7 @@ def prepare_database(
     The caller holds the profile's write lock, so two processes never migrate at once.
     """
     current = probe_revision(db_path)
-    if extra_version_locations:
-        known = script_revisions(extra_version_locations)
-    else:
-        known = KNOWN_REVISIONS
+    known = script_revisions(extra_version_locations) if extra_version_locations else KNOWN_REVISIONS
     if current is not None and current not in known:
         raise NewerDatabaseError(
             f"This profile was written by a newer version of Imbizo (schema {current}); "

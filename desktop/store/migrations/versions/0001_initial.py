@@ -40,9 +40,7 @@ def upgrade():
     op.create_table(
         "revisions",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
-        sa.Column(
-            "record_id", sa.String(), sa.ForeignKey("records.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("record_id", sa.String(), sa.ForeignKey("records.id", ondelete="CASCADE"), nullable=False),
         sa.Column("revision", sa.String(), nullable=False),
         sa.Column("parent_revision", sa.String(), nullable=False),
         sa.Column("saved_at", sa.String(), nullable=False),
@@ -65,9 +63,7 @@ def upgrade():
     op.create_table(
         "attachments",
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
-        sa.Column(
-            "record_id", sa.String(), sa.ForeignKey("records.id", ondelete="CASCADE"), nullable=False
-        ),
+        sa.Column("record_id", sa.String(), sa.ForeignKey("records.id", ondelete="CASCADE"), nullable=False),
         sa.Column("sha256", sa.String(), nullable=False),
         sa.Column("filename", sa.String(), nullable=False),
         sa.Column("media_type", sa.String(), nullable=False),

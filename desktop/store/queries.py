@@ -1,0 +1,213 @@
+"""Read operations of the repository: each opens a short session of its own."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
+
+from desktop.core.changes import ChangeEntry
+from desktop.core.kinds import Kind
+from desktop.core.ports import AttachmentInfo, Backlink, RevisionInfo
+from desktop.core.records import Record, Relation
+from desktop.store.models import AttachmentRow, LinkRow, MetaRow, OutboxRow, RecordRow, RevisionRow
+from desktop.store.rows import OutboxEntry, attachment_from_row, load_record, read_seq, record_from_row
+
+BATCH_SIZE = 500
+
+#: The orders ``list_records`` accepts, mapped to their ORDER BY (id breaks ties, so pages are stable).
+ORDERS: dict[str, tuple[Any, ...]] = {
+    "updated_at desc": (RecordRow.updated_at.desc(), RecordRow.id),
+    "updated_at asc": (RecordRow.updated_at.asc(), RecordRow.id),
+    "created_at desc": (RecordRow.created_at.desc(), RecordRow.id),
+    "created_at asc": (RecordRow.created_at.asc(), RecordRow.id),
+    "title asc": (func.lower(RecordRow.title).asc(), RecordRow.id),
+    "title desc": (func.lower(RecordRow.title).desc(), RecordRow.id),
+    "seq desc": (RecordRow.seq.desc(),),
+    "seq asc": (RecordRow.seq.asc(),),
+}
+
+_RECORD_COLUMNS = (
+    RecordRow.id,
+    RecordRow.content,
+    RecordRow.created_at,
+    RecordRow.updated_at,
+    RecordRow.revision,
+    RecordRow.parent_revision,
+)
+
+
+def _record_of(row: Any) -> Record:
+    return load_record(
+        row.content,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        revision=row.revision,
+        parent_revision=row.parent_revision,
+    )
+
+
+class RecordQueries:
+    """The read side of RecordRepository (a mixin; the repository supplies ``_read_session``)."""
+
+    def _read_session(self) -> AbstractContextManager[Session]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def get(self, record_id: str) -> Record | None:
+        """The current version of a record (deleted ones too), or None."""
+        with self._read_session() as session:
+            row = session.get(RecordRow, record_id)
+            return record_from_row(row) if row is not None else None
+
+    def get_many(self, record_ids: Iterable[str]) -> dict[str, Record]:
+        """Current versions of the records that exist among ``record_ids``."""
+        ids = list(dict.fromkeys(record_ids))
+        found: dict[str, Record] = {}
+        with self._read_session() as session:
+            for start in range(0, len(ids), BATCH_SIZE):
+                chunk = ids[start : start + BATCH_SIZE]
+                for row in session.execute(select(*_RECORD_COLUMNS).where(RecordRow.id.in_(chunk))):
+                    found[row.id] = _record_of(row)
+        return found
+
+    def history(self, record_id: str) -> list[RevisionInfo]:
+        """Every saved version of a record, newest first."""
+        with self._read_session() as session:
+            created_at = session.scalar(select(RecordRow.created_at).where(RecordRow.id == record_id))
+            rows = session.scalars(
+                select(RevisionRow).where(RevisionRow.record_id == record_id).order_by(RevisionRow.id.desc())
+            ).all()
+            return [
+                RevisionInfo(
+                    revision=row.revision,
+                    parent_revision=row.parent_revision,
+                    saved_at=row.saved_at,
+                    record=load_record(
+                        row.content,
+                        created_at=created_at or "",
+                        updated_at=row.saved_at,
+                        revision=row.revision,
+                        parent_revision=row.parent_revision,
+                    ),
+                )
+                for row in rows
+            ]
+
+    def backlinks(self, target_id: str) -> list[Backlink]:
+        """Links from live records that point at ``target_id``."""
+        query = (
+            select(LinkRow.source_id, RecordRow.kind, RecordRow.title, LinkRow.relation)
+            .join(RecordRow, RecordRow.id == LinkRow.source_id)
+            .where(LinkRow.target_id == target_id, RecordRow.deleted.is_(False))
+            .order_by(func.lower(RecordRow.title), LinkRow.source_id, LinkRow.position)
+        )
+        with self._read_session() as session:
+            return [
+                Backlink(row.source_id, Kind(row.kind), row.title, Relation(row.relation))
+                for row in session.execute(query)
+            ]
+
+    def iter_records(
+        self, kinds: Iterable[Kind] | None = None, *, include_deleted: bool = False
+    ) -> Iterator[Record]:
+        """Every record (of some kinds), in id order, fetched ``BATCH_SIZE`` at a time.
+
+        Each batch is read in its own short transaction (keyset pagination on id),
+        so a long iteration never pins an old WAL snapshot; records changed while
+        iterating may appear in their old or new version.
+        """
+        conditions: list[ColumnElement[bool]] = []
+        if kinds is not None:
+            conditions.append(RecordRow.kind.in_([Kind(k).value for k in kinds]))
+        if not include_deleted:
+            conditions.append(RecordRow.deleted.is_(False))
+        last_id = ""
+        while True:
+            query = (
+                select(*_RECORD_COLUMNS)
+                .where(RecordRow.id > last_id, *conditions)
+                .order_by(RecordRow.id)
+                .limit(BATCH_SIZE)
+            )
+            with self._read_session() as session:
+                rows = session.execute(query).all()
+            for row in rows:
+                yield _record_of(row)
+            if len(rows) < BATCH_SIZE:
+                return
+            last_id = rows[-1].id
+
+    def count(self, kind: Kind | None = None) -> int:
+        """Number of live records (of one kind)."""
+        query = select(func.count()).select_from(RecordRow).where(RecordRow.deleted.is_(False))
+        if kind is not None:
+            query = query.where(RecordRow.kind == Kind(kind).value)
+        with self._read_session() as session:
+            return int(session.scalar(query) or 0)
+
+    def changes_since(self, seq: int, limit: int = 1000) -> list[ChangeEntry]:
+        """Change-feed entries after ``seq``, oldest first, one per record (its latest)."""
+        query = (
+            select(RecordRow.seq, RecordRow.id, RecordRow.deleted)
+            .where(RecordRow.seq > seq)
+            .order_by(RecordRow.seq)
+            .limit(limit)
+        )
+        with self._read_session() as session:
+            return [ChangeEntry(row.seq, row.id, bool(row.deleted)) for row in session.execute(query)]
+
+    def last_seq(self) -> int:
+        """The change-feed position of the newest change."""
+        with self._read_session() as session:
+            return read_seq(session)
+
+    def get_meta(self, key: str) -> str | None:
+        """A value from the store's key/value table, or None."""
+        with self._read_session() as session:
+            return session.scalar(select(MetaRow.value).where(MetaRow.key == key))
+
+    def outbox_entries(self) -> list[OutboxEntry]:
+        """Every outbox row, oldest first."""
+        with self._read_session() as session:
+            return [
+                OutboxEntry(r.change_id, r.record_id, r.revision, r.op, r.created_at, r.state)
+                for r in session.scalars(select(OutboxRow).order_by(OutboxRow.id))
+            ]
+
+    def pending_outbox_count(self) -> int:
+        """Number of local changes not yet pushed ("changes waiting" in the status bar)."""
+        query = select(func.count()).select_from(OutboxRow).where(OutboxRow.state == "pending")
+        with self._read_session() as session:
+            return int(session.scalar(query) or 0)
+
+    def list_records(
+        self, kind: Kind | None = None, offset: int = 0, limit: int = 100, order: str = "updated_at desc"
+    ) -> list[Record]:
+        """One page of live records (of one kind), for list views. ``order`` is a key of ORDERS."""
+        if order not in ORDERS:
+            raise ValueError(f"unknown order {order!r}; use one of: {', '.join(ORDERS)}")
+        query = select(*_RECORD_COLUMNS).where(RecordRow.deleted.is_(False))
+        if kind is not None:
+            query = query.where(RecordRow.kind == Kind(kind).value)
+        query = query.order_by(*ORDERS[order]).offset(max(offset, 0)).limit(max(limit, 0))
+        with self._read_session() as session:
+            return [_record_of(row) for row in session.execute(query)]
+
+    def trash(self) -> list[Record]:
+        """Deleted records (tombstones), most recently deleted first."""
+        query = (
+            select(*_RECORD_COLUMNS)
+            .where(RecordRow.deleted.is_(True))
+            .order_by(RecordRow.updated_at.desc(), RecordRow.id)
+        )
+        with self._read_session() as session:
+            return [_record_of(row) for row in session.execute(query)]
+
+    def attachments(self, record_id: str) -> list[AttachmentInfo]:
+        """Files attached to a record, in the order they were added."""
+        query = select(AttachmentRow).where(AttachmentRow.record_id == record_id).order_by(AttachmentRow.id)
+        with self._read_session() as session:
+            return [attachment_from_row(row) for row in session.scalars(query)]

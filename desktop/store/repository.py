@@ -1,0 +1,393 @@
+"""RecordRepository: the local store of records, the truth that the search index caches.
+
+Every write is one SQLite transaction taken under the profile's write lock: the
+record, its revision, its links, its outbox entry and the change-feed counter
+commit together or not at all. Reads use short sessions of their own, so the
+repository can be shared by the UI's worker threads.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+
+from desktop.core.changes import Changes
+from desktop.core.ports import AttachmentInfo
+from desktop.core.records import Record, revision_id, utc_now
+from desktop.core.validation import ensure_valid
+from desktop.store import maintenance
+from desktop.store.attachments import DEFAULT_MAX_SIZE, BlobStore, sanitize_filename
+from desktop.store.check import StoreCheckReport
+from desktop.store.db import DB_FILENAME, WRITE_OPTION, create_store_engine
+from desktop.store.errors import (
+    AttachmentError,
+    RecordNotFoundError,
+    StoreError,
+    translate_db_error,
+    translate_os_error,
+)
+from desktop.store.locking import WriteLock
+from desktop.store.migrate import prepare_database
+from desktop.store.models import AttachmentRow, LinkRow, MetaRow, OutboxRow, RecordRow, RevisionRow
+from desktop.store.queries import BATCH_SIZE, RecordQueries
+from desktop.store.rows import SEQ_KEY, SeqCounter, attachment_from_row, dump_content, record_from_row
+
+logger = logging.getLogger(__name__)
+
+LOCK_FILENAME = "write.lock"
+
+
+class RecordRepository(RecordQueries):
+    """The profile's records on SQLite; implements ``desktop.core.ports.RecordStore``.
+
+    Opening migrates the database (backing it up first when it is older), refuses a
+    database from a newer Imbizo or a file that is not Imbizo's, and removes
+    attachment temp files left by a crash.
+    """
+
+    def __init__(
+        self,
+        profile_dir: Path,
+        *,
+        lock_timeout: float = 5.0,
+        max_attachment_size: int = DEFAULT_MAX_SIZE,
+    ) -> None:
+        self.profile_dir = Path(profile_dir)
+        self.db_path = self.profile_dir / DB_FILENAME
+        self.backups_dir = self.profile_dir / "backups"
+        self.blobs = BlobStore(self.profile_dir / "blobs", max_attachment_size)
+        try:
+            self.profile_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise translate_os_error(exc, f"create the profile folder {self.profile_dir}") from exc
+        self._lock = WriteLock(self.profile_dir / LOCK_FILENAME, lock_timeout)
+        with self._guard("open the profile"), self._lock.hold():
+            prepare_database(self.db_path, self.backups_dir)
+            self.blobs.ensure_dirs()
+            self.blobs.clean_temp()
+        self._engine = create_store_engine(self.db_path)
+        self._reader = sessionmaker(self._engine, expire_on_commit=False)
+        self._writer = sessionmaker(self._engine.execution_options(**{WRITE_OPTION: True}))
+
+    # --- plumbing -------------------------------------------------------------------------
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (for diagnostics and tests; use the methods to change data)."""
+        return self._engine
+
+    @property
+    def lock_timeout(self) -> float:
+        """Seconds a write waits for the profile's write lock before StoreBusyError."""
+        return self._lock.timeout
+
+    def close(self) -> None:
+        """Close every pooled connection (the repository must not be used afterwards)."""
+        self._engine.dispose()
+
+    def __enter__(self) -> RecordRepository:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the profile's write lock for a sequence of writes (reentrant).
+
+        Use it around "save, then update the index" so another process's writes
+        cannot interleave. Raises StoreBusyError when the lock stays taken for
+        ``lock_timeout`` seconds.
+        """
+        with self._lock.hold():
+            yield
+
+    @contextmanager
+    def _guard(self, action: str) -> Iterator[None]:
+        """Translate SQLite and OS errors raised while doing ``action`` into StoreErrors."""
+        try:
+            yield
+        except StoreError:
+            raise
+        except DBAPIError as exc:
+            raise translate_db_error(exc, action) from exc
+        except OSError as exc:
+            raise translate_os_error(exc, action) from exc
+
+    @contextmanager
+    def _read_session(self) -> Iterator[Session]:
+        with self._guard("read from the store"), self._reader() as session:
+            yield session
+
+    @contextmanager
+    def _write_session(self, action: str) -> Iterator[Session]:
+        """One write transaction (BEGIN IMMEDIATE) under the write lock; rolled back on error."""
+        with self._guard(action), self._lock.hold(), self._writer() as session, session.begin():
+            yield session
+
+    # --- writes ---------------------------------------------------------------------------
+
+    def save(self, record: Record) -> Changes:
+        """Validate and save one record with its revision, links and outbox entry, in one transaction."""
+        return self.save_many([record])
+
+    def save_many(self, records: Sequence[Record]) -> Changes:
+        """Validate and save several records in one transaction: all or nothing.
+
+        A record whose content hash equals the stored one is left alone and listed
+        in ``Changes.unchanged``. Raises ValidationError before writing anything.
+        """
+        records = list(records)
+        for record in records:
+            ensure_valid(record)
+        with self._write_session("save the records" if len(records) > 1 else "save the record") as session:
+            return self._write_records(session, records)
+
+    def delete(self, record_id: str) -> Changes:
+        """Turn a record into a tombstone (kept for sync and for the trash)."""
+        with self._write_session("delete the record") as session:
+            current = self._current(session, record_id)
+            return self._write_records(session, [current.with_changes(deleted=True)])
+
+    def undelete(self, record_id: str) -> Changes:
+        """Bring a record back from the trash, as a new revision."""
+        with self._write_session("restore the record") as session:
+            current = self._current(session, record_id)
+            return self._write_records(session, [ensure_valid(current.with_changes(deleted=False))])
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Store a small key/value setting (sync cursors, the index watermark...)."""
+        if key == SEQ_KEY:
+            raise ValueError("the change-feed counter is kept by the store itself")
+        with self._write_session("save a setting") as session:
+            session.merge(MetaRow(key=key, value=value))
+
+    def _current(self, session: Session, record_id: str) -> Record:
+        row = session.get(RecordRow, record_id)
+        if row is None:
+            raise RecordNotFoundError(f"There is no record with id {record_id}.")
+        return record_from_row(row)
+
+    def _write_records(self, session: Session, records: Sequence[Record]) -> Changes:
+        """Write ``records`` in the caller's transaction; returns what changed."""
+        ids = list(dict.fromkeys(r.id for r in records))
+        known: dict[str, tuple[int, str, str, str]] = {}  # id -> generation, revision, hash, created_at
+        columns = (RecordRow.id, RecordRow.generation, RecordRow.revision, RecordRow.content_hash)
+        for start in range(0, len(ids), BATCH_SIZE):
+            chunk = ids[start : start + BATCH_SIZE]
+            query = select(*columns, RecordRow.created_at).where(RecordRow.id.in_(chunk))
+            for row in session.execute(query):
+                known[row.id] = (row.generation, row.revision, row.content_hash, row.created_at)
+        counter = SeqCounter(session)
+        created: list[str] = []
+        updated: list[str] = []
+        deleted: list[str] = []
+        unchanged: list[str] = []
+        for record in records:
+            content_hash = record.content_hash()
+            previous = known.get(record.id)
+            if previous is not None and previous[2] == content_hash:
+                unchanged.append(record.id)
+                continue
+            now = utc_now()
+            generation = previous[0] + 1 if previous else 1
+            revision = revision_id(generation, content_hash)
+            parent = previous[1] if previous else ""
+            created_at = previous[3] if previous else (record.created_at or now)
+            values = {
+                "kind": record.kind.value,
+                "title": record.title,
+                "status": record.status.value,
+                "visibility": record.visibility.value,
+                "owner": record.owner,
+                "demo": record.demo,
+                "deleted": record.deleted,
+                "generation": generation,
+                "revision": revision,
+                "parent_revision": parent,
+                "content_hash": content_hash,
+                "created_at": created_at,
+                "updated_at": now,
+                "seq": counter.next(),
+                "content": dump_content(record),
+            }
+            if previous is None:
+                session.execute(insert(RecordRow).values(id=record.id, **values))
+            else:
+                session.execute(update(RecordRow).where(RecordRow.id == record.id).values(**values))
+            known[record.id] = (generation, revision, content_hash, created_at)
+            session.execute(
+                insert(RevisionRow).values(
+                    record_id=record.id,
+                    revision=revision,
+                    parent_revision=parent,
+                    saved_at=now,
+                    content=values["content"],
+                )
+            )
+            session.execute(delete(LinkRow).where(LinkRow.source_id == record.id))
+            if record.links:
+                session.execute(
+                    insert(LinkRow),
+                    [
+                        {
+                            "source_id": record.id,
+                            "position": position,
+                            "relation": link.relation.value,
+                            "target_id": link.target_id,
+                            "note": link.note,
+                        }
+                        for position, link in enumerate(record.links)
+                    ],
+                )
+            if not record.demo:  # demo records are never pushed
+                session.execute(
+                    insert(OutboxRow).values(
+                        change_id=str(uuid.uuid4()),
+                        record_id=record.id,
+                        revision=revision,
+                        op="delete" if record.deleted else "upsert",
+                        created_at=now,
+                        state="pending",
+                    )
+                )
+            if record.deleted:
+                deleted.append(record.id)
+            elif previous is None:
+                created.append(record.id)
+            else:
+                updated.append(record.id)
+        counter.flush()
+        return Changes(
+            created=tuple(created),
+            updated=tuple(updated),
+            deleted=tuple(deleted),
+            unchanged=tuple(unchanged),
+            seq=counter.value,
+        )
+
+    # --- attachments ----------------------------------------------------------------------
+
+    def add_attachment(
+        self, record_id: str, data: bytes | Path | BinaryIO, filename: str, media_type: str
+    ) -> AttachmentInfo:
+        """Attach a file to a record; the bytes are stored once per SHA-256.
+
+        The blob is written, fsynced and renamed into place before the row that
+        names it is committed. ``filename`` is kept only as a sanitized display
+        name. Raises AttachmentTooLargeError past the size limit, RecordNotFoundError
+        for an unknown record.
+        """
+        display_name = sanitize_filename(filename)
+        media_type = (media_type or "application/octet-stream").strip()[:255]
+        temp = self.blobs.write_temp(data)  # the slow part, outside the write lock
+        try:
+            with self._write_session("add the attachment") as session:
+                if session.get(RecordRow, record_id) is None:
+                    raise RecordNotFoundError(f"There is no record with id {record_id}.")
+                existing = session.scalars(
+                    select(AttachmentRow).where(
+                        AttachmentRow.record_id == record_id, AttachmentRow.sha256 == temp.sha256
+                    )
+                ).first()
+                self.blobs.install(temp)  # blob durable before the row commits
+                if existing is not None:
+                    return attachment_from_row(existing)
+                info = AttachmentInfo(record_id, temp.sha256, display_name, media_type, temp.size, utc_now())
+                session.add(
+                    AttachmentRow(
+                        record_id=record_id,
+                        sha256=info.sha256,
+                        filename=info.filename,
+                        media_type=info.media_type,
+                        size=info.size,
+                        added_at=info.added_at,
+                    )
+                )
+                self._touch(session, record_id)
+                return info
+        finally:
+            self.blobs.discard(temp)
+
+    def remove_attachment(self, record_id: str, sha256: str) -> bool:
+        """Detach a file from a record; its blob is deleted once no record uses it.
+
+        Returns False when the record had no such attachment.
+        """
+        with self._write_session("remove the attachment") as session:
+            result = session.execute(
+                delete(AttachmentRow).where(
+                    AttachmentRow.record_id == record_id, AttachmentRow.sha256 == sha256
+                )
+            )
+            if not getattr(result, "rowcount", 0):
+                return False
+            self._touch(session, record_id)
+            still_used = session.scalar(select(AttachmentRow.id).where(AttachmentRow.sha256 == sha256))
+        # After the commit: a crash in between leaves an unused blob, never a missing one.
+        # Another process cannot attach the same bytes meanwhile: it installs blobs under the lock.
+        if still_used is None:
+            with self._lock.hold():
+                if not self._blob_in_use(sha256):
+                    self.blobs.remove(sha256)
+        return True
+
+    def _blob_in_use(self, sha256: str) -> bool:
+        with self._read_session() as session:
+            return session.scalar(select(AttachmentRow.id).where(AttachmentRow.sha256 == sha256)) is not None
+
+    def blob_path(self, sha256: str) -> Path:
+        """Where an attachment's bytes are stored (read them, never write them)."""
+        return self.blobs.path_for(sha256)
+
+    def open_blob(self, sha256: str) -> BinaryIO:
+        """An open binary file of an attachment's bytes; the caller closes it."""
+        try:
+            return open(self.blobs.path_for(sha256), "rb")
+        except FileNotFoundError as exc:
+            raise AttachmentError(f"The file of attachment {sha256} is missing from the profile.") from exc
+
+    def _touch(self, session: Session, record_id: str) -> None:
+        """Move a record to the head of the change feed (its attachments changed)."""
+        counter = SeqCounter(session)
+        session.execute(update(RecordRow).where(RecordRow.id == record_id).values(seq=counter.next()))
+        counter.flush()
+
+    # --- maintenance ----------------------------------------------------------------------
+
+    def backup(self, dest: Path) -> Path:
+        """Write a consistent copy of the database to ``dest`` with SQLite's backup API.
+
+        Attachment blobs are NOT part of the backup (they live in ``blobs/``; a later
+        issue bundles them); restoring an old backup may name blobs that must be
+        copied back separately.
+        """
+        with self._guard("back up the profile"), self._lock.hold():
+            return maintenance.backup(self._engine, Path(dest))
+
+    def restore(self, src: Path) -> None:
+        """Replace the database with the backup ``src``, after checking it.
+
+        ``src`` must pass ``integrity_check`` and carry a schema this Imbizo knows,
+        else a clear error is raised with nothing changed. The current database is
+        first backed up to ``backups/``. Attachment blobs are not restored (see
+        :meth:`backup`).
+        """
+        with self._guard("restore the backup"), self._lock.hold():
+            maintenance.restore(self._engine, self.db_path, self.backups_dir, Path(src))
+
+    def check(self, *, hash_blobs: bool = True) -> StoreCheckReport:
+        """Check the database and the blobs: integrity, references, hashes, the change feed.
+
+        ``hash_blobs=False`` only checks that each attachment's file exists (fast).
+        """
+        with self._guard("check the profile"):
+            return maintenance.check(self._engine, self.blobs, hash_blobs=hash_blobs)

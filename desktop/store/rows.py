@@ -1,0 +1,96 @@
+"""Conversions between domain values and database rows, plus the change-feed counter."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.core.ports import AttachmentInfo
+from desktop.core.records import Record
+from desktop.store.models import AttachmentRow, MetaRow, RecordRow
+
+SEQ_KEY = "seq"
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """One local change waiting to be pushed to the server."""
+
+    change_id: str
+    record_id: str
+    revision: str
+    op: str  # "upsert" or "delete"
+    created_at: str
+    state: str
+
+
+def dump_content(record: Record) -> str:
+    """The record's synced content as canonical JSON text (what is stored and hashed)."""
+    return json.dumps(record.content_json(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def load_record(
+    content: str, *, created_at: str, updated_at: str, revision: str, parent_revision: str
+) -> Record:
+    """A Record from stored content JSON and its bookkeeping columns."""
+    data: dict[str, Any] = json.loads(content)
+    data.update(
+        created_at=created_at, updated_at=updated_at, revision=revision, parent_revision=parent_revision
+    )
+    return Record.from_json(data)
+
+
+def record_from_row(row: RecordRow) -> Record:
+    """The Record stored in a ``records`` row."""
+    return load_record(
+        row.content,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        revision=row.revision,
+        parent_revision=row.parent_revision,
+    )
+
+
+def attachment_from_row(row: AttachmentRow) -> AttachmentInfo:
+    """The AttachmentInfo of an ``attachments`` row."""
+    return AttachmentInfo(
+        record_id=row.record_id,
+        sha256=row.sha256,
+        filename=row.filename,
+        media_type=row.media_type,
+        size=row.size,
+        added_at=row.added_at,
+    )
+
+
+def read_seq(session: Session) -> int:
+    """The change-feed counter (0 for a new store)."""
+    value = session.scalar(select(MetaRow.value).where(MetaRow.key == SEQ_KEY))
+    return int(value) if value is not None else 0
+
+
+class SeqCounter:
+    """Hands out change-feed positions inside one write transaction and stores the last one.
+
+    The counter lives in a ``meta`` row written in the same transaction as the
+    records it numbers, so a crash never leaves a record ahead of the counter.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self.value = read_seq(session)
+        self._start = self.value
+
+    def next(self) -> int:
+        """The next position."""
+        self.value += 1
+        return self.value
+
+    def flush(self) -> None:
+        """Write the counter back if it moved."""
+        if self.value != self._start:
+            self._session.merge(MetaRow(key=SEQ_KEY, value=str(self.value)))

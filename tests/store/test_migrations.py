@@ -1,0 +1,129 @@
+"""Opening a profile: create, migrate with a backup first, refuse newer or foreign files."""
+
+from __future__ import annotations
+
+import sqlite3
+import textwrap
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from desktop.store import NewerDatabaseError, NotAnImbizoDatabaseError, open_store
+from desktop.store.migrate import HEAD_REVISION, KNOWN_REVISIONS, prepare_database, script_revisions
+from desktop.store.models import Base
+from tests.store.conftest import make_record
+
+
+def _revision(db: Path) -> str:
+    connection = sqlite3.connect(db)
+    try:
+        return str(connection.execute("SELECT version_num FROM alembic_version").fetchone()[0])
+    finally:
+        connection.close()
+
+
+def test_known_revisions_match_the_migration_scripts() -> None:
+    assert script_revisions() == KNOWN_REVISIONS
+
+
+def test_new_profile_is_created_at_head_and_matches_the_models(profile: Path) -> None:
+    with open_store(profile) as repo:
+        assert _revision(repo.db_path) == HEAD_REVISION
+        with repo.engine.connect() as connection:
+            diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+        assert diff == []
+    assert not (profile / "backups").exists() or not list((profile / "backups").iterdir())
+
+
+def test_older_database_is_backed_up_then_migrated(profile: Path, tmp_path: Path) -> None:
+    with open_store(profile) as repo:
+        record = make_record()
+        repo.save(record)
+    extra = tmp_path / "more_versions"
+    extra.mkdir()
+    (extra / "0002_test_column.py").write_text(
+        textwrap.dedent(
+            '''
+            """A test-only step: add a column."""
+            import sqlalchemy as sa
+            from alembic import op
+
+            revision = "0002"
+            down_revision = "0001"
+            branch_labels = None
+            depends_on = None
+
+
+            def upgrade():
+                with op.batch_alter_table("records") as batch:
+                    batch.add_column(sa.Column("test_note", sa.String(), nullable=True))
+
+
+            def downgrade():
+                with op.batch_alter_table("records") as batch:
+                    batch.drop_column("test_note")
+            '''
+        )
+    )
+    db = profile / "imbizo.db"
+    backup_name = prepare_database(db, profile / "backups", [extra])
+    assert backup_name is not None
+    assert backup_name.startswith("imbizo-") and backup_name.endswith("-before-0001.db")
+    backup = profile / "backups" / backup_name
+    assert _revision(backup) == "0001" and _revision(db) == "0002"
+    connection = sqlite3.connect(db)
+    try:
+        assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert connection.execute("SELECT count(*) FROM revisions").fetchone()[0] == 1  # no cascade loss
+        columns = [row[1] for row in connection.execute("PRAGMA table_info(records)")]
+        assert "test_note" in columns
+    finally:
+        connection.close()
+    with open_store(profile / "backups" / "copy") as _:
+        pass  # the backup folder's own content is untouched by opening other profiles
+    assert prepare_database(db, profile / "backups", [extra]) is None  # already current
+
+
+def test_newer_database_is_refused_and_left_untouched(profile: Path) -> None:
+    with open_store(profile) as repo:
+        repo.save(make_record())
+    db = profile / "imbizo.db"
+    connection = sqlite3.connect(db)
+    connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    connection.commit()
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    before = db.read_bytes()
+    with pytest.raises(NewerDatabaseError) as caught:
+        open_store(profile)
+    assert str(caught.value) == (
+        "This profile was written by a newer version of Imbizo (schema 9999); "
+        "please update Imbizo. Nothing was changed."
+    )
+    assert db.read_bytes() == before
+    assert not (profile / "backups").exists()
+
+
+@pytest.mark.parametrize(
+    "content", [b"hello, I am a text file\n" * 20, b"\x00" * 4096, b"SQLite format 3\x00" + b"\xff" * 200]
+)
+def test_a_file_that_is_not_a_database_is_refused(profile: Path, content: bytes) -> None:
+    profile.mkdir()
+    db = profile / "imbizo.db"
+    db.write_bytes(content)
+    with pytest.raises(NotAnImbizoDatabaseError, match="not an Imbizo database"):
+        open_store(profile)
+    assert db.read_bytes() == content
+
+
+def test_another_programs_sqlite_database_is_refused(profile: Path) -> None:
+    profile.mkdir()
+    db = profile / "imbizo.db"
+    connection = sqlite3.connect(db)
+    connection.execute("CREATE TABLE contacts (name TEXT)")
+    connection.commit()
+    connection.close()
+    with pytest.raises(NotAnImbizoDatabaseError, match="not one written by Imbizo"):
+        open_store(profile)
