@@ -14,7 +14,7 @@ from desktop.cli.errors import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, CliError
 from desktop.core.kinds import Kind, parse_kind
 from desktop.paths import ConfigError, resolve_profile
 from desktop.resources import demo_file
-from desktop.search import FACET_FIELDS
+from desktop.search import FACETS
 from desktop.session import Session
 from desktop.store import StoreError
 
@@ -76,8 +76,8 @@ def _parse_filters(items: list[str]) -> dict[str, list[str]]:
         name = name.strip()
         if not sep or not name or not value.strip():
             raise CliError(f"--filter needs FIELD=VALUE, not {item!r}", EXIT_USAGE)
-        if name not in FACET_FIELDS:
-            raise CliError(f"unknown filter field {name!r}; known: {', '.join(FACET_FIELDS)}", EXIT_USAGE)
+        if name not in FACETS:
+            raise CliError(f"unknown filter field {name!r}; known: {', '.join(FACETS)}", EXIT_USAGE)
         filters.setdefault(name, []).append(value.strip())
     return filters
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 
 from desktop import __version__
 from desktop.cli import commands
-from desktop.cli.errors import EXIT_FAILURE, EXIT_USAGE, CliError
+from desktop.cli.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
 
 logger = logging.getLogger(__name__)
 
@@ -118,3 +119,7 @@ def main(
     except KeyboardInterrupt:
         print("imbizo: interrupted", file=sys.stderr)
         return EXIT_FAILURE
+    except BrokenPipeError:
+        # The reader went away (``imbizo search x | head``): not an error, stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,8 @@ def clean_text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    text = str(value)
+    # Front matter, CSV cells and JSON strings carry HTML entities (``It&#8217;s``) as often as bodies do.
+    text = html.unescape(str(value))
     return _CONTROL.sub("", text).strip()
 
 

@@ -98,7 +98,11 @@ def query_forms(raw: str) -> set[str]:
     text = raw.strip().strip('"').strip()
     if not text or len(text) > 300:
         return set()
-    forms = {re.sub(r"\s+", " ", text).lower()}
+    forms: set[str] = set()
+    # Only text with a digit can be a raw id, key or control number: a plain word such as
+    # "mobile" is a topic's source key too, and must stay a full-text query.
+    if any(ch.isdigit() for ch in text):
+        forms.add(re.sub(r"\s+", " ", text).lower())
     forms.update(isbn_forms(text))
     for normalizer in (normalize_issn, normalize_lccn, normalize_url):
         if found := normalizer(text):

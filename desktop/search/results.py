@@ -82,6 +82,24 @@ class IndexCheck:
         """True when the index holds exactly the store's live records at their revisions."""
         return self.schema_ok and not (self.missing or self.stale or self.ghost)
 
+    @property
+    def problems(self) -> list[str]:
+        """Each way the index differs from the store, in words (empty when ok)."""
+        found = []
+        if not self.schema_ok:
+            found.append(
+                f"the index was built with schema {self.schema_version}, this version uses "
+                f"{self.expected_schema_version} (run imbizo reindex)"
+            )
+        if self.watermark < self.store_seq:
+            found.append(f"the index is behind the database (change {self.watermark} of {self.store_seq})")
+        for count, what in ((self.missing, "missing from"), (self.stale, "out of date in"), (self.ghost, "")):
+            if count and what:
+                found.append(f"{count} record(s) {what} the index")
+            elif count:
+                found.append(f"{count} record(s) in the index no longer in the database")
+        return found
+
     def to_json(self) -> dict[str, Any]:
         """Counts and versions as plain JSON values."""
         return {

@@ -73,6 +73,13 @@ class RecordQueries:
                     found[row.id] = _record_of(row)
         return found
 
+    def ids_with_prefix(self, prefix: str, limit: int = 2) -> list[str]:
+        """Ids of records starting with ``prefix`` (for typing a short id), at most ``limit``."""
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = select(RecordRow.id).where(RecordRow.id.like(f"{escaped}%", escape="\\")).limit(limit)
+        with self._read_session() as session:
+            return list(session.scalars(query))
+
     def history(self, record_id: str) -> list[RevisionInfo]:
         """Every saved version of a record, newest first."""
         with self._read_session() as session:
