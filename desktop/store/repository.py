@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, bindparam, delete, insert, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -177,32 +177,27 @@ class RecordRepository(RecordQueries):
         return record_from_row(row)
 
     def _write_records(self, session: Session, records: Sequence[Record]) -> Changes:
-        """Write ``records`` in the caller's transaction; returns what changed."""
+        """Write ``records`` in the caller's transaction; returns what changed.
+
+        Rows are gathered first and written with one executemany per table: an
+        import of thousands of records costs a handful of statements, not five per record.
+        """
         ids = list(dict.fromkeys(r.id for r in records))
-        known: dict[str, tuple[int, str, str, str]] = {}  # id -> generation, revision, hash, created_at
-        columns = (RecordRow.id, RecordRow.generation, RecordRow.revision, RecordRow.content_hash)
-        for start in range(0, len(ids), BATCH_SIZE):
-            chunk = ids[start : start + BATCH_SIZE]
-            query = select(*columns, RecordRow.created_at).where(RecordRow.id.in_(chunk))
-            for row in session.execute(query):
-                known[row.id] = (row.generation, row.revision, row.content_hash, row.created_at)
+        known = self._known_versions(session, ids)
         counter = SeqCounter(session)
-        created: list[str] = []
-        updated: list[str] = []
-        deleted: list[str] = []
-        unchanged: list[str] = []
+        batch = _WriteBatch()
         for record in records:
             content_hash = record.content_hash()
             previous = known.get(record.id)
             if previous is not None and previous[2] == content_hash:
-                unchanged.append(record.id)
+                batch.unchanged.append(record.id)
                 continue
             now = utc_now()
             generation = previous[0] + 1 if previous else 1
             revision = revision_id(generation, content_hash)
-            parent = previous[1] if previous else ""
             created_at = previous[3] if previous else (record.created_at or now)
-            values = {
+            values: dict[str, object] = {
+                "id": record.id,
                 "kind": record.kind.value,
                 "title": record.title,
                 "status": record.status.value,
@@ -212,67 +207,41 @@ class RecordRepository(RecordQueries):
                 "deleted": record.deleted,
                 "generation": generation,
                 "revision": revision,
-                "parent_revision": parent,
+                "parent_revision": previous[1] if previous else "",
                 "content_hash": content_hash,
                 "created_at": created_at,
                 "updated_at": now,
                 "seq": counter.next(),
                 "content": dump_content(record),
             }
-            if previous is None:
-                session.execute(insert(RecordRow).values(id=record.id, **values))
-            else:
-                session.execute(update(RecordRow).where(RecordRow.id == record.id).values(**values))
+            batch.add(record, values, existed=previous is not None or record.id in batch.written)
             known[record.id] = (generation, revision, content_hash, created_at)
-            session.execute(
-                insert(RevisionRow).values(
-                    record_id=record.id,
-                    revision=revision,
-                    parent_revision=parent,
-                    saved_at=now,
-                    content=values["content"],
-                )
-            )
-            session.execute(delete(LinkRow).where(LinkRow.source_id == record.id))
-            if record.links:
-                session.execute(
-                    insert(LinkRow),
-                    [
-                        {
-                            "source_id": record.id,
-                            "position": position,
-                            "relation": link.relation.value,
-                            "target_id": link.target_id,
-                            "note": link.note,
-                        }
-                        for position, link in enumerate(record.links)
-                    ],
-                )
-            if not record.demo:  # demo records are never pushed
-                session.execute(
-                    insert(OutboxRow).values(
-                        change_id=str(uuid.uuid4()),
-                        record_id=record.id,
-                        revision=revision,
-                        op="delete" if record.deleted else "upsert",
-                        created_at=now,
-                        state="pending",
-                    )
-                )
-            if record.deleted:
-                deleted.append(record.id)
-            elif previous is None:
-                created.append(record.id)
-            else:
-                updated.append(record.id)
+        batch.execute(session)
         counter.flush()
         return Changes(
-            created=tuple(created),
-            updated=tuple(updated),
-            deleted=tuple(deleted),
-            unchanged=tuple(unchanged),
+            created=tuple(batch.created),
+            updated=tuple(batch.updated),
+            deleted=tuple(batch.deleted),
+            unchanged=tuple(batch.unchanged),
             seq=counter.value,
         )
+
+    @staticmethod
+    def _known_versions(session: Session, ids: list[str]) -> dict[str, tuple[int, str, str, str]]:
+        """id -> (generation, revision, content hash, created_at) of the records that exist."""
+        known: dict[str, tuple[int, str, str, str]] = {}
+        columns = (
+            RecordRow.id,
+            RecordRow.generation,
+            RecordRow.revision,
+            RecordRow.content_hash,
+            RecordRow.created_at,
+        )
+        for start in range(0, len(ids), BATCH_SIZE):
+            chunk = ids[start : start + BATCH_SIZE]
+            for row in session.execute(select(*columns).where(RecordRow.id.in_(chunk))):
+                known[row.id] = (row.generation, row.revision, row.content_hash, row.created_at)
+        return known
 
     # --- attachments ----------------------------------------------------------------------
 
@@ -391,3 +360,88 @@ class RecordRepository(RecordQueries):
         """
         with self._guard("check the profile"):
             return maintenance.check(self._engine, self.blobs, hash_blobs=hash_blobs)
+
+
+class _WriteBatch:
+    """The rows of one save, gathered per table and written with one executemany each."""
+
+    def __init__(self) -> None:
+        self.inserts: dict[str, dict[str, object]] = {}
+        self.updates: dict[str, dict[str, object]] = {}
+        self.revisions: list[dict[str, object]] = []
+        self.links: dict[str, list[dict[str, object]]] = {}
+        self.outbox: list[dict[str, object]] = []
+        self.written: set[str] = set()
+        self.created: list[str] = []
+        self.updated: list[str] = []
+        self.deleted: list[str] = []
+        self.unchanged: list[str] = []
+
+    def add(self, record: Record, values: dict[str, object], *, existed: bool) -> None:
+        """Queue the record row, its revision, its links and (unless demo) its outbox entry."""
+        if record.id in self.inserts:  # the same id twice in one save: the later wins, still one insert
+            self.inserts[record.id] = values
+        elif existed:
+            self.updates[record.id] = {f"b_{key}" if key == "id" else key: v for key, v in values.items()}
+        else:
+            self.inserts[record.id] = values
+        self.written.add(record.id)
+        self.revisions.append(
+            {
+                "record_id": record.id,
+                "revision": values["revision"],
+                "parent_revision": values["parent_revision"],
+                "saved_at": values["updated_at"],
+                "content": values["content"],
+            }
+        )
+        self.links[record.id] = [
+            {
+                "source_id": record.id,
+                "position": position,
+                "relation": link.relation.value,
+                "target_id": link.target_id,
+                "note": link.note,
+            }
+            for position, link in enumerate(record.links)
+        ]
+        if not record.demo:  # demo records are never pushed
+            self.outbox.append(
+                {
+                    "change_id": str(uuid.uuid4()),
+                    "record_id": record.id,
+                    "revision": values["revision"],
+                    "op": "delete" if record.deleted else "upsert",
+                    "created_at": values["updated_at"],
+                    "state": "pending",
+                }
+            )
+        if record.deleted:
+            self.deleted.append(record.id)
+        elif existed:
+            self.updated.append(record.id)
+        else:
+            self.created.append(record.id)
+
+    def execute(self, session: Session) -> None:
+        """Write every queued row (records before the rows that refer to them)."""
+        if self.inserts:
+            session.execute(insert(RecordRow), list(self.inserts.values()))
+        if self.updates:
+            statement = (
+                update(RecordRow.__table__)  # type: ignore[arg-type]
+                .where(RecordRow.__table__.c.id == bindparam("b_id"))
+                .values({key: bindparam(key) for key in next(iter(self.updates.values())) if key != "b_id"})
+            )
+            session.execute(statement, list(self.updates.values()))
+        if self.revisions:
+            session.execute(insert(RevisionRow), self.revisions)
+        if self.links:
+            ids = list(self.links)
+            for start in range(0, len(ids), BATCH_SIZE):
+                session.execute(delete(LinkRow).where(LinkRow.source_id.in_(ids[start : start + BATCH_SIZE])))
+            rows = [row for rows in self.links.values() for row in rows]
+            if rows:
+                session.execute(insert(LinkRow), rows)
+        if self.outbox:
+            session.execute(insert(OutboxRow), self.outbox)
