@@ -119,14 +119,18 @@ def measure_edit_visible(session: Session, fts: Fts5Index, rounds: int) -> None:
     """A saved edit must be findable at once: time save + index update + a search that finds it."""
     rng = random.Random(7)
     target = next(session.store.iter_records([Kind.ARTICLE, Kind.CASE_STUDY]))
-    whoosh_ms, fts_ms, found = [], [], 0
+    whoosh_ms, fts_ms, save_ms, search_ms, found = [], [], [], [], 0
     for _round in range(rounds):
         token = "zq" + "".join(rng.choice("bcdfghjklmnpqrstvwxz") for _ in range(8))
         edited = target.with_fields(summary=f"{target.fields.get('summary', '')} {token}".strip()[-5000:])
         start = time.perf_counter()
         session.save(edited)
+        saved = time.perf_counter()
         hits = session.index.search(token, facets=False).hits
-        whoosh_ms.append((time.perf_counter() - start) * 1000)
+        end = time.perf_counter()
+        whoosh_ms.append((end - start) * 1000)
+        save_ms.append((saved - start) * 1000)
+        search_ms.append((end - saved) * 1000)
         found += bool(hits and hits[0].id == target.id)
         start = time.perf_counter()
         fts.update_one(edited)
@@ -135,7 +139,10 @@ def measure_edit_visible(session: Session, fts: Fts5Index, rounds: int) -> None:
         target = session.store.get(target.id) or edited
     w, f = p50_p95(whoosh_ms), p50_p95(fts_ms)
     print(row("saved edit visible in search", _fmt(w), _fmt(f), _ratio(w, f)))
-    print(f"  (store commit + index update + search; found {found}/{rounds})")
+    print(
+        f"  (store commit + index update {_fmt(p50_p95(save_ms))}, then search {_fmt(p50_p95(search_ms))}; "
+        f"found {found}/{rounds})"
+    )
 
 
 def build_fts(session: Session, folder: Path) -> Fts5Index:
@@ -158,22 +165,45 @@ def build_fts(session: Session, folder: Path) -> Fts5Index:
     return fts
 
 
-def measure_profile(session: Session, folder: Path, query_count: int, edit_rounds: int) -> None:
-    """Rebuild the index (both cores), then the query table and the edit latency."""
+#: Above this many records the one-process rebuild is skipped (it only shows what procs=2 gains).
+ONE_PROCESS_UP_TO = 20_000
+
+
+def load() -> str:
+    """The 1/5/15-minute load averages: other work on the machine skews every figure."""
+    try:
+        one, five, fifteen = os.getloadavg()
+        return f"load {one:.2f} {five:.2f} {fifteen:.2f}"
+    except OSError:
+        return "load n/a"
+
+
+def measure_rebuild(session: Session, procs: int) -> None:
+    """Rebuild the whole index with ``procs`` processes and print docs/s, size and memory."""
     start = time.perf_counter()
-    session.reindex()
+    session.index.rebuild(session.store, procs=procs)
     seconds = time.perf_counter() - start
     docs = session.index.doc_count()
     print(
-        f"Whoosh rebuild: {docs} docs in {seconds:.1f} s ({docs / max(seconds, 1e-9):.0f} docs/s), "
-        f"{folder_size_mb(session.paths.index_dir):.1f} MB; peak RSS {peak_rss_mb():.0f} MB"
+        f"Whoosh rebuild, procs={procs}: {docs} docs in {seconds:.1f} s "
+        f"({docs / max(seconds, 1e-9):.0f} docs/s), {folder_size_mb(session.paths.index_dir):.1f} MB; "
+        f"peak RSS {peak_rss_mb():.0f} MB; {load()}"
     )
+
+
+def measure_profile(session: Session, folder: Path, query_count: int, edit_rounds: int) -> None:
+    """Rebuild the index (one process, then both cores as the app does), the query table, the edit latency."""
+    if session.store.count() <= ONE_PROCESS_UP_TO:
+        measure_rebuild(session, procs=1)
+    measure_rebuild(session, procs=2)  # what Session.reindex() and start-up use
     fts = build_fts(session, folder)
     records = list(session.store.iter_records())
     queries = draw_queries(records, query_count)
     del records
+    print(f"({load()})")
     measure_queries(session, fts, queries)
     measure_edit_visible(session, fts, edit_rounds)
+    print(f"({load()}; {session.index.segment_count()} index segments after the edits)")
     fts.close()
 
 
@@ -239,10 +269,38 @@ def _synthetic_records(source: Session, count: int, seed: int = 100_000) -> list
     return records
 
 
+def _cache_root() -> Path:
+    return Path(os.environ.get("IMBIZO_BENCH_CACHE", Path.home() / ".cache" / "imbizo-bench"))
+
+
+def _import_folder(smoke: bool) -> Path:
+    """Where the store of an imported corpus is cached (keyed by the corpus files, not the schema)."""
+    digest = hashlib.sha256()
+    for path in sorted(CORPUS.rglob("*")):
+        if path.is_file():
+            digest.update(f"{path.relative_to(CORPUS)}:{path.stat().st_size}\n".encode())
+    digest.update(f"smoke={smoke}".encode())
+    return _cache_root() / f"import-{digest.hexdigest()[:16]}"
+
+
+def _cached_import(smoke: bool) -> Path | None:
+    """The cached profile folder of an earlier import of the same corpus, if complete."""
+    folder = _import_folder(smoke)
+    return folder / "profile" if (folder / "complete.json").exists() else None
+
+
+def _save_import(session: Session, smoke: bool) -> None:
+    """Keep a copy of the imported store: the import takes longer than everything measured after it."""
+    folder = _import_folder(smoke)
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    session.backup(folder / "profile" / session.paths.database.name)  # SQLite's backup API: consistent
+    (folder / "complete.json").write_text(json.dumps({"smoke": smoke}))
+
+
 def big_profile(corpus_session: Session, count: int, query_count: int, edit_rounds: int) -> None:
     """A profile of ``count`` records recombined from corpus paragraphs, cached outside the repository."""
-    cache = Path(os.environ.get("IMBIZO_BENCH_CACHE", Path.home() / ".cache" / "imbizo-bench"))
-    folder = cache / f"profile-{_corpus_key(count)}"
+    folder = _cache_root() / f"profile-{_corpus_key(count)}"
     done = folder / "complete.json"
     print(f"\n== {count:,}-record profile ({folder})")
     if not done.exists():
@@ -274,6 +332,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="a small slice of the corpus (as CI runs it)")
     parser.add_argument("--records", type=int, default=0, help="also build a profile of this many records")
     parser.add_argument("--queries", type=int, default=0, help="queries per class (default 200; smoke 30)")
+    parser.add_argument(
+        "--fresh-import",
+        action="store_true",
+        help="import again, not reusing the cached store",
+    )
     args = parser.parse_args(argv)
     if not CORPUS.is_dir():
         print(f"no corpus at {CORPUS}; set IMBIZO_CORPUS", file=sys.stderr)
@@ -282,9 +345,15 @@ def main(argv: list[str] | None = None) -> int:
     edit_rounds = 10 if args.smoke else 30
     work = Path(tempfile.mkdtemp(prefix="imbizo-bench-"))
     try:
-        print(f"== {'corpus slice' if args.smoke else 'whole corpus'} ({CORPUS})")
+        print(f"== {'corpus slice' if args.smoke else 'whole corpus'} ({CORPUS}); {load()}")
+        imported = _cached_import(args.smoke) if not args.fresh_import else None
+        if imported is not None:
+            shutil.copytree(imported, work / "profile", ignore=shutil.ignore_patterns("index", "logs"))
+            print(f"(the store of an earlier import, {imported}; --fresh-import re-imports)")
         with Session.open(ProfilePaths(work / "profile", "bench")) as session:
-            import_corpus(session, args.smoke)
+            if imported is None:
+                import_corpus(session, args.smoke)
+                _save_import(session, args.smoke)
             measure_profile(session, work, query_count, edit_rounds)
             if args.records:
                 big_profile(session, args.records, query_count, edit_rounds)

@@ -19,7 +19,7 @@ def open_app(data_dir: str | None, smoke_test: bool) -> int:
     except ImportError as exc:
         print(f"imbizo: the desktop app needs PySide6 ({exc}); install imbizo[desktop]", file=sys.stderr)
         return 1
-    return run_app(data_dir=data_dir, smoke_test=smoke_test)
+    return int(run_app(data_dir=data_dir, smoke_test=smoke_test))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -36,9 +36,14 @@ venv_install() {
     local want
     want=$(sha256sum pyproject.toml | cut -d' ' -f1)
     if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-        "$VENV/bin/python" -m pip install -q --upgrade pip 2>&1 | grep -v "is ignored" || true
-        "$VENV/bin/python" -m pip install -q -e ".[$extras]" 2>&1 | grep -v "is ignored" || true
-        "$VENV/bin/python" -c "import desktop, whoosh, sqlalchemy" # fail loudly if the install failed
+        echo "Installing Python packages into .venv (imbizo[$extras])"
+        local log="$VENV/pip-install.log"
+        if ! { "$VENV/bin/python" -m pip install -q --upgrade pip &&
+               "$VENV/bin/python" -m pip install -q -e ".[$extras]"; } >"$log" 2>&1; then
+            cat "$log" >&2
+            echo "pip install failed (log above)" >&2
+            exit 1
+        fi
         echo "$want" > "$stamp"
     fi
 }

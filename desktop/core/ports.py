@@ -84,6 +84,10 @@ class RecordStore(Protocol):
         """Every record (of some kinds), streamed in batches, never all in memory."""
         ...
 
+    def revisions(self, kinds: Iterable[Kind] | None = None) -> Iterator[tuple[str, str]]:
+        """(id, revision) of every live record (of some kinds), in id order, without loading records."""
+        ...
+
     def count(self, kind: Kind | None = None) -> int:
         """Number of live records (of one kind)."""
         ...

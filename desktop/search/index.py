@@ -204,6 +204,10 @@ class SearchIndex:
         """Number of documents in the index."""
         return int(self.searcher().doc_count())
 
+    def segment_count(self) -> int:
+        """Number of segments in the live index (autosaves add one each until a merge)."""
+        return len(self.searcher().leaf_searchers())
+
     def indexed_revisions(self) -> dict[str, str]:
         """Record id -> indexed revision for every live document (duplicates reported as ghosts by check)."""
         return dict(self._indexed_pairs()[0])
@@ -236,9 +240,9 @@ class SearchIndex:
         version = stamp.schema_version if stamp else None
         watermark = stamp.watermark if stamp else 0
         if self._ix is None:
-            live = sum(1 for _ in store.iter_records())
+            live = store.count()
             return IndexCheck(version, SCHEMA_VERSION, watermark, store_seq, missing=live)
-        expected = {r.id: r.revision for r in store.iter_records()}
+        expected = dict(store.revisions())
         pairs, duplicates = self._indexed_pairs()
         indexed = dict(pairs)
         missing = tuple(sorted(set(expected) - set(indexed)))
@@ -358,7 +362,8 @@ class SearchIndex:
         with self._write_lock:
             if self._ix is None:
                 raise IndexNotReadyError(self._problem)
-            self._ix.optimize()
+            writer = self._ix.writer(timeout=10.0, **storage.writer_options())
+            writer.commit(optimize=True)  # not ix.optimize(): that would write a compound segment
             self._bump()
 
     def rebuild(self, store: RecordStore, procs: int = 2) -> int:
@@ -422,7 +427,7 @@ class SearchIndex:
             if check.ok:
                 return Readiness("caught_up" if caught else "ok", "", check)
             wrong = check.missing + check.stale + check.ghost
-            live = max(1, sum(1 for _ in store.iter_records()))
+            live = max(1, store.count())
             reason = f"{check.missing} missing, {check.stale} stale, {check.ghost} ghost documents"
             if wrong > REPAIR_SHARE * live or check.ghost > len(check.ghost_ids):
                 logger.warning("search index: %s; rebuilding", reason)

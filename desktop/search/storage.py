@@ -24,6 +24,7 @@ from typing import Any
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 
+from desktop.search.codec import codec
 from desktop.search.schema import build_schema
 from desktop.search.stamp import STAMP_NAME
 
@@ -46,8 +47,8 @@ def _storage(path: Path) -> FileStorage:
 
 
 def writer_options() -> dict[str, Any]:
-    """Keyword arguments every writer gets (compound segments or not)."""
-    return {"compound": OPEN_MODE == "nommap"}
+    """Keyword arguments every writer gets: compound segments or not, and the codec (see codec.py)."""
+    return {"compound": OPEN_MODE == "nommap", "codec": codec()}
 
 
 def create_generation(root: Path, name: str) -> Any:

@@ -147,6 +147,31 @@ class RecordQueries:
                 return
             last_id = rows[-1].id
 
+    def revisions(self, kinds: Iterable[Kind] | None = None) -> Iterator[tuple[str, str]]:
+        """(id, revision) of every live record (of some kinds), in id order, without loading records.
+
+        One plain SELECT of two columns, streamed in ``BATCH_SIZE`` keyset pages like ``iter_records``
+        (the index's start-up check compares these pairs with the indexed ones).
+        """
+        conditions: list[ColumnElement[bool]] = [RecordRow.deleted.is_(False)]
+        if kinds is not None:
+            conditions.append(RecordRow.kind.in_([Kind(k).value for k in kinds]))
+        last_id = ""
+        page = BATCH_SIZE * 20
+        while True:
+            query = (
+                select(RecordRow.id, RecordRow.revision)
+                .where(RecordRow.id > last_id, *conditions)
+                .order_by(RecordRow.id)
+                .limit(page)
+            )
+            with self._read_session() as session:
+                rows = [(str(row.id), str(row.revision)) for row in session.execute(query)]
+            yield from rows
+            if len(rows) < page:
+                return
+            last_id = rows[-1][0]
+
     def count(self, kind: Kind | None = None) -> int:
         """Number of live records (of one kind)."""
         query = select(func.count()).select_from(RecordRow).where(RecordRow.deleted.is_(False))
