@@ -1,0 +1,3 @@
+"""The desktop UI: the only package that imports PySide6."""
+
+

@@ -1,0 +1,94 @@
+"""Starting the desktop app: QApplication, the profile, the main window (Vorta-style composition).
+
+``run_app`` is what ``imbizo`` with no subcommand calls. ``smoke_test=True`` opens
+everything, shows the window, lets it settle for a moment and exits: 0 when the
+profile opened, 1 when it did not.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication, QEvent, QTimer
+from PySide6.QtWidgets import QApplication
+
+from desktop import __version__
+from desktop.paths import ConfigError, resolve_profile
+from desktop.ui.error_dialog import show_error
+from desktop.ui.main_window import MainWindow
+
+logger = logging.getLogger(__name__)
+
+ORGANISATION = "Imbizo"
+APPLICATION = "Imbizo"
+SMOKE_SETTLE_MS = 500
+SMOKE_TIMEOUT_MS = 60_000
+
+
+def ensure_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication, created once with the names QSettings uses."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    assert isinstance(app, QApplication)
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    QCoreApplication.setApplicationVersion(__version__)
+    app.setApplicationDisplayName(APPLICATION)
+    return app
+
+
+def install_excepthook(window: MainWindow) -> None:
+    """Unexpected exceptions in Qt callbacks are logged and shown, not silently lost."""
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+        logger.error("unexpected error", exc_info=(kind, error, trace))
+        if issubclass(kind, KeyboardInterrupt):
+            previous(kind, error, trace)
+            return
+        try:
+            show_error(window, window.tr("an unexpected step"), error)
+        except Exception:  # the dialog itself failed: the log has it
+            logger.exception("cannot show the error dialog")
+
+    sys.excepthook = hook
+
+
+def run_app(data_dir: str | None, smoke_test: bool) -> int:
+    """Open the app on the profile chosen the documented way; returns the exit code."""
+    app = ensure_application()
+    try:
+        paths = resolve_profile(data_dir)
+    except ConfigError as exc:
+        print(f"imbizo: {exc}", file=sys.stderr)
+        return 1
+    logger.info("starting the app on %s (chosen by %s)", paths.data_dir, paths.chosen_by)
+    window = MainWindow(paths)
+    install_excepthook(window)
+    window.show()
+    window.open_profile()
+    code = app.exec() if not smoke_test else _smoke(app, window)
+    window.shutdown()
+    # Delete the window now, not during interpreter shutdown (PySide6 can crash collecting it then).
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return int(code)
+
+
+def _smoke(app: QApplication, window: MainWindow) -> int:
+    result = {"code": 1}
+
+    def settle_then_quit(code: int) -> None:
+        result["code"] = code
+        QTimer.singleShot(SMOKE_SETTLE_MS, app.quit)
+
+    window.record_count_changed.connect(lambda _count: settle_then_quit(0))
+    window.session_failed.connect(lambda _error: settle_then_quit(1))
+    QTimer.singleShot(SMOKE_TIMEOUT_MS, app.quit)
+    app.exec()
+    window.close()
+    logger.info("smoke test finished with %s", result["code"])
+    return result["code"]
