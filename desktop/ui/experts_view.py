@@ -87,7 +87,10 @@ class ExpertsView(QWidget):
             if org:
                 parts.append(f"<p style='color:{muted}; margin-top:0'>{org}</p>")
             items = []
-            evidence_list = [e for e in expert.evidence if e.record_id != expert.id]  # not their own profile
+            if any(e.record_id == expert.id for e in expert.evidence):
+                # Their own profile is evidence too, but a link to the page they are on says nothing.
+                items.append(f"<li>{html.escape(self.tr('profile: lists this topic in their expertise'))}</li>")
+            evidence_list = [e for e in expert.evidence if e.record_id != expert.id]
             for evidence in evidence_list[:EVIDENCE_SHOWN]:
                 relation = html.escape(self.tr(evidence.relation.replace("_", " ")))
                 items.append(
