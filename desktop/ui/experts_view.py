@@ -89,7 +89,8 @@ class ExpertsView(QWidget):
             items = []
             if any(e.record_id == expert.id for e in expert.evidence):
                 # Their own profile is evidence too, but a link to the page they are on says nothing.
-                items.append(f"<li>{html.escape(self.tr('profile: lists this topic in their expertise'))}</li>")
+                own = self.tr("profile: lists this topic in their expertise")
+                items.append(f"<li>{html.escape(own)}</li>")
             evidence_list = [e for e in expert.evidence if e.record_id != expert.id]
             for evidence in evidence_list[:EVIDENCE_SHOWN]:
                 relation = html.escape(self.tr(evidence.relation.replace("_", " ")))
