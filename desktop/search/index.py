@@ -34,6 +34,10 @@ from desktop.search.stamp import Stamp, read_stamp, write_stamp
 logger = logging.getLogger(__name__)
 
 BATCH = 500
+#: Autosaves commit without merging, one small segment each; past this many segments the small
+#: ones are merged in a background thread (every search pays per segment; a save never waits
+#: for a merge it started, only for one already running).
+MERGE_AFTER_SEGMENTS = 8
 #: Records changed beyond this share of the store are rebuilt rather than repaired one by one.
 REPAIR_SHARE = 0.2
 
@@ -67,6 +71,7 @@ class SearchIndex:
         self._facet_cache = FacetCache()
         self._vocabulary: tuple[int, Vocabulary] = (-1, Vocabulary())
         self._vocab_version = 0
+        self._merger: threading.Thread | None = None
 
     # ------------------------------------------------------------------ opening
 
@@ -112,7 +117,10 @@ class SearchIndex:
         return self._stamp.watermark if self._stamp else 0
 
     def close(self) -> None:
-        """Close every searcher this object opened (all threads)."""
+        """Wait for a background merge, then close every searcher this object opened (all threads)."""
+        merger = self._merger
+        if merger is not None:
+            merger.join()
         self._close_searchers()
         self._ix = None
 
@@ -137,12 +145,13 @@ class SearchIndex:
         searcher = getattr(local, "searcher", None)
         if searcher is not None and getattr(local, "ix", None) is ix and local.version == self._version:
             return searcher
-        if searcher is not None:
-            # Not Searcher.refresh(): in whoosh-reloaded 2.7.5 it reuses segment readers with their
-            # old deletion sets (an updated record shows twice) and re-adds merged-away segments.
-            # With split segment files a fresh searcher opens in well under a millisecond.
-            _close_quietly(searcher)
-        searcher = ix.searcher()
+        if searcher is not None and getattr(local, "ix", None) is ix:
+            # Reopen only what the commit changed (storage.reopen_searcher, not the buggy refresh()).
+            searcher = storage.reopen_searcher(ix, searcher)
+        else:
+            if searcher is not None:
+                _close_quietly(searcher)
+            searcher = ix.searcher()
         local.searcher, local.ix, local.version = searcher, ix, self._version
         with self._searchers_lock:
             self._searchers[threading.get_ident()] = searcher
@@ -282,16 +291,31 @@ class SearchIndex:
         wanted = sorted(set(ids))
         written = 0
         touched_terms = False
+        # Old versions are found with this thread's searcher when it sees the writer's commit:
+        # whoosh's update_document/delete_by_term open a reader of every segment per record.
+        searcher = storage.aligned_searcher(self.searcher(), writer)
+
+        def delete(record_id: str) -> None:
+            if searcher is None:
+                writer.delete_by_term("id", record_id)
+                return
+            for docnum in searcher.document_numbers(id=record_id):
+                writer.delete_document(docnum)
+
         for start in range(0, len(wanted), BATCH):
             chunk = wanted[start : start + BATCH]
             found = store.get_many(chunk)
             live = [r for r in found.values() if not r.deleted]
             touched_terms |= any(r.kind is Kind.TERM for r in found.values())
             for record_id in set(chunk) - {r.id for r in live}:
-                writer.delete_by_term("id", record_id)
+                delete(record_id)
                 touched_terms = True  # a deleted id may have been a term: rebuild the map lazily
             for doc in self._documents(store, live):
-                writer.update_document(**doc)
+                if searcher is None:
+                    writer.update_document(**doc)
+                else:
+                    delete(doc["id"])
+                    writer.add_document(**doc)
             written += len(chunk)
         return written, touched_terms
 
@@ -332,6 +356,7 @@ class SearchIndex:
             if touched_terms:
                 self._vocab_version += 1
             self._bump()
+            self._merge_later()
         else:
             count = 0
         if watermark != self.watermark:
@@ -356,6 +381,29 @@ class SearchIndex:
             if count:
                 logger.info("search index caught up %d records to seq %d", count, seq)
             return count
+
+    def _merge_later(self) -> None:
+        """Start merging the small segments in a background thread once there are too many."""
+        if self._merger is not None and self._merger.is_alive():
+            return
+        ix = self._ix
+        if ix is None or len(ix._segments()) <= MERGE_AFTER_SEGMENTS:
+            return
+        self._merger = threading.Thread(target=self._merge_small, args=(ix,), name="index-merge", daemon=True)
+        self._merger.start()
+
+    def _merge_small(self, ix: Any) -> None:
+        """Merge the small segments of ``ix`` (whoosh's MERGE_SMALL policy leaves big ones alone)."""
+        try:
+            with self._write_lock:
+                current = self._ix
+                if current is None or current is not ix:
+                    return  # rebuilt or closed meanwhile
+                writer = current.writer(timeout=10.0, **storage.writer_options())
+                writer.commit(merge=True)
+                self._bump()
+        except Exception:  # a merge is an optimisation: never let it take the app down
+            logger.warning("merging index segments failed", exc_info=True)
 
     def optimize(self) -> None:
         """Merge all segments into one (slow: run it in a worker, rarely, never on the GUI path)."""

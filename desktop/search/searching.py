@@ -21,6 +21,7 @@ from desktop.search.query import (
     identifier_query,
     parse_user_query,
     positive_terms,
+    union_trees,
 )
 from desktop.search.results import Hit, SearchResult
 from desktop.search.snippets import make_snippet
@@ -103,6 +104,8 @@ def run_search(
             main = wq.Every()  # browsing: everything, narrowed by filters
     if main is wq.NullQuery:
         return SearchResult(text, 0, [], {}, suggestion=None)
+    main = union_trees(main)
+    filt = union_trees(filt) if filt is not None else None
 
     results = searcher.search(main, limit=offset + limit if limit else 1, filter=filt, terms=False)
     facet_values = ctx.facet_cache.for_searcher(searcher)
@@ -166,7 +169,7 @@ def run_as_you_type(
     full = parse_user_query(ctx.plain_parser, _complete_last_word(searcher, typed))
     if full is None:
         return found
-    full = _combine(full, filt)
+    full = union_trees(_combine(full, filt))
     collector = collectors.TimeLimitCollector(
         searcher.collector(limit=limit + len(found)), AS_YOU_TYPE_BUDGET, use_alarm=False
     )

@@ -14,6 +14,7 @@ the files it needs and opening a searcher costs ~nothing; see OPEN_MODE.
 
 from __future__ import annotations
 
+import copy
 import logging
 import shutil
 import time
@@ -23,6 +24,8 @@ from typing import Any
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
+from whoosh.reading import EmptyReader, MultiReader, SegmentReader
+from whoosh.searching import Searcher
 
 from desktop.search.codec import codec
 from desktop.search.schema import build_schema
@@ -91,3 +94,100 @@ def remove_other_generations(root: Path, keep: str) -> None:
                 logger.info("could not remove old index generation %s yet", child)
         elif child.name.startswith(".stamp-"):
             child.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------------- reopening after a commit
+
+
+def reopen_searcher(ix: Any, old: Any | None) -> Any:
+    """A searcher on the latest commit of ``ix`` that reuses ``old``'s readers of unchanged segments.
+
+    A commit adds a segment and may mark deletions in older ones; a segment's files never
+    change. So the readers of segments that are still live are kept (their open term tables
+    and columns) and only given the segment's new deletion set, and only new segments are
+    opened: the cost of a search after an autosave no longer grows with the number of
+    segments. ``Searcher.refresh()`` is not used: in whoosh-reloaded 2.7.5 it keeps the old
+    deletion sets (an updated record shows twice) and re-adds merged-away segments.
+
+    ``old`` must be a searcher of the same index object, and is given up: readers it does not
+    share with the new searcher are closed, and it must not be closed or used afterwards.
+    """
+    reusable = _leaf_readers_by_segment(old)
+    try:
+        toc = ix._read_toc()
+        readers = []
+        for segment in toc.segments:
+            previous = reusable.pop(segment.segment_id(), None)
+            if previous is not None:
+                readers.append(_rebind(previous, segment, toc.generation))
+            else:
+                readers.append(SegmentReader(ix.storage, toc.schema, segment, generation=toc.generation))
+    except Exception:  # files swapped under us (another writer): open everything afresh
+        logger.debug("reusing segment readers failed; opening a new searcher", exc_info=True)
+        if old is not None:
+            _close_reader(old.reader())
+        return ix.searcher()
+    for leftover in reusable.values():
+        _close_reader(leftover)
+    if not readers:
+        reader: Any = EmptyReader(toc.schema)
+    elif len(readers) == 1:
+        reader = readers[0]
+    else:
+        reader = MultiReader(readers, generation=toc.generation)
+    return Searcher(reader, fromindex=ix)
+
+
+def _leaf_readers_by_segment(searcher: Any | None) -> dict[str, Any]:
+    if searcher is None:
+        return {}
+    found: dict[str, Any] = {}
+    try:
+        for reader, _ in searcher.reader().leaf_readers():
+            segment = reader.segment() if isinstance(reader, SegmentReader) else None
+            if segment is not None and not reader.is_closed:
+                found[segment.segment_id()] = reader
+    except Exception:  # a closed or broken searcher: nothing to reuse
+        return {}
+    return found
+
+
+#: SegmentReader attributes computed from the deletion set (``cached_property``), dropped on rebind.
+_PER_DELETIONS = ("deleted_docs_set",)
+
+
+def _rebind(reader: Any, segment: Any, generation: int) -> Any:
+    """``reader`` sharing its open files, with ``segment``'s deletions (same segment id)."""
+    fresh = copy.copy(reader)
+    perdoc = copy.copy(reader._perdoc)
+    perdoc._segment = segment
+    fresh._perdoc = perdoc
+    fresh._segment = segment
+    fresh._gen = generation
+    for cached in _PER_DELETIONS:
+        fresh.__dict__.pop(cached, None)  # cached_property values of the old deletion set
+    return fresh
+
+
+def _close_reader(reader: Any) -> None:
+    try:
+        reader.close()
+    except Exception:  # already closed, or broken files: nothing to keep
+        logger.debug("error closing a segment reader", exc_info=True)
+
+
+def aligned_searcher(searcher: Any, writer: Any) -> Any | None:
+    """``searcher`` when its document numbers are the writer's (same commit, same segments), else None.
+
+    Then records can be deleted by the document numbers the searcher finds, instead of
+    ``update_document``/``delete_by_term``, which open a new reader of every segment per call.
+    """
+    try:
+        reader = searcher.reader()
+        if reader.generation() != writer.generation - 1:
+            return None
+        ours = [r.segment().segment_id() for r, _ in reader.leaf_readers() if r.segment() is not None]
+        theirs = [segment.segment_id() for segment in writer.segments]
+    except Exception:  # a closed searcher or an unusual reader: fall back to whoosh's own path
+        return None
+    return searcher if ours == theirs else None

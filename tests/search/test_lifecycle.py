@@ -43,6 +43,45 @@ def test_apply_update_is_visible_immediately(index: SearchIndex, store: RecordRe
     _assert_equal_to_store(index, store)
 
 
+def test_repeated_edits_reuse_readers_without_double_counting(
+    index: SearchIndex, store: RecordRepository
+) -> None:
+    # Each autosave adds a segment and marks the old version deleted in an older one; the
+    # searcher keeps its readers of unchanged segments and must see every new deletion set.
+    record = store.get(rid("sanitation-case"))
+    assert record is not None
+    for n, word in enumerate(("aquifer", "borehole", "cistern", "desalination")):
+        record = store.get(rid("sanitation-case")) or record
+        index.apply(store.save(record.with_fields(title=f"{word.title()} works in Khayelitsha")), store)
+        assert ids(index.search(word).hits) == [rid("sanitation-case")]
+        assert index.search("Khayelitsha").total == len(ids(index.search("Khayelitsha").hits))
+        assert ids(index.search("Khayelitsha").hits).count(rid("sanitation-case")) == 1
+        assert index.doc_count() == len(list(store.iter_records())), n
+    assert index.search("aquifer").total == 0
+    index.optimize()
+    assert index.segment_count() == 1
+    assert ids(index.search("desalination").hits) == [rid("sanitation-case")]
+    assert ids(index.search('"desalination works"').hits) == [rid("sanitation-case")]  # inlined positions
+    _assert_equal_to_store(index, store)
+
+
+def test_small_segments_are_merged_in_the_background(index: SearchIndex, store: RecordRepository) -> None:
+    from desktop.search.index import MERGE_AFTER_SEGMENTS
+
+    for n in range(MERGE_AFTER_SEGMENTS + 3):
+        record = store.get(rid("sanitation-case"))
+        assert record is not None
+        index.apply(store.save(record.with_fields(title=f"Khayelitsha works {n} xyzzy{n}")), store)
+        assert ids(index.search(f"xyzzy{n}").hits) == [rid("sanitation-case")]
+    merger = index._merger
+    assert merger is not None
+    merger.join()
+    assert index.segment_count() <= MERGE_AFTER_SEGMENTS
+    assert ids(index.search(f"xyzzy{MERGE_AFTER_SEGMENTS + 2}").hits) == [rid("sanitation-case")]
+    assert index.search("xyzzy0").total == 0
+    _assert_equal_to_store(index, store)
+
+
 def test_delete_removes(index: SearchIndex, store: RecordRepository) -> None:
     index.apply(store.delete(rid("handbook")), store)
     assert index.search("9780306406157").total == 0
