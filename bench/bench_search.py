@@ -333,9 +333,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records", type=int, default=0, help="also build a profile of this many records")
     parser.add_argument("--queries", type=int, default=0, help="queries per class (default 200; smoke 30)")
     parser.add_argument(
-        "--fresh-import",
+        "--reuse-import",
         action="store_true",
-        help="import again, not reusing the cached store",
+        help="reuse the store of an earlier import of the same corpus (skips the import figures)",
     )
     args = parser.parse_args(argv)
     if not CORPUS.is_dir():
@@ -346,10 +346,10 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="imbizo-bench-"))
     try:
         print(f"== {'corpus slice' if args.smoke else 'whole corpus'} ({CORPUS}); {load()}")
-        imported = _cached_import(args.smoke) if not args.fresh_import else None
+        imported = _cached_import(args.smoke) if args.reuse_import else None
         if imported is not None:
             shutil.copytree(imported, work / "profile", ignore=shutil.ignore_patterns("index", "logs"))
-            print(f"(the store of an earlier import, {imported}; --fresh-import re-imports)")
+            print(f"(the store of an earlier import, {imported}; without --reuse-import it is imported anew)")
         with Session.open(ProfilePaths(work / "profile", "bench")) as session:
             if imported is None:
                 import_corpus(session, args.smoke)
