@@ -142,6 +142,12 @@ def _actions(fields: Mapping[str, Any]) -> list[str]:
     return out
 
 
+#: Document boosts per kind. A vocabulary of thousands of short, title-only terms (EuroVoc) would
+#: otherwise fill the first page for any common word ("water": nine terms before any knowledge);
+#: terms stay findable, below the knowledge and people that use them.
+KIND_BOOSTS: dict[Kind, float] = {Kind.TERM: 0.2}
+
+
 def build_document(record: Record, linked: Mapping[str, Record]) -> dict[str, Any]:
     """The index document of a live record; ``linked`` holds the records it links to."""
     fields = record.fields
@@ -188,4 +194,6 @@ def build_document(record: Record, linked: Mapping[str, Record]) -> dict[str, An
     for facet, values in facets.items():
         if facet != "kind":
             doc[f"f_{facet}"] = join_values(values)
+    if record.kind in KIND_BOOSTS:
+        doc["_boost"] = KIND_BOOSTS[record.kind]
     return {k: v for k, v in doc.items() if v not in ("", None)}

@@ -10,7 +10,7 @@ from whoosh.fields import COLUMN, ID, STORED, TEXT, FieldType, Schema
 
 from desktop.search.analysis import edge_ngram_analyzer, exact_analyzer, text_analyzer
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Prose fields searched by a user query, with their query-time boosts (title >> tags/summary > body).
 FIELD_BOOSTS: dict[str, float] = {

@@ -228,3 +228,24 @@ def test_rebuild_with_two_processes_equals_store(index: SearchIndex, store: Reco
     _assert_equal_to_store(index, store)
     result = index.search("stormwater", limit=3)
     assert result.total == 120 and dict(result.facets["author"]) == {"Sipho Dlamini": 120}
+
+
+def test_a_large_vocabulary_does_not_crowd_out_knowledge(index: SearchIndex, store: RecordRepository) -> None:
+    # Ten EuroVoc-like terms with "water" in their one-word-heavy labels, one case study about water.
+    terms = [
+        Record(
+            id=rid(f"water-term-{n}"), kind=Kind.TERM, fields={"label": f"water {word}", "scheme": "eurovoc"}
+        )
+        for n, word in enumerate(
+            ("supply", "quality", "treatment", "resources", "policy", "law", "pollution")
+        )
+    ]
+    study = Record(
+        id=rid("water-kiosks"),
+        kind=Kind.CASE_STUDY,
+        fields={"title": "Prepaid water kiosks in informal settlements", "summary": "Residents buy water."},
+    )
+    index.apply(store.save_many([*terms, study]), store)
+    hits = index.search("water", kinds=[Kind.TERM, Kind.CASE_STUDY], limit=20).hits
+    assert hits[0].id == rid("water-kiosks")
+    assert {h.id for h in hits} >= {t.id for t in terms}, "terms stay findable"
