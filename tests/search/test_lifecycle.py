@@ -243,7 +243,10 @@ def test_a_large_vocabulary_does_not_crowd_out_knowledge(index: SearchIndex, sto
     study = Record(
         id=rid("water-kiosks"),
         kind=Kind.CASE_STUDY,
-        fields={"title": "Prepaid water kiosks in informal settlements", "summary": "Residents buy water."},
+        fields={
+            "title": "Prepaid kiosks cut queues at the standpipes of two informal settlements for water",
+            "summary": "Residents buy credit at the kiosk and collect at any hour.",
+        },
     )
     index.apply(store.save_many([*terms, study]), store)
     hits = index.search("water", kinds=[Kind.TERM, Kind.CASE_STUDY], limit=20).hits
