@@ -194,3 +194,16 @@ def test_parse_path_previews_without_a_store(corpus: Path) -> None:
     index = next(p for p in parsed if p.path.name == "_index.md")
     assert index.records == [] and index.notes
     assert sum(len(p.records) for p in parsed) == 41
+
+
+def test_html_entities_in_front_matter_are_decoded(corpus: Path, store: RecordRepository) -> None:
+    # The summary of this real post is written with entities: "It&#8217;s disturbing ... &#8220;it&#8217;s".
+    post = corpus / "knowledge_base/digitalgov/news/2014/05"
+    path = next(p for p in sorted(post.glob("*operation-predator*.md")))
+    assert "&#8217;" in path.read_text(encoding="utf-8")
+    report = import_paths([path], store)
+    assert report.errors == []
+    (record,) = list(store.iter_records([Kind.ARTICLE]))
+    summary = record.fields["summary"]
+    assert summary.startswith("It\u2019s disturbing")
+    assert "&#" not in summary and "&#" not in record.fields["body"]
