@@ -40,6 +40,8 @@ BATCH = 500
 MERGE_AFTER_SEGMENTS = 8
 #: Records changed beyond this share of the store are rebuilt rather than repaired one by one.
 REPAIR_SHARE = 0.2
+#: Catching up fewer changes than this is always done in place, whatever the share.
+REBUILD_BACKLOG_MIN = 2_000
 
 
 class IndexNotReadyError(RuntimeError):
@@ -470,6 +472,11 @@ class SearchIndex:
                 logger.warning("search index %s: %s; rebuilding", self.index_dir, reason)
                 self.rebuild(store, procs=procs)
                 return Readiness("rebuilt", reason, self.check(store))
+            backlog = self._backlog_too_big(store)
+            if backlog:
+                logger.warning("search index %s: %s; rebuilding", self.index_dir, backlog)
+                self.rebuild(store, procs=procs)
+                return Readiness("rebuilt", backlog, self.check(store))
             caught = self.catch_up(store)
             check = self.check(store)
             if check.ok:
@@ -485,6 +492,20 @@ class SearchIndex:
             ids = set(check.missing_ids) | set(check.stale_ids) | set(check.ghost_ids)
             self._update(store, ids, self.watermark)
             return Readiness("repaired", reason, self.check(store))
+
+    def _backlog_too_big(self, store: RecordStore) -> str:
+        """Why catching up would be slower than a rebuild ("" when it would not).
+
+        A large import by another process (or a restored backup) can leave the watermark
+        tens of thousands of changes behind; one writer analysing them in one process is
+        several times slower than a rebuild on both cores.
+        """
+        live = store.count()
+        limit = max(REBUILD_BACKLOG_MIN, int(REPAIR_SHARE * live))
+        pending = len(store.changes_since(self.watermark, limit=limit + 1))
+        if pending > limit:
+            return f"more than {limit} changes to catch up (of {live} records)"
+        return ""
 
     def _unusable_reason(self) -> str:
         """Why the open index cannot be trusted at all ("" when it can be checked and caught up)."""

@@ -6,6 +6,8 @@ import contextlib
 import json
 from pathlib import Path
 
+import pytest
+
 from desktop.core.kinds import Kind
 from desktop.core.records import Link, Record, Relation
 from desktop.search import SCHEMA_VERSION, SearchIndex
@@ -252,3 +254,26 @@ def test_a_large_vocabulary_does_not_crowd_out_knowledge(index: SearchIndex, sto
     hits = index.search("water", kinds=[Kind.TERM, Kind.CASE_STUDY], limit=20).hits
     assert hits[0].id == rid("water-kiosks")
     assert {h.id for h in hits} >= {t.id for t in terms}, "terms stay findable"
+
+
+def test_a_big_backlog_is_rebuilt_not_caught_up(
+    index: SearchIndex, store: RecordRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another process imported many records while this index was closed: catching them up one
+    # writer at a time is far slower than a rebuild on both cores.
+    monkeypatch.setattr("desktop.search.index.REBUILD_BACKLOG_MIN", 10)
+    many = [
+        Record(id=rid(f"bulk-{n}"), kind=Kind.ARTICLE, fields={"title": f"Bulk import item {n}"})
+        for n in range(40)
+    ]
+    store.save_many(many)
+    readiness = index.ensure_ready(store, procs=1)
+    assert readiness.action == "rebuilt"
+    assert "changes to catch up" in readiness.reason
+    _assert_equal_to_store(index, store)
+
+
+def test_a_small_backlog_is_caught_up_in_place(index: SearchIndex, store: RecordRepository) -> None:
+    store.save(Record(id=rid("one-more"), kind=Kind.ARTICLE, fields={"title": "One more item"}))
+    assert index.ensure_ready(store, procs=1).action == "caught_up"
+    _assert_equal_to_store(index, store)
