@@ -40,16 +40,6 @@ _RECORD_COLUMNS = (
 )
 
 
-def _record_of(row: Any) -> Record:
-    return load_record(
-        row.content,
-        created_at=row.created_at,
-        updated_at=row.updated_at,
-        revision=row.revision,
-        parent_revision=row.parent_revision,
-    )
-
-
 class RecordQueries:
     """The read side of RecordRepository (a mixin; the repository supplies ``_read_session``)."""
 
@@ -70,7 +60,7 @@ class RecordQueries:
             for start in range(0, len(ids), BATCH_SIZE):
                 chunk = ids[start : start + BATCH_SIZE]
                 for row in session.execute(select(*_RECORD_COLUMNS).where(RecordRow.id.in_(chunk))):
-                    found[row.id] = _record_of(row)
+                    found[row.id] = record_from_row(row)
         return found
 
     def ids_with_prefix(self, prefix: str, limit: int = 2) -> list[str]:
@@ -142,7 +132,7 @@ class RecordQueries:
             with self._read_session() as session:
                 rows = session.execute(query).all()
             for row in rows:
-                yield _record_of(row)
+                yield record_from_row(row)
             if len(rows) < BATCH_SIZE:
                 return
             last_id = rows[-1].id
@@ -226,7 +216,7 @@ class RecordQueries:
             query = query.where(RecordRow.kind == Kind(kind).value)
         query = query.order_by(*ORDERS[order]).offset(max(offset, 0)).limit(max(limit, 0))
         with self._read_session() as session:
-            return [_record_of(row) for row in session.execute(query)]
+            return [record_from_row(row) for row in session.execute(query)]
 
     def trash(self) -> list[Record]:
         """Deleted records (tombstones), most recently deleted first."""
@@ -236,7 +226,7 @@ class RecordQueries:
             .order_by(RecordRow.updated_at.desc(), RecordRow.id)
         )
         with self._read_session() as session:
-            return [_record_of(row) for row in session.execute(query)]
+            return [record_from_row(row) for row in session.execute(query)]
 
     def attachments(self, record_id: str) -> list[AttachmentInfo]:
         """Files attached to a record, in the order they were added."""

@@ -44,8 +44,8 @@ def load_record(
     return Record.from_json(data)
 
 
-def record_from_row(row: RecordRow) -> Record:
-    """The Record stored in a ``records`` row."""
+def record_from_row(row: RecordRow | Any) -> Record:
+    """The Record stored in a ``records`` row (an ORM row or a selected-columns row)."""
     return load_record(
         row.content,
         created_at=row.created_at,
