@@ -19,6 +19,10 @@ class RecordRow(Base):
     """The current version of a record (tombstones too)."""
 
     __tablename__ = "records"
+    __table_args__ = (
+        Index("ix_records_kind_title", "kind", "deleted", "title"),
+        Index("ix_records_kind_updated", "kind", "deleted", "updated_at"),
+    )
 
     id: Mapped[str] = mapped_column(String, primary_key=True)
     kind: Mapped[str] = mapped_column(String, index=True)
@@ -80,6 +84,22 @@ class AttachmentRow(Base):
     media_type: Mapped[str] = mapped_column(String)
     size: Mapped[int] = mapped_column(Integer)
     added_at: Mapped[str] = mapped_column(String)
+    #: Text extracted from a PDF or text document (indexed with the record); None until extracted.
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: pending (not tried yet), done, none (nothing to extract) or failed.
+    text_state: Mapped[str] = mapped_column(String, default="pending", server_default="pending")
+
+
+class WorkingCopyRow(Base):
+    """An editor's unsaved state (autosaved every few seconds); no revision, outbox entry or index update."""
+
+    __tablename__ = "working_copies"
+
+    record_id: Mapped[str] = mapped_column(String, primary_key=True)
+    kind: Mapped[str] = mapped_column(String)
+    base_revision: Mapped[str] = mapped_column(String)
+    updated_at: Mapped[str] = mapped_column(String)
+    content: Mapped[str] = mapped_column(Text)
 
 
 class OutboxRow(Base):

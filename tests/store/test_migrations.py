@@ -43,15 +43,15 @@ def test_older_database_is_backed_up_then_migrated(profile: Path, tmp_path: Path
         repo.save(record)
     extra = tmp_path / "more_versions"
     extra.mkdir()
-    (extra / "0002_test_column.py").write_text(
+    (extra / "9001_test_column.py").write_text(
         textwrap.dedent(
-            '''
-            """A test-only step: add a column."""
+            f'''
+            """A test-only step on top of the newest real one: add a column."""
             import sqlalchemy as sa
             from alembic import op
 
-            revision = "0002"
-            down_revision = "0001"
+            revision = "9001"
+            down_revision = "{HEAD_REVISION}"
             branch_labels = None
             depends_on = None
 
@@ -70,9 +70,9 @@ def test_older_database_is_backed_up_then_migrated(profile: Path, tmp_path: Path
     db = profile / "imbizo.db"
     backup_name = prepare_database(db, profile / "backups", [extra])
     assert backup_name is not None
-    assert backup_name.startswith("imbizo-") and backup_name.endswith("-before-0001.db")
+    assert backup_name.startswith("imbizo-") and backup_name.endswith(f"-before-{HEAD_REVISION}.db")
     backup = profile / "backups" / backup_name
-    assert _revision(backup) == "0001" and _revision(db) == "0002"
+    assert _revision(backup) == HEAD_REVISION and _revision(db) == "9001"
     connection = sqlite3.connect(db)
     try:
         assert connection.execute("PRAGMA foreign_key_check").fetchall() == []
@@ -84,6 +84,46 @@ def test_older_database_is_backed_up_then_migrated(profile: Path, tmp_path: Path
     with open_store(profile / "backups" / "copy") as _:
         pass  # the backup folder's own content is untouched by opening other profiles
     assert prepare_database(db, profile / "backups", [extra]) is None  # already current
+
+
+def test_a_first_version_profile_is_migrated_with_its_records(profile: Path) -> None:
+    """A profile written by the first release (schema 0001) opens, keeps its records and gains 0002."""
+    from alembic import command
+
+    from desktop.store.db import create_store_engine
+    from desktop.store.migrate import alembic_config
+
+    profile.mkdir()
+    db = profile / "imbizo.db"
+    config = alembic_config()
+    engine = create_store_engine(db)
+    with engine.connect() as connection:
+        config.attributes["connection"] = connection  # type: ignore[attr-defined]
+        command.upgrade(config, "0001")  # type: ignore[arg-type]
+        connection.commit()
+    engine.dispose()
+    connection = sqlite3.connect(db)
+    connection.execute(
+        "INSERT INTO records VALUES ('r1','case_study','Old','draft','everyone','',0,0,1,'1-a','','a',"
+        '\'2024-01-01\',\'2024-01-01\',1,\'{"id":"r1","kind":"case_study","fields":{"title":"Old"}}\')'
+    )
+    connection.execute(
+        "INSERT INTO attachments (record_id, sha256, filename, media_type, size, added_at) "
+        "VALUES ('r1','00','a.txt','text/plain',1,'2024-01-01')"
+    )
+    connection.commit()
+    connection.close()
+    with open_store(profile) as repo:
+        assert _revision(repo.db_path) == HEAD_REVISION
+        record = repo.get("r1")
+        assert record is not None and record.title == "Old"
+    connection = sqlite3.connect(db)
+    try:
+        assert connection.execute("SELECT text_state FROM attachments").fetchone()[0] == "pending"
+        assert connection.execute("SELECT count(*) FROM working_copies").fetchone()[0] == 0
+    finally:
+        connection.close()
+    assert any(p.name.endswith("-before-0001.db") for p in (profile / "backups").iterdir())
 
 
 def test_newer_database_is_refused_and_left_untouched(profile: Path) -> None:
