@@ -28,4 +28,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    if getattr(sys, "frozen", False):
+        # In the PyInstaller bundle a worker process started with "spawn" (text extraction)
+        # re-runs this executable; freeze_support runs the worker instead of the app.
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     sys.exit(main())

@@ -7,7 +7,6 @@ file (``<user config dir>/config.toml``), else the platform's user data folder.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +60,8 @@ def config_file() -> Path:
 def _data_dir_from_config(path: Path) -> Path | None:
     if not path.is_file():
         return None
+    import tomllib  # here: most starts have no config file, and the parser costs ~10 ms at start-up
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
@@ -85,3 +86,36 @@ def resolve_profile(data_dir: str | os.PathLike[str] | None = None) -> ProfilePa
         return ProfilePaths(configured.absolute(), "config file")
     default = Path(platformdirs.user_data_dir(APP_DIR_NAME, appauthor=False))
     return ProfilePaths(default, "platform default")
+
+
+def _toml_string(value: str) -> str:
+    """``value`` as a TOML basic string."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    escaped = "".join(ch if ch >= " " or ch == "\t" else f"\\u{ord(ch):04x}" for ch in escaped)
+    return f'"{escaped}"'
+
+
+def write_data_dir(folder: str | os.PathLike[str] | None) -> Path:
+    """Set (or with None, remove) ``data_dir`` in the config file; returns the file's path.
+
+    Other keys, tables and comments in the file are kept: only the top-level
+    ``data_dir = ...`` line is replaced, added at the top, or dropped. The new
+    file is written beside the old one and moved over it, so a crash leaves one or
+    the other. Takes effect at the next start (the profile is chosen at start-up).
+    """
+    path = config_file()
+    lines = path.read_text(encoding="utf-8").splitlines() if path.is_file() else []
+    first_table = next((i for i, line in enumerate(lines) if line.lstrip().startswith("[")), len(lines))
+    kept = [
+        line
+        for i, line in enumerate(lines)
+        if i >= first_table or line.split("=", 1)[0].strip() not in ("data_dir", '"data_dir"')
+    ]
+    if folder is not None:
+        value = str(Path(folder).expanduser().absolute())
+        kept.insert(0, f"data_dir = {_toml_string(value)}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(path.name + ".tmp")
+    temp.write_text("\n".join(kept) + ("\n" if kept else ""), encoding="utf-8")
+    os.replace(temp, path)
+    return path

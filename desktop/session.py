@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from desktop.core.changes import Changes, ImportReport
+from desktop.attachment_service import AttachmentService, ExtractedText
+from desktop.core.changes import Changes, ImportProgress, ImportReport
+from desktop.core.editing import FollowUpDue, RecordSummary, WorkingCopy
 from desktop.core.kinds import Kind
-from desktop.core.records import INVERSE_LABELS, Record
-from desktop.importers import import_paths
+from desktop.core.ports import AttachmentInfo, RevisionInfo
+from desktop.core.records import INVERSE_LABELS, Record, Status, new_record_id, utc_now
+from desktop.importers import ImportRun, import_paths
 from desktop.paths import ProfilePaths
 from desktop.search import ExpertFinder, ExpertMatch, Hit, SearchIndex, SearchResult
-from desktop.store import RecordRepository, open_store
+from desktop.store import RecordNotFoundError, RecordRepository, open_store
+from desktop.store.listing import LOCAL_USER_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +34,11 @@ logger = logging.getLogger(__name__)
 INDEX_CATCH_UP_EVERY = 200
 #: A first import into an empty profile of at least this many records rebuilds the index at the end.
 BULK_REBUILD_FROM = 500
+#: Files one step of :meth:`Session.import_steps` imports: a few hundred milliseconds of work, so a
+#: save queued on the app's write lane waits at most that long behind an import.
+IMPORT_BATCH_FILES = 25
+#: ...and a step stops after the file that takes it past this many seconds (some files are big).
+IMPORT_BATCH_SECONDS = 0.5
 
 
 @dataclass(frozen=True)
@@ -166,6 +176,56 @@ class Session:
                 self.catch_up_index()
         return report
 
+    def import_steps(
+        self,
+        paths: Sequence[Path],
+        *,
+        batch_files: int = IMPORT_BATCH_FILES,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> Generator[ImportProgress, None, ImportReport]:
+        """Import files and folders a batch at a time: yields progress after each batch, returns the report.
+
+        The app runs each step as its own job on the write lane, so saves queued meanwhile run between
+        batches; the cross-process write lock is held only during a batch. ``cancelled()`` is checked
+        between batches: what was imported stays, and the index is brought up to date either way.
+        Indexing follows :meth:`import_paths` (catch-ups as it goes, or one rebuild after a first bulk
+        import into an empty profile).
+        """
+        with self.store.writing():
+            bulk = self.store.count() == 0
+            run = ImportRun(paths, self.store)
+        indexed_at = 0
+        yield ImportProgress(0, run.total, run.current_name)
+        try:
+            while not run.done:
+                if cancelled is not None and cancelled():
+                    run.cancel()
+                    break
+                with self.store.writing():
+                    run.step(batch_files, max_seconds=IMPORT_BATCH_SECONDS)
+                    if not bulk and run.position - indexed_at >= INDEX_CATCH_UP_EVERY:
+                        indexed_at = run.position
+                        self.index.catch_up(self.store)
+                report = run.report
+                yield ImportProgress(
+                    run.position,
+                    run.total,
+                    run.current_name,
+                    report.added,
+                    report.updated,
+                    report.unchanged,
+                    report.skipped,
+                )
+        except GeneratorExit:  # closed at exit: the index catches up at the next start instead
+            logger.info("import stopped after %d of %d files", run.position, run.total)
+            raise
+        if bulk and self.store.count() >= BULK_REBUILD_FROM:
+            self.reindex()
+        else:
+            self.catch_up_index()
+        run.log_summary()
+        return run.report
+
     def load_demo(self, demo_file: Path) -> Changes:
         """Load the demo knowledge base shipped in resources/ (records marked demo, never pushed)."""
         data = json.loads(demo_file.read_text(encoding="utf-8"))
@@ -196,9 +256,10 @@ class Session:
         """Ranked full-text search with facets, snippets and a spelling suggestion."""
         return self.index.search(query, kinds=kinds, filters=filters or {}, limit=limit, offset=offset)
 
-    def as_you_type(self, text: str, *, limit: int = 10) -> list[Hit]:
-        """Quick matches while a person types: titles from the first letter, full text from the third."""
-        return self.index.as_you_type(text, limit=limit)
+    def as_you_type(self, text: str, *, limit: int = 10, kinds: Sequence[Kind] = ()) -> list[Hit]:
+        """Quick matches while a person types: titles from the first letter, full text from the third
+        (only records of ``kinds`` when given, e.g. experts for a people picker)."""
+        return self.index.as_you_type(text, limit=limit, kinds=kinds)
 
     def find_experts(self, topic: str, *, limit: int = 10) -> list[ExpertMatch]:
         """People ranked by the evidence that they know about ``topic``."""
@@ -250,6 +311,160 @@ class Session:
     def records(self, record_ids: Iterable[str]) -> dict[str, Record]:
         """Several records at once."""
         return self.store.get_many(record_ids)
+
+    # -- editing support (working copies, history, trash, lists) -------------
+
+    def save_working_copy(self, record: Record, base_revision: str) -> None:
+        """Autosave an editor's unsaved state: one small transaction, no revision, outbox entry or
+        index update, and no wait on the profile's write lock (an import cannot starve it)."""
+        self.store.save_working_copy(record, base_revision)
+
+    def working_copy(self, record_id: str) -> WorkingCopy | None:
+        """The unsaved working copy of a record, or None."""
+        return self.store.working_copy(record_id)
+
+    def working_copies(self) -> list[WorkingCopy]:
+        """Every unsaved working copy, newest first (offered back after a crash)."""
+        return self.store.working_copies()
+
+    def discard_working_copy(self, record_id: str) -> None:
+        """Forget a record's working copy."""
+        self.store.discard_working_copy(record_id)
+
+    def history(self, record_id: str) -> list[RevisionInfo]:
+        """Every saved version of a record, newest first."""
+        return self.store.history(record_id)
+
+    def revision(self, record_id: str, revision: str) -> Record | None:
+        """One saved version of a record, or None."""
+        return self.store.revision(record_id, revision)
+
+    def restore_revision(self, record_id: str, revision: str) -> Changes:
+        """Make an old version current again, as a NEW revision (history is never rewritten)."""
+        with self.store.writing():
+            old = self.store.revision(record_id, revision)
+            if old is None:
+                raise RecordNotFoundError(f"Record {record_id} has no saved version {revision}.")
+            changes = self.store.save(old.with_changes(revision="", parent_revision=""))
+            self.index.apply(changes, self.store)
+        return changes
+
+    def trash(self) -> list[Record]:
+        """Deleted records, most recently deleted first."""
+        return self.store.trash()
+
+    def restore_from_trash(self, record_id: str) -> Changes:
+        """Bring a deleted record back (a new revision) and make it searchable again."""
+        with self.store.writing():
+            changes = self.store.undelete(record_id)
+            self.index.apply(changes, self.store)
+        return changes
+
+    def me(self) -> str:
+        """The local user's name (owner of new records), by default the operating system's user."""
+        return self.store.local_user()
+
+    def set_me(self, name: str) -> None:
+        """Set the local user's name."""
+        name = name.strip()
+        if not name:
+            raise ValueError("the user name must not be empty")
+        self.store.set_meta(LOCAL_USER_KEY, name)
+
+    def new_record(self, kind: Kind) -> Record:
+        """A fresh, unsaved draft of ``kind`` owned by the local user (its fields still empty)."""
+        return Record(
+            id=new_record_id(),
+            kind=Kind(kind),
+            owner=self.me(),
+            status=Status.DRAFT,
+            created_at=utc_now(),
+        )
+
+    def list_page(
+        self,
+        kinds: Sequence[Kind],
+        *,
+        sort: str = "updated",
+        descending: bool = True,
+        text: str = "",
+        offset: int = 0,
+        limit: int = 200,
+        mine: bool = False,
+    ) -> list[RecordSummary]:
+        """One page of a record list (see ``RecordRepository.list_page``)."""
+        return self.store.list_page(
+            kinds, sort=sort, descending=descending, text=text, offset=offset, limit=limit, mine=mine
+        )
+
+    def count_matching(self, kinds: Sequence[Kind], *, text: str = "", mine: bool = False) -> int:
+        """How many records a list with these filters holds."""
+        return self.store.count_matching(kinds, text=text, mine=mine)
+
+    def recent(self, limit: int = 20) -> list[RecordSummary]:
+        """The newest changes (vocabulary terms left out), for Home."""
+        return self.store.recent(limit)
+
+    def my_drafts(self, limit: int = 50) -> list[RecordSummary]:
+        """The local user's drafts, for Home."""
+        return self.store.my_drafts(limit)
+
+    def follow_ups_due(self, within_days: int = 14, limit: int = 50) -> list[FollowUpDue]:
+        """Site-visit follow-up actions not done, due within ``within_days`` or overdue, for Home."""
+        return self.store.follow_ups_due(within_days, limit)
+
+    # -- attachments ---------------------------------------------------------
+    # The work is in desktop/attachment_service.py; these methods keep the index in step with it.
+
+    @cached_property
+    def _attachments(self) -> AttachmentService:
+        return AttachmentService(self.store, self.paths.data_dir)
+
+    def add_attachment(
+        self, record_id: str, path: Path, *, keep_location: bool = False, max_side: int | None = None
+    ) -> AttachmentInfo:
+        """Attach a file to a record and make its name searchable at once.
+
+        Photos lose their location unless ``keep_location`` and are downscaled to
+        ``max_side`` pixels when given; other files are stored as they are. Text is
+        extracted later (:meth:`extract_pending_texts`). Raises MediaError or
+        AttachmentTooLargeError (clear messages) with nothing changed.
+        """
+        info = self._attachments.add(record_id, path, keep_location=keep_location, max_side=max_side)
+        self.catch_up_index()
+        return info
+
+    def remove_attachment(self, record_id: str, sha256: str) -> None:
+        """Detach a file from a record (its bytes go when no record uses them) and re-index the record."""
+        if self._attachments.remove(record_id, sha256):
+            self.catch_up_index()
+
+    def attachments(self, record_id: str) -> list[AttachmentInfo]:
+        """Files attached to a record, in the order they were added."""
+        return self.store.attachments(record_id)
+
+    def blob_path(self, sha256: str) -> Path:
+        """Where an attachment's bytes are stored (read them, never write them)."""
+        return self.store.blob_path(sha256)
+
+    def thumbnail(self, sha256: str, size: int = 256) -> Path | None:
+        """A cached PNG thumbnail (under ``<profile>/thumbnails``) of an image attachment; None otherwise."""
+        return self._attachments.thumbnail(sha256, size)
+
+    def extract_texts(self, limit: int = 20) -> list[ExtractedText]:
+        """Extract pending attachments' text in a worker process; writes nothing (the app reads with it)."""
+        return self._attachments.extract_texts(limit)
+
+    def store_extracted_texts(self, results: Sequence[ExtractedText]) -> int:
+        """Store what :meth:`extract_texts` found and index the records it changed (the app's write step)."""
+        stored = self._attachments.store_texts(results)
+        if stored:
+            self.catch_up_index()
+        return stored
+
+    def extract_pending_texts(self, limit: int = 20) -> int:
+        """Extract, store and index the text of up to ``limit`` pending attachments; returns how many."""
+        return self.store_extracted_texts(self.extract_texts(limit))
 
     # -- maintenance ---------------------------------------------------------
 

@@ -13,7 +13,6 @@ import sys
 from collections.abc import Callable, Sequence
 
 from desktop import __version__
-from desktop.cli import commands
 from desktop.cli.errors import EXIT_FAILURE, EXIT_OK, EXIT_USAGE, CliError
 
 logger = logging.getLogger(__name__)
@@ -111,6 +110,10 @@ def main(
             build_parser().print_help()
             return EXIT_USAGE
         return open_app(args.data_dir, args.smoke_test)
+    # Imported here, not at the top: the commands pull in SQLAlchemy, Whoosh and the importers,
+    # which opening the app must not wait for (the window shows first, the profile opens after).
+    from desktop.cli import commands
+
     try:
         return commands.run(args)
     except CliError as exc:

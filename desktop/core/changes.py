@@ -60,8 +60,22 @@ class ImportReport:
     files: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)  # (file, message)
     notes: list[tuple[str, str]] = field(default_factory=list)  # (file, message)
+    skips: list[tuple[str, str]] = field(default_factory=list)  # (file, why it was skipped), one per file
 
     @property
     def failed(self) -> bool:
         """True when at least one file could not be imported."""
         return bool(self.errors)
+
+
+@dataclass(frozen=True)
+class ImportProgress:
+    """Where a stepwise import stands after a batch (small: it crosses to the GUI thread often)."""
+
+    done: int  # files read so far
+    total: int  # files the run will read
+    current: str  # display name of the next file ("" at the end)
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0

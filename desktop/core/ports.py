@@ -45,6 +45,8 @@ class AttachmentInfo:
     media_type: str
     size: int
     added_at: str
+    #: Extraction of its text for search: pending, done, none (nothing to extract) or failed.
+    text_state: str = "pending"
 
 
 class RecordStore(Protocol):
@@ -102,4 +104,10 @@ class RecordStore(Protocol):
 
     def attachments(self, record_id: str) -> list[AttachmentInfo]:
         """Files attached to a record."""
+        ...
+
+    def attachment_texts(
+        self, record_ids: Iterable[str], *, max_chars: int = 300_000
+    ) -> dict[str, list[tuple[str, str]]]:
+        """(file name, extracted text or "") of each attachment of these records, fetched in bulk."""
         ...

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -187,6 +188,88 @@ def _dedupe(records: list[Record], notes: list[str]) -> list[Record]:
     return list(by_id.values())
 
 
+class ImportRun:
+    """One import, run a few files at a time so a caller can yield between batches.
+
+    Creating it walks the folders and reads what the run needs from the store;
+    :meth:`step` imports the next files (one transaction each); :attr:`report`
+    grows as it goes. :func:`import_paths` is the one-call form.
+    """
+
+    def __init__(self, paths: Sequence[Path], store: RecordStore) -> None:
+        self.store = store
+        self.report = ImportReport()
+        self._parser = _Parser()
+        files = list(iter_files(paths))
+        for path in paths:
+            if not Path(path).exists():
+                self.report.errors.append((display_path(path), "no such file or folder"))
+        files = [(p, r) for p, r in files if p.exists() or p.is_symlink()]
+        files.sort(key=lambda item: _priority(item[0], self._parser.finder, item[1]))
+        self._files = files
+        self._isbns = IsbnIndex()
+        _load_store_state(store, [p for p, _ in files], self._parser.context, self._isbns)
+        self._saved_by: dict[str, str] = {}
+        self.position = 0
+        self.cancelled = False
+
+    @property
+    def total(self) -> int:
+        """How many files the run will read."""
+        return len(self._files)
+
+    @property
+    def done(self) -> bool:
+        """True when every file was read or the run was cancelled."""
+        return self.cancelled or self.position >= len(self._files)
+
+    @property
+    def current_name(self) -> str:
+        """The display name of the next file to read ("" at the end)."""
+        if self.done:
+            return ""
+        return display_path(self._files[self.position][0])
+
+    def step(self, max_files: int, progress: ProgressFn | None = None, *, max_seconds: float = 0.0) -> int:
+        """Import up to ``max_files`` more files, stopping early once ``max_seconds`` (if > 0) have
+        passed after a file; returns how many were read."""
+        count = 0
+        deadline = time.monotonic() + max_seconds
+        while (
+            count < max_files
+            and not self.done
+            and not (count and max_seconds and time.monotonic() > deadline)
+        ):
+            path, root = self._files[self.position]
+            name = display_path(path)
+            if progress is not None:
+                progress(self.position, self.total, name)
+            parsed = self._parser.parse(path, root)
+            self.position += 1
+            count += 1
+            if parsed is None:
+                continue
+            self.report.files += 1
+            _save_file(parsed, name, self.store, self._isbns, self._saved_by, self.report)
+        return count
+
+    def cancel(self) -> None:
+        """Stop before the next file; what was imported stays, and the report says so."""
+        if self.done:
+            return
+        self.cancelled = True
+        self.report.notes.append(("", f"import cancelled after {self.position} of {self.total} files"))
+        log.info("import cancelled after %d of %d files", self.position, self.total)
+
+    def log_summary(self) -> None:
+        """Log the counts of the finished run."""
+        report = self.report
+        log.info(
+            "import: %d files, %d added, %d updated, %d unchanged, %d skipped, %d errors",
+            report.files, report.added, report.updated, report.unchanged, report.skipped, len(report.errors),
+        )  # fmt: skip
+
+
 def import_paths(
     paths: Sequence[Path],
     store: RecordStore,
@@ -202,39 +285,16 @@ def import_paths(
     imported (malformed, unsupported or not content), and added/updated/unchanged
     the records, from what the store says changed.
     """
-    report = ImportReport()
-    parser = _Parser()
-    files = list(iter_files(paths))
-    for path in paths:
-        if not Path(path).exists():
-            report.errors.append((display_path(path), "no such file or folder"))
-    files = [(p, r) for p, r in files if p.exists() or p.is_symlink()]
-    files.sort(key=lambda item: _priority(item[0], parser.finder, item[1]))
-    isbns = IsbnIndex()
-    _load_store_state(store, [p for p, _ in files], parser.context, isbns)
-    saved_by: dict[str, str] = {}
-    total = len(files)
-    for index, (path, root) in enumerate(files):
-        name = display_path(path)
+    run = ImportRun(paths, store)
+    while not run.done:
         if cancelled is not None and cancelled():
-            report.notes.append(("", f"import cancelled after {index} of {total} files"))
-            log.info("import cancelled after %d of %d files", index, total)
+            run.cancel()
             break
-        if progress is not None:
-            progress(index, total, name)
-        parsed = parser.parse(path, root)
-        if parsed is None:
-            continue
-        report.files += 1
-        _save_file(parsed, name, store, isbns, saved_by, report)
-    else:
-        if progress is not None:
-            progress(total, total, "")
-    log.info(
-        "import: %d files, %d added, %d updated, %d unchanged, %d skipped, %d errors",
-        report.files, report.added, report.updated, report.unchanged, report.skipped, len(report.errors),
-    )  # fmt: skip
-    return report
+        run.step(1, progress)
+    if progress is not None and not run.cancelled:
+        progress(run.total, run.total, "")
+    run.log_summary()
+    return run.report
 
 
 def _save_file(
@@ -250,11 +310,13 @@ def _save_file(
         report.errors.append((name, "; ".join(parsed.errors)))
         report.notes.extend((name, note) for note in notes)
         report.skipped += 1
+        report.skips.append((name, "; ".join(parsed.errors)))
         log.warning("import: skipped %s: %s", name, "; ".join(parsed.errors))
         return
     if not parsed.records:
         report.notes.extend((name, note) for note in notes)
         report.skipped += 1
+        report.skips.append((name, "; ".join(notes) or "no records in the file"))
         return
     records = _dedupe(parsed.records, notes)
     records, pending, isbn_notes = isbns.flag(records)
@@ -269,11 +331,13 @@ def _save_file(
     except ValidationError as exc:
         report.errors.append((name, f"not valid: {exc}"))
         report.skipped += 1
+        report.skips.append((name, f"not valid: {exc}"))
         return
     except Exception as exc:  # the store's own errors: report the file, keep going
         log.exception("import: saving %s failed", name)
         report.errors.append((name, f"could not be saved: {exc}"))
         report.skipped += 1
+        report.skips.append((name, f"could not be saved: {exc}"))
         return
     isbns.commit(pending)
     for record in records:

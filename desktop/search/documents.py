@@ -148,8 +148,12 @@ def _actions(fields: Mapping[str, Any]) -> list[str]:
 KIND_BOOSTS: dict[Kind, float] = {Kind.TERM: 0.2}
 
 
-def build_document(record: Record, linked: Mapping[str, Record]) -> dict[str, Any]:
-    """The index document of a live record; ``linked`` holds the records it links to."""
+def build_document(record: Record, linked: Mapping[str, Record], attachments: str = "") -> dict[str, Any]:
+    """The index document of a live record; ``linked`` holds the records it links to.
+
+    ``attachments`` is the names and extracted text of its attached files
+    (``desktop.search.attachments``), searched like the body but ranked below it.
+    """
     fields = record.fields
     facets = facet_values(record, linked)
     names = [linked[link.target_id].title for link in record.links if link.target_id in linked]
@@ -182,6 +186,7 @@ def build_document(record: Record, linked: Mapping[str, Record]) -> dict[str, An
         "people": "\n".join([*_texts(fields, ("authors", "name", "host")), *names]),
         "context": "\n".join(_texts(fields, _CONTEXT_FIELDS) + facets["community"]),
         "body": plain_text(body),
+        "attachments": attachments,
         "body_head": plain_text(head_source[: BODY_HEAD_CHARS * 2])[:BODY_HEAD_CHARS],
         "ac": "\n".join([title, *own_labels]),
         "ident": join_values(sorted(_identifiers(record))),

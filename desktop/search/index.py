@@ -23,6 +23,7 @@ from desktop.core.ports import RecordStore
 from desktop.core.records import Record
 from desktop.search import storage
 from desktop.search.analysis import SEP
+from desktop.search.attachments import fetch_attachment_texts
 from desktop.search.documents import NAMED_KINDS, build_document, fetch_linked
 from desktop.search.facets import FacetCache
 from desktop.search.query import PROSE_FIELDS, Vocabulary, make_parser
@@ -286,7 +287,8 @@ class SearchIndex:
 
     def _documents(self, store: RecordStore, records: Sequence[Record]) -> list[dict[str, Any]]:
         linked = fetch_linked(store, records)
-        return [build_document(r, linked) for r in records]
+        attached = fetch_attachment_texts(store, records)
+        return [build_document(r, linked, attached.get(r.id, "")) for r in records]
 
     def _write_ids(self, writer: Any, store: RecordStore, ids: Iterable[str]) -> tuple[int, bool]:
         """Index the live records among ``ids`` and delete the rest; returns (count, touched terms)."""

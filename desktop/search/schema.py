@@ -10,7 +10,7 @@ from whoosh.fields import COLUMN, ID, STORED, TEXT, FieldType, Schema
 
 from desktop.search.analysis import edge_ngram_analyzer, exact_analyzer, text_analyzer
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: attachment names and text
 
 #: Prose fields searched by a user query, with their query-time boosts (title >> tags/summary > body).
 FIELD_BOOSTS: dict[str, float] = {
@@ -20,6 +20,7 @@ FIELD_BOOSTS: dict[str, float] = {
     "people": 1.5,
     "context": 1.0,
     "body": 1.0,
+    "attachments": 0.7,
 }
 
 #: Facet name -> the exact (filterable) field behind it.
@@ -54,6 +55,8 @@ def build_schema() -> Schema:
         people=TEXT(analyzer=prose()),
         context=TEXT(analyzer=prose()),
         body=TEXT(analyzer=prose()),
+        # Names and extracted text of attached files (PDFs, text documents).
+        attachments=TEXT(analyzer=prose()),
         # First ~2,000 characters of the prose, kept only for snippets.
         body_head=STORED(),
         # Edge n-grams of titles, names, labels and alternative labels (search-as-you-type).

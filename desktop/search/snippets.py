@@ -12,8 +12,9 @@ from typing import Any
 
 from whoosh import highlight
 
-MARK_START = "[["
-MARK_END = "]]"
+from desktop.core.marks import MARK_END as MARK_END
+from desktop.core.marks import MARK_START as MARK_START
+
 SNIPPET_CHARS = 240
 
 

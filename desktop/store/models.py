@@ -7,7 +7,7 @@ the envelope columns the store queries on.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -20,7 +20,7 @@ class RecordRow(Base):
 
     __tablename__ = "records"
     __table_args__ = (
-        Index("ix_records_kind_title", "kind", "deleted", "title"),
+        Index("ix_records_kind_title", "kind", "deleted", text("title COLLATE NOCASE")),
         Index("ix_records_kind_updated", "kind", "deleted", "updated_at"),
     )
 
@@ -87,7 +87,7 @@ class AttachmentRow(Base):
     #: Text extracted from a PDF or text document (indexed with the record); None until extracted.
     text: Mapped[str | None] = mapped_column(Text, nullable=True)
     #: pending (not tried yet), done, none (nothing to extract) or failed.
-    text_state: Mapped[str] = mapped_column(String, default="pending", server_default="pending")
+    text_state: Mapped[str] = mapped_column(String, default="pending", server_default="pending", index=True)
 
 
 class WorkingCopyRow(Base):

@@ -24,9 +24,11 @@ from desktop.core.ports import AttachmentInfo
 from desktop.core.records import Record, revision_id, utc_now
 from desktop.core.validation import ensure_valid
 from desktop.store import maintenance
+from desktop.store.attachment_text import AttachmentTexts
 from desktop.store.attachments import DEFAULT_MAX_SIZE, BlobStore, sanitize_filename
 from desktop.store.check import StoreCheckReport
 from desktop.store.db import DB_FILENAME, WRITE_OPTION, create_store_engine
+from desktop.store.editing import EditingStore, drop_saved_working_copies
 from desktop.store.errors import (
     AttachmentError,
     RecordNotFoundError,
@@ -34,6 +36,7 @@ from desktop.store.errors import (
     translate_db_error,
     translate_os_error,
 )
+from desktop.store.listing import ListingQueries
 from desktop.store.locking import WriteLock
 from desktop.store.migrate import prepare_database
 from desktop.store.models import AttachmentRow, LinkRow, MetaRow, OutboxRow, RecordRow, RevisionRow
@@ -45,7 +48,7 @@ logger = logging.getLogger(__name__)
 LOCK_FILENAME = "write.lock"
 
 
-class RecordRepository(RecordQueries):
+class RecordRepository(RecordQueries, EditingStore, ListingQueries, AttachmentTexts):
     """The profile's records on SQLite; implements ``desktop.core.ports.RecordStore``.
 
     Opening migrates the database (backing it up first when it is older), refuses a
@@ -133,6 +136,16 @@ class RecordRepository(RecordQueries):
         with self._guard(action), self._lock.hold(), self._writer() as session, session.begin():
             yield session
 
+    @contextmanager
+    def _quick_write_session(self, action: str) -> Iterator[Session]:
+        """One small write transaction WITHOUT the profile's write lock (autosave of working copies).
+
+        SQLite's busy timeout is the only wait, so an autosave never queues behind a long
+        import holding the lock between its transactions.
+        """
+        with self._guard(action), self._writer() as session, session.begin():
+            yield session
+
     # --- writes ---------------------------------------------------------------------------
 
     def save(self, record: Record) -> Changes:
@@ -218,6 +231,7 @@ class RecordRepository(RecordQueries):
             known[record.id] = (generation, revision, content_hash, created_at)
         batch.execute(session)
         counter.flush()
+        drop_saved_working_copies(session, records)  # same transaction: a newer draft is kept
         return Changes(
             created=tuple(batch.created),
             updated=tuple(batch.updated),

@@ -64,6 +64,7 @@ def attachment_from_row(row: AttachmentRow) -> AttachmentInfo:
         media_type=row.media_type,
         size=row.size,
         added_at=row.added_at,
+        text_state=row.text_state or "pending",
     )
 
 

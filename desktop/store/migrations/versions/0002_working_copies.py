@@ -29,14 +29,17 @@ def upgrade():
     with op.batch_alter_table("attachments") as batch:
         batch.add_column(sa.Column("text", sa.Text(), nullable=True))
         batch.add_column(sa.Column("text_state", sa.String(), nullable=False, server_default="pending"))
+    op.create_index("ix_attachments_text_state", "attachments", ["text_state"])
     # Paged, sorted lists per kind (Knowledge base, Site visits, ...) at 100,000 records.
-    op.create_index("ix_records_kind_title", "records", ["kind", "deleted", "title"])
+    # Titles sort case-insensitively, so the index is on that expression.
+    op.create_index("ix_records_kind_title", "records", ["kind", "deleted", sa.text("title COLLATE NOCASE")])
     op.create_index("ix_records_kind_updated", "records", ["kind", "deleted", "updated_at"])
 
 
 def downgrade():
     op.drop_index("ix_records_kind_updated", "records")
     op.drop_index("ix_records_kind_title", "records")
+    op.drop_index("ix_attachments_text_state", "attachments")
     with op.batch_alter_table("attachments") as batch:
         batch.drop_column("text_state")
         batch.drop_column("text")
