@@ -8,10 +8,12 @@ profile opened, 1 when it did not.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QEvent, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtGui import QWindow
 from PySide6.QtWidgets import QApplication
 
 from desktop import __version__
@@ -25,6 +27,10 @@ ORGANISATION = "Imbizo"
 APPLICATION = "Imbizo"
 SMOKE_SETTLE_MS = 500
 SMOKE_TIMEOUT_MS = 60_000
+#: The profile opens at the latest this long after show() when no expose event comes.
+OPEN_FALLBACK_MS = 1_000
+#: Set to ``interactive`` or ``search:<words>`` to time start-up (see desktop/ui/startup_probe.py).
+PROBE_ENV = "IMBIZO_STARTUP_PROBE"
 
 
 def ensure_application(argv: list[str] | None = None) -> QApplication:
@@ -50,11 +56,46 @@ def install_excepthook(window: MainWindow) -> None:
             previous(kind, error, trace)
             return
         try:
-            show_error(window, window.tr("an unexpected step"), error)
+            show_error(window, QCoreApplication.translate("ErrorDialog", "an unexpected step"), error)
         except Exception:  # the dialog itself failed: the log has it
             logger.exception("cannot show the error dialog")
 
     sys.excepthook = hook
+
+
+class _OpenOnExpose(QObject):
+    """Opens the window's profile once its native window is first exposed (or after a fallback delay)."""
+
+    def __init__(self, window: MainWindow):
+        super().__init__(window)
+        self.window = window
+        self.done = False
+        handle = window.windowHandle()
+        if handle is not None:
+            handle.installEventFilter(self)
+        QTimer.singleShot(OPEN_FALLBACK_MS, self.open_now)  # never exposed (minimised, no compositor)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Expose and isinstance(watched, QWindow) and watched.isExposed():
+            watched.removeEventFilter(self)
+            # Queued: the expose event paints the window first, then the profile starts opening.
+            QTimer.singleShot(0, self.open_now)
+        return False
+
+    def open_now(self) -> None:
+        if not self.done:
+            self.done = True
+            self.window.open_profile()
+
+
+def open_profile_once_exposed(window: MainWindow) -> None:
+    """Start opening the profile once the window is on screen, not before.
+
+    Opening imports SQLAlchemy, Whoosh and the importers and migrates the database on a worker
+    thread; started before the first paint it competes with the GUI thread for the interpreter and
+    delays the window (bench/bench_startup.py measures the start-up against a bare window).
+    """
+    _OpenOnExpose(window)
 
 
 def run_app(data_dir: str | None, smoke_test: bool) -> int:
@@ -66,10 +107,18 @@ def run_app(data_dir: str | None, smoke_test: bool) -> int:
         print(f"imbizo: {exc}", file=sys.stderr)
         return 1
     logger.info("starting the app on %s (chosen by %s)", paths.data_dir, paths.chosen_by)
+    from desktop.ui.conventions import apply_start_up_conventions
+
+    apply_start_up_conventions(app)  # palette and language before the first frame
     window = MainWindow(paths)
     install_excepthook(window)
     window.show()
-    window.open_profile()
+    open_profile_once_exposed(window)
+    probe = os.environ.get(PROBE_ENV)
+    if probe:  # bench/bench_startup.py: report when the window is usable, then quit
+        from desktop.ui.startup_probe import install_probe
+
+        install_probe(app, window, probe)
     code = app.exec() if not smoke_test else _smoke(app, window)
     window.shutdown()
     # Delete the window now, not during interpreter shutdown (PySide6 can crash collecting it then).

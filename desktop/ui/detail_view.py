@@ -1,150 +1,48 @@
 """The read-only view of one record: its fields, source and licence, and every connection.
 
-Links read "<this> <relation> <target>"; backlinks read from the other side
-("authored", "cited by"). A link is clickable when its target is in the profile,
-greyed as "not in this profile" otherwise. Back returns to the previous record.
+The HTML comes from :mod:`desktop.ui.record_html`. Links read "<this> <relation>
+<target>"; backlinks read from the other side ("Wrote", "Cited by"). A link is
+clickable when its target is in the profile. Back returns to the previous record.
+Edit, History… and Export… only say what was asked (signals the window wires);
+the attachments panel sits under the text for the kinds that carry files.
 """
 
 from __future__ import annotations
 
 import html
 import logging
-import re
-from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QPalette
-from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QHBoxLayout, QSplitter, QTextBrowser, QToolButton, QVBoxLayout, QWidget
 
-from desktop.core.kinds import FieldType, field_specs
-from desktop.session import LinkView, RecordView, Session
-from desktop.ui.models import kind_label, muted_colour
+from desktop.core.kinds import Kind
+from desktop.ui.models import muted_colour
+from desktop.ui.record_html import RECORD_SCHEME, format_value, record_html
 from desktop.ui.tasks import TaskManager
+
+if TYPE_CHECKING:  # the session loads SQLAlchemy and Whoosh: after the window shows
+    from desktop.session import RecordView, Session
+
+__all__ = ["ATTACHMENT_KINDS", "RECORD_SCHEME", "DetailView", "app_icon", "format_value", "record_html"]
 
 logger = logging.getLogger(__name__)
 
-RECORD_SCHEME = "record"
+#: Kinds whose records carry photos and documents, so the attachments panel is shown for them.
+ATTACHMENT_KINDS = frozenset({Kind.CASE_STUDY, Kind.SITE_VISIT, Kind.CENTRE_ITEM, Kind.ARTICLE})
+#: The height the attachments panel starts with under the record's text.
+ATTACHMENTS_HEIGHT = 190
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("DetailView", text)
+def app_icon(name: str) -> Any:
+    """The app's icon called ``name``, or None while there is none (icons load lazily)."""
+    try:
+        from desktop.ui.icons import icon
 
-
-_HEADING = re.compile(r"^#{1,6}\s+(.+)$", re.M)
-_BOLD = re.compile(r"\*\*(.+?)\*\*")
-
-
-def _paragraphs(text: str) -> str:
-    """Prose (plain or light Markdown) as paragraphs: escaped first, then headings and **bold** kept."""
-    html_parts = []
-    for part in (p.strip() for p in str(text).split("\n\n")):
-        if not part:
-            continue
-        escaped = html.escape(part)
-        escaped = _HEADING.sub(r"<b>\1</b>", escaped)
-        escaped = _BOLD.sub(r"<b>\1</b>", escaped)
-        html_parts.append(f"<p>{escaped.replace(chr(10), '<br>')}</p>")
-    return "".join(html_parts)
-
-
-def format_value(type_: FieldType, value: Any) -> str:
-    """One field value as safe HTML ('' when there is nothing to show)."""
-    if value is None or value == "" or value == []:
-        return ""
-    if type_ is FieldType.LONGTEXT:
-        return _paragraphs(value)
-    if type_ is FieldType.LIST:
-        return html.escape(", ".join(str(v).replace("_", " ") for v in value))
-    if type_ is FieldType.BOOL:
-        return _t("Yes") if value else _t("No")
-    if type_ is FieldType.RAW:
-        return html.escape(_t("(original record kept, {n} characters)").format(n=len(str(value))))
-    if type_ is FieldType.ACTIONS:
-        rows = []
-        for action in value:
-            mark = "☑" if action.get("done") else "☐"
-            extra = ", ".join(str(x) for x in (action.get("owner"), action.get("due")) if x)
-            text = html.escape(str(action.get("action", "")))
-            rows.append(f"<li>{mark} {text}" + (f" <i>({html.escape(extra)})</i>" if extra else "") + "</li>")
-        return "<ul>" + "".join(rows) + "</ul>"
-    return html.escape(str(value))
-
-
-def _heading(label: str) -> str:
-    return f"<h3>{html.escape(label)}</h3>"
-
-
-def record_html(view: RecordView, palette: QPalette) -> str:
-    """The whole record as HTML; every piece of record text is escaped."""
-    record = view.record
-    muted = muted_colour(palette)
-    parts = [f"<h1>{html.escape(record.title or _t('(untitled)'))}</h1>"]
-    meta = [kind_label(record.kind), _t(record.status.value.capitalize())]
-    if record.demo:
-        meta.append(_t("Demo content"))
-    parts.append(f"<p style='color:{muted}'>{html.escape(' · '.join(meta))}</p>")
-    rows = []
-    for spec in field_specs(record.kind):
-        if spec.name in ("title", "name") and spec.required:
-            continue
-        shown = format_value(spec.type, record.fields.get(spec.name))
-        if shown:
-            label = html.escape(QCoreApplication.translate("fields", spec.label))
-            rows.append(f"<tr><th align='left' valign='top' width='28%'>{label}</th><td>{shown}</td></tr>")
-    if record.tags:
-        rows.append(
-            f"<tr><th align='left' valign='top'>{_t('Tags')}</th>"
-            f"<td>{html.escape(', '.join(record.tags))}</td></tr>"
-        )
-    if rows:
-        parts.append("<table cellspacing='0' cellpadding='4' width='100%'>" + "".join(rows) + "</table>")
-    parts.append(_links_html(_t("Connections"), view.links, muted))
-    parts.append(_links_html(_t("What points here"), view.backlinks, muted))
-    if record.source is not None:
-        source = record.source
-        lines = [html.escape(source.collection + (f" · {source.key}" if source.key else ""))]
-        if source.url:
-            url = html.escape(source.url, quote=True)
-            lines.append(f"<a href='{url}'>{html.escape(source.url)}</a>")
-        if source.licence:
-            lines.append(html.escape(_t("Licence: {licence}").format(licence=source.licence)))
-        if source.attribution:
-            lines.append(html.escape(source.attribution))
-        parts.append(_heading(_t("Source")) + "<p>" + "<br>".join(lines) + "</p>")
-    return "".join(p for p in parts if p)
-
-
-def _links_html(title: str, links: Iterable[LinkView], muted: str) -> str:
-    groups: dict[str, list[LinkView]] = {}
-    for link in links:
-        groups.setdefault(link.label, []).append(link)
-    if not groups:
-        return ""
-    rows = []
-    for label, items in groups.items():
-        cells = []
-        for link in items:
-            if link.exists:
-                name = html.escape(link.title or _t("(untitled)"))
-                kind = html.escape(kind_label(link.kind)) if link.kind else ""
-                cells.append(
-                    f"<a href='{RECORD_SCHEME}:{html.escape(link.id)}'>{name}</a>"
-                    f" <span style='color:{muted}'>{kind}</span>"
-                )
-            else:
-                shown = html.escape(link.title or link.id[:8])
-                cells.append(
-                    f"<span style='color:{muted}'>{shown} — {html.escape(_t('not in this profile'))}</span>"
-                )
-        label_text = html.escape(_t(label.capitalize()))
-        rows.append(
-            f"<tr><th align='left' valign='top' width='28%'>{label_text}</th>"
-            f"<td>{'<br>'.join(cells)}</td></tr>"
-        )
-    return (
-        _heading(title) + "<table cellspacing='0' cellpadding='4' width='100%'>" + "".join(rows) + "</table>"
-    )
+        return icon(name)
+    except (ImportError, KeyError, OSError):
+        return None
 
 
 class DetailView(QWidget):
@@ -152,43 +50,116 @@ class DetailView(QWidget):
 
     record_shown = Signal(object)  # RecordView
     history_changed = Signal(bool)  # can go back
+    edit_requested = Signal(str)  # record id
+    history_requested = Signal(str)  # record id
+    export_requested = Signal(str)  # record id
 
-    def __init__(self, tasks: TaskManager, parent: QWidget | None = None):
+    def __init__(self, tasks: TaskManager, parent: QWidget | None = None, *, placeholder: str = ""):
         super().__init__(parent)
         self.tasks = tasks
         self.session: Session | None = None
         self.view: RecordView | None = None
+        self.placeholder = placeholder or self.tr(
+            "Choose a search result to see it here, with everything it is connected to."
+        )
         self.history: list[str] = []
         self._generation = 0
+        self.attachments_panel: QWidget | None = None
         self.browser = QTextBrowser(self)
         self.browser.setOpenLinks(False)
         self.browser.setAccessibleName(self.tr("Record details"))
         self.browser.anchorClicked.connect(self._on_anchor_clicked)
+
+        self.edit_button = self._action_button(self.tr("Edit"), "edit", self.tr("Edit this record"))
+        self.history_button = self._action_button(
+            self.tr("History…"), "history", self.tr("Earlier versions of this record")
+        )
+        self.export_button = self._action_button(
+            self.tr("Export…"), "export", self.tr("Export this record to PDF, HTML or Markdown")
+        )
+        self.edit_button.clicked.connect(lambda: self._emit_for_current(self.edit_requested))
+        self.history_button.clicked.connect(lambda: self._emit_for_current(self.history_requested))
+        self.export_button.clicked.connect(lambda: self._emit_for_current(self.export_requested))
+        self.action_bar = QWidget(self)
+        bar = QHBoxLayout(self.action_bar)
+        bar.setContentsMargins(0, 0, 0, 4)
+        bar.addStretch(1)
+        for button in (self.edit_button, self.history_button, self.export_button):
+            bar.addWidget(button)
+
+        # Where the attachments panel goes (created on the first record that can carry files).
+        self.attachments_slot = QWidget(self)
+        self.attachments_slot.setAccessibleName(self.tr("Attachments"))
+        slot_layout = QVBoxLayout(self.attachments_slot)
+        slot_layout.setContentsMargins(0, 4, 0, 0)
+        self.attachments_slot.hide()
+
+        # The text keeps most of the height; the files below can be given more by dragging.
+        self.body = QSplitter(Qt.Orientation.Vertical, self)
+        self.body.setChildrenCollapsible(False)
+        self.body.addWidget(self.browser)
+        self.body.addWidget(self.attachments_slot)
+        self.body.setStretchFactor(0, 4)
+        self.body.setStretchFactor(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.browser)
-        self.show_placeholder(
-            self.tr("Choose a search result to see it here, with everything it is connected to.")
-        )
+        layout.setSpacing(0)
+        layout.addWidget(self.action_bar)
+        layout.addWidget(self.body, 1)
+        self.show_placeholder(self.placeholder)
+
+    def _action_button(self, text: str, icon_name: str, tip: str) -> QToolButton:
+        button = QToolButton(self)
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setAccessibleName(text.rstrip("…"))
+        button.setAutoRaise(True)
+        shown = app_icon(icon_name)
+        if shown is not None:
+            button.setIcon(shown)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        return button
 
     def set_session(self, session: Session | None) -> None:
         """Read records from this session."""
         self.session = session
+        panel = self.attachments_panel
+        if panel is not None and hasattr(panel, "set_session"):
+            panel.set_session(session)
+
+    @property
+    def record_id(self) -> str | None:
+        """The id of the record shown, or None."""
+        return self.view.record.id if self.view is not None else None
 
     def show_placeholder(self, text: str) -> None:
         """Show a hint instead of a record."""
         self.view = None
+        self._set_actions_enabled(False)
+        self.attachments_slot.hide()
         muted = muted_colour(self.palette())
         self.browser.setHtml(f"<p style='color:{muted}'>{html.escape(text)}</p>")
 
     def open_record(self, record_id: str, *, new_trail: bool = False) -> None:
-        """Show a record; ``new_trail`` starts a fresh Back history (opening from search results)."""
+        """Show a record; ``new_trail`` starts a fresh Back history (opening from a list)."""
         if new_trail:
             self.history = []
         if not self.history or self.history[-1] != record_id:
             self.history.append(record_id)
         self._load(record_id)
         self.history_changed.emit(self.can_go_back)
+
+    def reload(self) -> None:
+        """Read the record shown again (after it was saved elsewhere)."""
+        if self.history:
+            self._load(self.history[-1])
+
+    def clear(self, text: str = "") -> None:
+        """Forget the record and its trail (it was deleted, or the list it came from changed)."""
+        self.history = []
+        self._generation += 1
+        self.show_placeholder(text or self.placeholder)
+        self.history_changed.emit(False)
 
     @property
     def can_go_back(self) -> bool:
@@ -218,6 +189,8 @@ class DetailView(QWidget):
                 return
             self.view = view
             self._render()
+            self._set_actions_enabled(True)
+            self._show_attachments(view)
             self.record_shown.emit(view)
 
         self.tasks.read(lambda: session.view(record_id), done, description="open a record")
@@ -225,6 +198,47 @@ class DetailView(QWidget):
     def _render(self) -> None:
         if self.view is not None:
             self.browser.setHtml(record_html(self.view, self.palette()))
+
+    def _set_actions_enabled(self, enabled: bool) -> None:
+        for button in (self.edit_button, self.history_button, self.export_button):
+            button.setEnabled(enabled)
+
+    def _emit_for_current(self, signal: Any) -> None:
+        if self.view is not None:
+            signal.emit(self.view.record.id)
+
+    # -- attachments -------------------------------------------------------------------
+
+    def _show_attachments(self, view: RecordView) -> None:
+        """Show the attachments panel for records that carry files (made on first use)."""
+        if view.record.kind not in ATTACHMENT_KINDS:
+            self.attachments_slot.hide()
+            return
+        panel = self.attachments_panel or self._make_attachments_panel()
+        if panel is None:
+            return
+        panel.set_record(view.record.id)  # type: ignore[attr-defined]
+        if not self.attachments_slot.isVisible():
+            self.attachments_slot.show()
+            total = sum(self.body.sizes()) or self.height()
+            self.body.setSizes([max(total - ATTACHMENTS_HEIGHT, total * 2 // 3), ATTACHMENTS_HEIGHT])
+
+    def _make_attachments_panel(self) -> QWidget | None:
+        # Imported here: the panel brings image and PDF support the start-up path does not need.
+        try:
+            from desktop.ui.attachments_panel import AttachmentsPanel  # type: ignore[import-not-found, unused-ignore]
+        except ImportError:
+            logger.debug("no attachments panel yet")
+            return None
+        panel: QWidget = AttachmentsPanel(self.tasks, self.attachments_slot)
+        panel.set_session(self.session)  # type: ignore[attr-defined]
+        layout = self.attachments_slot.layout()
+        assert layout is not None
+        layout.addWidget(panel)
+        self.attachments_panel = panel
+        return panel
+
+    # -- events ------------------------------------------------------------------------------
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:

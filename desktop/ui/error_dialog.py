@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import platform
 import traceback
 
-from PySide6.QtCore import QCoreApplication
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import QCoreApplication, qVersion
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -21,7 +23,11 @@ from desktop import __version__
 def error_details(description: str, error: BaseException) -> str:
     """What a person pastes into a bug report: version, what failed, the traceback."""
     trace = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-    return f"Imbizo {__version__}\nWhile: {description}\n\n{trace}"
+    system = (
+        f"{platform.platform()}; Python {platform.python_version()}; "
+        f"Qt {qVersion()}; PySide6 {pyside_version}"
+    )
+    return f"Imbizo {__version__}\n{system}\nWhile: {description}\n\n{trace}"
 
 
 class ErrorDialog(QDialog):
@@ -44,8 +50,9 @@ class ErrorDialog(QDialog):
         self.details.setAccessibleName(self.tr("Error details"))
         layout.addWidget(self.details, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        copy = buttons.addButton(self.tr("&Copy details"), QDialogButtonBox.ButtonRole.ActionRole)
-        copy.clicked.connect(self.copy_details)
+        self.copy_button = buttons.addButton(self.tr("&Copy details"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.copy_button.setAccessibleName(self.tr("Copy the details to the clipboard"))
+        self.copy_button.clicked.connect(self.copy_details)
         buttons.rejected.connect(self.reject)
         buttons.accepted.connect(self.accept)
         layout.addWidget(buttons)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtWidgets import QTextBrowser, QVBoxLayout, QWidget
 
-from desktop.search import ExpertMatch
-from desktop.session import Session
 from desktop.ui.detail_view import RECORD_SCHEME
 from desktop.ui.models import kind_label, muted_colour
 from desktop.ui.tasks import TaskManager
+
+if TYPE_CHECKING:  # Whoosh and SQLAlchemy load with the profile, after the window shows
+    from desktop.search import ExpertMatch
+    from desktop.session import Session
 
 EXPERT_LIMIT = 10
 EVIDENCE_SHOWN = 6

@@ -1,14 +1,22 @@
-"""The main window: global search, results with facets, the record view, experts, status bar.
+"""The main window: a navigation list, the pages it switches between, the search box, the status bar.
 
-The window owns no data access: it asks the session through the TaskManager and
-refreshes from what comes back. The profile opens in the background; until then
-the window shows "Opening…".
+Pages (desktop/ui/pages): Home, Search, Knowledge base, Site visits, Experts,
+Knowledge centre, Communities, and a record on its own page. The search box sits
+in the top bar, so Ctrl+K and typing reach the Search page from anywhere; Back
+acts on the page shown. The window owns no data access: pages ask the session
+through the TaskManager. The profile opens in the background; until then the
+window shows "Opening…". New, Edit, History and Export are asked for with
+signals (``new_record_requested`` ...) that the window answers: editors open in
+windows of their own (an :class:`EditorHost`, made on first use so its modules stay
+off the start-up path), History in a dialog; closing the window closes the editors
+first, saving what they hold.
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -18,7 +26,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
-    QSplitter,
     QStackedWidget,
     QStyle,
     QToolButton,
@@ -26,17 +33,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.changes import Changes
+from desktop.core.kinds import Kind
 from desktop.paths import ProfilePaths
 from desktop.resources import demo_file
-from desktop.session import Session
-from desktop.ui.detail_view import DetailView
 from desktop.ui.empty_state import EmptyStatePanel
 from desktop.ui.error_dialog import show_error
-from desktop.ui.experts_view import ExpertsView
-from desktop.ui.import_flow import ImportFlow
-from desktop.ui.search_panel import SearchPanel
+from desktop.ui.lazy import open_session
+from desktop.ui.pages.shell import PageShell
 from desktop.ui.tasks import TaskManager
+
+if TYPE_CHECKING:  # the session loads SQLAlchemy and Whoosh: only after the window shows
+    from desktop.core.changes import Changes
+    from desktop.session import Session
+    from desktop.ui.editors import EditorHost
+    from desktop.ui.history_dialog import HistoryDialog
+    from desktop.ui.import_flow import ImportFlow
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +58,10 @@ class MainWindow(QMainWindow):
     session_opened = Signal(object)  # Session
     session_failed = Signal(object)  # exception
     record_count_changed = Signal(int)
+    new_record_requested = Signal(object)  # Kind: open an editor on a new record
+    edit_record_requested = Signal(str)  # record id: open an editor on it
+    history_requested = Signal(str)  # record id: show its history
+    export_requested = Signal(str)  # record id: export it
 
     PAGE_OPENING, PAGE_EMPTY, PAGE_MAIN = range(3)
 
@@ -59,13 +74,22 @@ class MainWindow(QMainWindow):
         self.session: Session | None = None
         self.record_count: int | None = None
         self.import_flow: ImportFlow | None = None
+        self._editors: EditorHost | None = None
+        self.history_dialog: HistoryDialog | None = None
         self.setWindowTitle(self.tr("Imbizo"))
         self.setAccessibleName(self.tr("Imbizo main window"))
         self.resize(1280, 800)
 
-        self.search = SearchPanel(self.tasks)
-        self.detail = DetailView(self.tasks)
-        self.experts = ExpertsView(self.tasks)
+        self.shell = PageShell(self.tasks)
+        shell = self.shell
+        self.home, self.search_page, self.record_page = shell.home, shell.search_page, shell.record_page
+        self.list_pages, self.nav, self.stack = shell.list_pages, shell.nav, shell.stack
+        # The search parts, by their old names (tests, the start-up probe and the screenshots use them).
+        self.search = self.search_page.search
+        self.detail = self.search_page.detail
+        self.experts = self.search_page.experts
+        self.right = self.search_page.right
+        self.splitter = self.search_page.splitter
         self.empty_state = EmptyStatePanel()
         self._build_top_bar()
         self._build_pages()
@@ -76,6 +100,11 @@ class MainWindow(QMainWindow):
 
     def _show_unexpected_error(self, description: str, error: BaseException) -> None:
         show_error(self, description, error)
+
+    @property
+    def all_pages(self) -> list[Any]:
+        """Every page, navigation order first, then the record page."""
+        return self.shell.all_pages
 
     # -- building --------------------------------------------------------------
 
@@ -98,31 +127,12 @@ class MainWindow(QMainWindow):
         row.addWidget(self.experts_button)
 
     def _build_pages(self) -> None:
-        self.right = QStackedWidget()
-        self.right.addWidget(self.detail)
-        self.right.addWidget(self.experts)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.search.facets)
-        self.splitter.addWidget(self.search)
-        self.splitter.addWidget(self.right)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setStretchFactor(2, 3)
-        self.splitter.setSizes([250, 450, 620])
-        self.search.facets.setMinimumWidth(190)
-        self.search.setMinimumWidth(300)
-
         self.opening_label = QLabel(self.tr("Opening the profile…"))
         self.opening_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.pages = QStackedWidget()
         self.pages.addWidget(self.opening_label)
         self.pages.addWidget(self.empty_state)
-        main = QWidget()
-        main_layout = QVBoxLayout(main)
-        main_layout.setContentsMargins(8, 0, 8, 8)
-        main_layout.addWidget(self.splitter)
-        self.pages.addWidget(main)
+        self.pages.addWidget(self.shell)
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -134,11 +144,30 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         menu = self.menuBar().addMenu(self.tr("&File"))
+        self.new_action = QAction(self.tr("&New record"), self)
+        self.new_action.setShortcut(QKeySequence.StandardKey.New)
+        self.new_action.setToolTip(self.tr("A new record of the kind the page shown lists"))
+        self.new_action.triggered.connect(self._on_new_action_triggered)
+        self.new_action.setEnabled(False)
+        menu.addAction(self.new_action)
+        self.new_menu = menu.addMenu(self.tr("New &kind of record"))
+        self.new_kind_actions: dict[Kind, QAction] = {}
+        for kind, text in self._new_kind_texts():
+            action = QAction(text, self)
+            action.triggered.connect(lambda _checked=False, kind=kind: self.new_record(kind))
+            action.setEnabled(False)
+            self.new_menu.addAction(action)
+            self.new_kind_actions[kind] = action
+        menu.addSeparator()
         self.import_action = QAction(self.tr("&Import a folder…"), self)
         self.import_action.setShortcut(QKeySequence.StandardKey.Open)
         self.import_action.triggered.connect(self.choose_import_folder)
         self.import_action.setEnabled(False)
         menu.addAction(self.import_action)
+        self.import_files_action = QAction(self.tr("Import &files…"), self)
+        self.import_files_action.triggered.connect(self.choose_import_files)
+        self.import_files_action.setEnabled(False)
+        menu.addAction(self.import_files_action)
         self.demo_action = QAction(self.tr("Load the &demo knowledge base"), self)
         self.demo_action.triggered.connect(self.load_demo)
         self.demo_action.setEnabled(False)
@@ -150,9 +179,11 @@ class MainWindow(QMainWindow):
         menu.addAction(quit_action)
 
         go = self.menuBar().addMenu(self.tr("&Go"))
+        self.page_actions = self.nav.add_go_actions(go, lambda row: self.show_page(self.all_pages[row]))
+        go.addSeparator()
         self.find_action = QAction(self.tr("&Search"), self)
         self.find_action.setShortcuts([QKeySequence("Ctrl+K"), QKeySequence(QKeySequence.StandardKey.Find)])
-        self.find_action.triggered.connect(self.search.focus_search)
+        self.find_action.triggered.connect(self.focus_search)
         go.addAction(self.find_action)
         self.back_action = QAction(self.tr("&Back"), self)
         self.back_action.setShortcut(QKeySequence.StandardKey.Back)
@@ -163,6 +194,26 @@ class MainWindow(QMainWindow):
         self.experts_action.setShortcut(QKeySequence("Ctrl+E"))
         self.experts_action.triggered.connect(self.find_experts)
         go.addAction(self.experts_action)
+
+        tools = self.menuBar().addMenu(self.tr("&Tools"))
+        self.settings_action = QAction(self.tr("&Settings…"), self)
+        # Qt defines Preferences only on macOS (⌘,); elsewhere Ctrl+, as Firefox, VS Code and Joplin use.
+        from desktop.ui.conventions import standard_shortcuts
+
+        self.settings_action.setShortcuts(standard_shortcuts(QKeySequence.StandardKey.Preferences, "Ctrl+,"))
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.triggered.connect(self.open_settings)
+        tools.addAction(self.settings_action)
+
+    def _new_kind_texts(self) -> list[tuple[Kind, str]]:
+        return [
+            (Kind.CASE_STUDY, self.tr("&Case study or best practice")),
+            (Kind.SITE_VISIT, self.tr("&Site visit")),
+            (Kind.EXPERT, self.tr("&Expert profile")),
+            (Kind.CENTRE_ITEM, self.tr("&Knowledge-centre item")),
+            (Kind.COMMUNITY, self.tr("C&ommunity")),
+            (Kind.QUESTION, self.tr("&Question")),
+        ]
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -183,15 +234,48 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.back_button.clicked.connect(self.go_back)
         self.experts_button.clicked.connect(self.find_experts)
-        self.search.query_edit.textChanged.connect(
-            lambda text: self.experts_button.setEnabled(bool(text.strip()) and self.session is not None)
-        )
-        self.search.record_selected.connect(self.open_record_from_search)
-        self.search.record_activated.connect(self._on_record_activated)
-        self.detail.history_changed.connect(self._on_history_changed)
-        self.experts.record_requested.connect(self.open_record)
+        self.search.query_edit.textChanged.connect(self._on_query_text_changed)
         self.empty_state.load_demo_requested.connect(self.load_demo)
         self.empty_state.import_requested.connect(self.choose_import_folder)
+        self.home.search_requested.connect(self.focus_search)
+        self.home.import_requested.connect(self.choose_import_folder)
+        self.shell.back_changed.connect(self._update_back)
+        self.shell.records_changed.connect(self.refresh_after_changes)
+        shell = self.shell
+        shell.new_record_requested.connect(self.new_record_requested)
+        shell.edit_record_requested.connect(self.edit_record_requested)
+        shell.history_requested.connect(self.history_requested)
+        shell.export_requested.connect(self.export_requested)
+        self.new_record_requested.connect(self.new_record)
+        self.edit_record_requested.connect(self.edit_record)
+        self.history_requested.connect(self.show_history)
+        self.export_requested.connect(lambda record_id: self.export_records([record_id]))
+
+    # -- pages -------------------------------------------------------------------------
+
+    def current_page(self) -> Any:
+        """The page shown in the main area."""
+        return self.shell.current_page()
+
+    def show_page(self, page: QWidget) -> None:
+        """Switch to ``page`` and mark it in the navigation."""
+        self.shell.show_page(page)
+
+    def focus_search(self) -> None:
+        """Ctrl+K: the Search page, with the cursor in the search box."""
+        self.show_page(self.search_page)
+        self.search.focus_search()
+
+    def _on_query_text_changed(self, text: str) -> None:
+        has_text = bool(text.strip())
+        self.experts_button.setEnabled(has_text and self.session is not None)
+        if has_text and self.current_page() is not self.search_page:
+            self.show_page(self.search_page)
+
+    def _on_new_action_triggered(self) -> None:
+        page = self.current_page()
+        spec = getattr(page, "spec", None)
+        self.new_record_requested.emit(spec.new_kinds[0] if spec is not None else Kind.CASE_STUDY)
 
     # -- the profile -------------------------------------------------------------
 
@@ -200,7 +284,7 @@ class MainWindow(QMainWindow):
         paths = self.paths
         self.pages.setCurrentIndex(self.PAGE_OPENING)
         self.tasks.write(
-            lambda: Session.open(paths),
+            lambda: open_session(paths),
             self._on_session_opened,
             self._on_session_failed,
             description="open the profile",
@@ -208,9 +292,14 @@ class MainWindow(QMainWindow):
 
     def _on_session_opened(self, session: Session) -> None:
         self.session = session
-        for part in (self.search, self.detail, self.experts):
-            part.set_session(session)
+        self.shell.set_session(session)
         self.import_action.setEnabled(True)
+        self.import_files_action.setEnabled(True)
+        self.new_action.setEnabled(True)
+        for action in self.new_kind_actions.values():
+            action.setEnabled(True)
+        if self._editors is not None:
+            self._editors.set_session(session)
         self.demo_action.setEnabled(True)
         self.experts_button.setEnabled(bool(self.search.query_edit.text().strip()))
         self.refresh_count()
@@ -235,14 +324,20 @@ class MainWindow(QMainWindow):
         self.tasks.read(lambda: session.store.count(), self._on_count, description="count records")
 
     def _on_count(self, count: int) -> None:
+        first_records = not self.record_count
         self.record_count = count
         self.count_label.setText(
-            self.tr("1 record") if count == 1 else self.tr("{n} records").format(n=count)
+            self.tr("1 record") if count == 1 else self.tr("{n} records").format(n=f"{count:,}")
         )
         self.pages.setCurrentIndex(self.PAGE_EMPTY if count == 0 else self.PAGE_MAIN)
-        if count:
+        if count and first_records:
             self.search.focus_search()
         self.record_count_changed.emit(count)
+
+    def refresh_after_changes(self, _changes: Changes | None = None) -> None:
+        """Records were saved, imported or deleted: recount and refresh the pages (hidden ones on show)."""
+        self.refresh_count()
+        self.shell.refresh_pages()
 
     # -- actions -----------------------------------------------------------------
 
@@ -254,10 +349,9 @@ class MainWindow(QMainWindow):
         self.empty_state.set_busy(True)
         self.count_label.setText(self.tr("Loading the demo…"))
 
-        def done(_changes: Changes) -> None:
+        def done(changes: Changes) -> None:
             self.empty_state.set_busy(False)
-            self.refresh_count()
-            self.search.run_now()
+            self.refresh_after_changes(changes)
 
         def failed(error: BaseException) -> None:
             self.empty_state.set_busy(False)
@@ -273,11 +367,30 @@ class MainWindow(QMainWindow):
         if folder:
             self.import_paths([Path(folder)])
 
+    def choose_import_files(self) -> None:
+        """Ask for files, then import them."""
+        from desktop.ui.import_flow import ask_import_files
+
+        files = ask_import_files(self)
+        if files:
+            self.import_paths(files)
+
+    def export_records(self, record_ids: list[str], path: Path | None = None) -> Any:
+        """Export records to PDF, HTML or Markdown (asks for the file unless ``path`` is given)."""
+        if self.session is None or not record_ids:
+            return None
+        from desktop.ui.export import ExportFlow  # a rarely used flow: loaded when first asked for
+
+        flow = ExportFlow(self.tasks, self.session, self)
+        return flow if flow.start(record_ids, path) else None
+
     def import_paths(self, paths: list[Path]) -> ImportFlow | None:
         """Import files and folders in the background with progress and a report."""
         if self.session is None:
             return None
         self.empty_state.set_busy(True)
+        from desktop.ui.import_flow import ImportFlow  # here: not needed before the first import
+
         flow = ImportFlow(self.tasks, self.session, self)
         flow.finished.connect(self._on_import_finished)
         self.import_flow = flow
@@ -286,33 +399,58 @@ class MainWindow(QMainWindow):
 
     def _on_import_finished(self, _ran: bool) -> None:
         self.empty_state.set_busy(False)
-        self.refresh_count()
-        self.search.run_now()
+        self.refresh_after_changes()
+
+    # -- editing ----------------------------------------------------------------------
+
+    @property
+    def editors(self) -> EditorHost:
+        """The editor windows of this window's session (made when first asked for)."""
+        if self._editors is None:
+            from desktop.ui.editors import EditorHost
+
+            self._editors = EditorHost(self.tasks, self)
+            self._editors.set_session(self.session)
+            self._editors.record_saved.connect(self.refresh_after_changes)
+        return self._editors
+
+    def new_record(self, kind: Kind) -> None:
+        """Open an editor on a new record of ``kind``."""
+        if self.session is not None:
+            self.editors.new_record(Kind(kind))
+
+    def edit_record(self, record_id: str) -> None:
+        """Open an editor on a record (or on unsaved work), or bring its open editor forward."""
+        if self.session is not None:
+            self.editors.edit_record(record_id)
+
+    def show_history(self, record_id: str) -> HistoryDialog | None:
+        """A record's saved versions, what each changed, and restoring one."""
+        session = self.session
+        if session is None:
+            return None
+        from desktop.ui.history_dialog import HistoryDialog
+
+        if self.history_dialog is not None:
+            self.history_dialog.close()
+        dialog = HistoryDialog(self.tasks, session, record_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.record_restored.connect(self.refresh_after_changes)
+        dialog.destroyed.connect(lambda _obj=None: setattr(self, "history_dialog", None))
+        self.history_dialog = dialog
+        dialog.open()
+        return dialog
 
     def open_record(self, record_id: str) -> None:
-        """Show a record in the detail pane, keeping the Back trail."""
-        self.right.setCurrentWidget(self.detail)
-        self.detail.open_record(record_id)
-
-    def open_record_from_search(self, record_id: str) -> None:
-        """Show a search result, starting a new Back trail."""
-        self.right.setCurrentWidget(self.detail)
-        self.detail.open_record(record_id, new_trail=True)
-
-    def _on_record_activated(self, record_id: str) -> None:
-        self.open_record_from_search(record_id)
-        self.detail.browser.setFocus(Qt.FocusReason.OtherFocusReason)
+        """Show a record on its own page; Back returns to the page it was opened from."""
+        self.shell.open_record(record_id)
 
     def go_back(self) -> None:
-        """Back to the previous record (or from the experts list to the record)."""
-        if self.right.currentWidget() is self.experts:
-            self.right.setCurrentWidget(self.detail)
-            self._on_history_changed(self.detail.can_go_back)
-            return
-        self.detail.back()
+        """Back, on the page shown: the previous record, or from a side view to the record."""
+        self.shell.go_back()
 
-    def _on_history_changed(self, can_go_back: bool) -> None:
-        enabled = can_go_back or self.right.currentWidget() is self.experts
+    def _update_back(self, *_args: object) -> None:
+        enabled = self.shell.can_go_back
         self.back_button.setEnabled(enabled)
         self.back_action.setEnabled(enabled)
 
@@ -321,11 +459,33 @@ class MainWindow(QMainWindow):
         topic = self.search.query_edit.text().strip()
         if not topic or self.session is None:
             return
-        self.right.setCurrentWidget(self.experts)
-        self._on_history_changed(True)
-        self.experts.find_experts(topic)
+        self.show_page(self.search_page)
+        self.search_page.find_experts(topic)
 
     # -- settings and closing ----------------------------------------------------------
+
+    def open_settings(self) -> None:
+        """The settings dialog (your name is read and saved in the background)."""
+        from desktop.ui.settings_dialog import SettingsDialog
+
+        session = self.session
+
+        def save_me(name: str) -> None:
+            if session is not None:
+                self.tasks.write(lambda: session.set_me(name), description="save your name")
+
+        def show(me: str) -> None:
+            dialog = SettingsDialog(
+                self, paths=self.paths, me=me, on_me_changed=save_me if session is not None else None
+            )
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.settings_dialog = dialog
+            dialog.open()
+
+        if session is None:
+            show("")
+        else:
+            self.tasks.read(session.me, show, description="read your name")
 
     def _restore_settings(self) -> None:
         settings = QSettings()
@@ -335,17 +495,18 @@ class MainWindow(QMainWindow):
         state = settings.value("main_window/state")
         if state is not None:
             self.restoreState(state)
-        splitter = settings.value("main_window/splitter")
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
+        self.shell.restore_state(settings)
 
     def _save_settings(self) -> None:
         settings = QSettings()
         settings.setValue("main_window/geometry", self.saveGeometry())
         settings.setValue("main_window/state", self.saveState())
-        settings.setValue("main_window/splitter", self.splitter.saveState())
+        self.shell.save_state(settings)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._editors is not None and not self._editors.close_all():
+            event.ignore()  # someone chose to keep editing a record that cannot be saved yet
+            return
         self._save_settings()
         self.shutdown()
         super().closeEvent(event)

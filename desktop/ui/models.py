@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -18,7 +18,10 @@ from PySide6.QtGui import QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from desktop.core.kinds import KIND_LABELS, Kind
-from desktop.search import MARK_END, MARK_START, Hit
+from desktop.core.marks import MARK_END, MARK_START
+
+if TYPE_CHECKING:  # the search package loads Whoosh: not on the start-up path
+    from desktop.search import Hit
 
 _MARKED = re.compile(re.escape(MARK_START) + r"(.*?)" + re.escape(MARK_END), re.S)
 

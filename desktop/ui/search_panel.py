@@ -10,16 +10,19 @@ from __future__ import annotations
 import html
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
-from desktop.search import Hit, SearchResult
-from desktop.session import Session
 from desktop.ui.facet_panel import FacetPanel
 from desktop.ui.models import HitDelegate, HitListModel
 from desktop.ui.tasks import TaskManager
+
+if TYPE_CHECKING:  # Whoosh and SQLAlchemy load with the profile, after the window shows
+    from desktop.search import Hit, SearchResult
+    from desktop.session import Session
 
 logger = logging.getLogger(__name__)
 

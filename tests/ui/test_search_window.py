@@ -132,7 +132,7 @@ def test_open_a_hit_follow_its_author_and_come_back(qtbot, open_window, demo_pro
     qtbot.waitUntil(lambda: window.detail.view.record.id == author.id, timeout=WAIT_MS)
     assert window.detail.view.record.kind is Kind.EXPERT
     profile = window.detail.browser.toPlainText()
-    assert "What points here" in profile and "Authored" in profile and title in profile
+    assert "Work and communities" in profile and "Wrote" in profile and title in profile
     assert "fictional demo profile" in profile
     assert window.back_button.isEnabled()
 
@@ -153,9 +153,11 @@ def test_a_link_to_a_record_not_in_the_profile_is_greyed(qtbot, open_window, dem
         session.save(record)
     window = open_window(demo_profile)
     window.open_record(record.id)
-    qtbot.waitUntil(lambda: window.detail.view is not None, timeout=WAIT_MS)
-    assert "not in this profile" in window.detail.browser.toPlainText()
-    assert "record:" not in window.detail.browser.toHtml()
+    detail = window.record_page.detail
+    assert window.current_page() is window.record_page
+    qtbot.waitUntil(lambda: detail.view is not None, timeout=WAIT_MS)
+    assert "not in this profile" in detail.browser.toPlainText()
+    assert "record:" not in detail.browser.toHtml()
 
 
 def test_did_you_mean_runs_the_suggestion(qtbot, open_window, demo_profile) -> None:

@@ -1,0 +1,248 @@
+"""A record's history: its saved versions, what each changed, and restoring one.
+
+Restoring saves a NEW version holding the old content, so history is never
+rewritten. The history and the diffs are read off the GUI thread, the restore
+runs on the write lane.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QDateTime, QLocale, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.diff import FieldChange, diff_records, summarize
+from desktop.ui.models import muted_colour
+from desktop.ui.tasks import TaskManager
+
+if TYPE_CHECKING:  # SQLAlchemy and Whoosh load with the profile, after the window shows
+    from desktop.core.changes import Changes
+    from desktop.core.ports import RevisionInfo
+    from desktop.session import Session
+
+#: Characters of one value shown in the diff pane (a long body is cut, with a note).
+SHOWN_CHARS = 4_000
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One saved version with what it changed compared with the version before it."""
+
+    info: RevisionInfo
+    changes: list[FieldChange]
+
+    @property
+    def revision(self) -> str:
+        """The version's revision id."""
+        return self.info.revision
+
+
+def load_history(session: Session, record_id: str) -> list[HistoryEntry]:
+    """Every saved version of a record, newest first, each diffed against its parent (runs on a worker)."""
+    history = session.history(record_id)
+    by_revision = {info.revision: info.record for info in history}
+    target_ids = {link.target_id for info in history for link in info.record.links}
+    titles = {rid: record.title for rid, record in session.records(target_ids).items()}
+    return [
+        HistoryEntry(info, diff_records(by_revision.get(info.parent_revision), info.record, titles=titles))
+        for info in history
+    ]
+
+
+def _local_time(iso: str) -> str:
+    moment = QDateTime.fromString(iso, Qt.DateFormat.ISODate)
+    if not moment.isValid():
+        return iso
+    return QLocale().toString(moment.toLocalTime(), QLocale.FormatType.ShortFormat)
+
+
+def _value_html(value: str, cut_note: str) -> str:
+    shown = value if len(value) <= SHOWN_CHARS else value[:SHOWN_CHARS]
+    text = html.escape(shown).replace("\n", "<br>")
+    if len(value) > SHOWN_CHARS:
+        text += f" <i>{html.escape(cut_note)}</i>"
+    return text
+
+
+class HistoryDialog(QDialog):
+    """Lists a record's versions; shows the selected one's changes; restores it on request."""
+
+    #: Emitted with the Changes after a version was restored.
+    record_restored = Signal(object)
+    #: Emitted each time the list of versions has been (re)loaded.
+    history_loaded = Signal()
+
+    def __init__(self, tasks: TaskManager, session: Session, record_id: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.tasks = tasks
+        self.session = session
+        self.record_id = record_id
+        self.entries: list[HistoryEntry] = []
+        self.setWindowTitle(self.tr("History"))
+        self.resize(900, 560)
+
+        self.heading = QLabel(self)
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.heading.setAccessibleName(self.tr("Record"))
+        self.table = QTableWidget(0, 3, self)
+        self.table.setHorizontalHeaderLabels([self.tr("Saved"), self.tr("Version"), self.tr("What changed")])
+        self.table.setAccessibleName(self.tr("Saved versions"))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.itemSelectionChanged.connect(self._on_selection_changed)
+        self.diff_view = QTextBrowser(self)
+        self.diff_view.setAccessibleName(self.tr("Changes in this version"))
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.diff_view)
+        splitter.setStretchFactor(1, 2)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.restore_button = QPushButton(self.tr("&Restore this version"), self)
+        self.restore_button.setAccessibleName(self.tr("Restore this version"))
+        self.restore_button.setEnabled(False)
+        self.buttons.addButton(self.restore_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName(self.tr("Close"))
+        self.restore_button.clicked.connect(self.restore_selected)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.buttons)
+        self.reload()
+
+    # -- loading ---------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the versions again (off the GUI thread)."""
+        self.heading.setText(self.tr("Loading the history…"))
+        session, record_id = self.session, self.record_id
+        self.tasks.read(
+            lambda: load_history(session, record_id), self._on_history_read, description="history"
+        )
+
+    def _on_history_read(self, entries: list[HistoryEntry]) -> None:
+        self.entries = list(entries)
+        title = self.entries[0].info.record.title if self.entries else ""
+        count = len(self.entries)
+        self.heading.setText(
+            self.tr("“{title}”: %n saved version(s)", "", count).format(title=title or self.tr("(untitled)"))
+        )
+        self.table.setRowCount(count)
+        for row, entry in enumerate(self.entries):
+            saved = QTableWidgetItem(_local_time(entry.info.saved_at))
+            saved.setData(Qt.ItemDataRole.ToolTipRole, entry.info.saved_at)
+            version = QTableWidgetItem(entry.revision[:10])
+            version.setData(Qt.ItemDataRole.ToolTipRole, entry.revision)
+            if entry.info.parent_revision:
+                what = summarize(entry.changes) or self.tr("no change")
+            else:
+                what = self.tr("first version")
+            if row == 0:
+                what = self.tr("{changes} (current)").format(changes=what)
+            for column, item in enumerate((saved, version, QTableWidgetItem(what))):
+                self.table.setItem(row, column, item)
+        if count:
+            self.table.selectRow(0)
+        else:
+            self.diff_view.setPlainText(self.tr("This record has no saved versions."))
+        self.history_loaded.emit()
+
+    # -- showing a version -----------------------------------------------------
+
+    def selected_entry(self) -> HistoryEntry | None:
+        """The version selected in the list, or None."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self.entries):
+            return None
+        return self.entries[rows[0].row()]
+
+    def _on_selection_changed(self) -> None:
+        entry = self.selected_entry()
+        current = bool(self.entries) and entry is self.entries[0]
+        self.restore_button.setEnabled(entry is not None and not current)
+        self.diff_view.setHtml(self.diff_html(entry) if entry is not None else "")
+
+    def diff_html(self, entry: HistoryEntry) -> str:
+        """The selected version's changes against its parent as an HTML table (all text escaped)."""
+        muted = muted_colour(self.palette())
+        when = html.escape(_local_time(entry.info.saved_at))
+        parts = [f"<p style='color:{muted}'>{html.escape(self.tr('Saved'))} {when}</p>"]
+        if not entry.changes:
+            parts.append(f"<p>{html.escape(self.tr('Nothing changed in this version.'))}</p>")
+            return "".join(parts)
+        cut = self.tr("(cut short)")
+        parts.append(
+            "<table cellspacing='0' cellpadding='4' width='100%' border='1' style='border-collapse:collapse'>"
+            f"<tr><th align='left'>{html.escape(self.tr('Field'))}</th>"
+            f"<th align='left'>{html.escape(self.tr('Before'))}</th>"
+            f"<th align='left'>{html.escape(self.tr('After'))}</th></tr>"
+        )
+        for change in entry.changes:
+            parts.append(
+                f"<tr><td valign='top'><b>{html.escape(change.label)}</b></td>"
+                f"<td valign='top' style='color:{muted}'>{_value_html(change.old, cut)}</td>"
+                f"<td valign='top'>{_value_html(change.new, cut)}</td></tr>"
+            )
+        parts.append("</table>")
+        return "".join(parts)
+
+    # -- restoring -------------------------------------------------------------
+
+    def restore_selected(self) -> None:
+        """Ask, then make the selected version current again (as a new version, on the write lane)."""
+        entry = self.selected_entry()
+        if entry is None or (self.entries and entry is self.entries[0]):
+            return
+        answer = QMessageBox.question(
+            self,
+            self.tr("Restore this version?"),
+            self.tr(
+                "The record will get the content it had on {when}. "
+                "This is saved as a new version: nothing in its history is lost."
+            ).format(when=_local_time(entry.info.saved_at)),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.restore_button.setEnabled(False)
+        session, record_id, revision = self.session, self.record_id, entry.revision
+        self.tasks.write(
+            lambda: session.restore_revision(record_id, revision),
+            self._on_restored,
+            self._on_restore_failed,
+            description="restore a version",
+        )
+
+    def _on_restored(self, changes: Changes) -> None:
+        self.record_restored.emit(changes)
+        self.reload()
+
+    def _on_restore_failed(self, error: BaseException) -> None:
+        self._on_selection_changed()  # the button comes back; the error dialog says what went wrong
+        self.tasks.report_error("restore a version", error)

@@ -1,0 +1,1865 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en" sourcelanguage="en">
+<context>
+    <name>AttachmentGrid</name>
+    <message>
+        <source>Attached files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Drop files here to attach them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Text not read yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Text searchable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Text could not be read</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>AttachmentsPanel</name>
+    <message>
+        <source>Attachments</source>
+        <extracomment>Longest side of a photo downscaled for sharing over a paid link (a few hundred KB as JPEG). How files are opened (replaceable in tests, where no viewer exists).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attach photos or documents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open with the system viewer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save a copy…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save a copy elsewhere</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove from this record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Downscale photos for sharing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Store added photos at most %n pixels wide, for sending over paid links</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Keep photo location</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep where a photo was taken (GPS); it is removed unless you tick this</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attachments status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the text of documents so search can find them…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No files yet. Add photos or documents, or drop them here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attach files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Adding %n file(s)…</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Files not attached</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>These files were not attached:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the record before attaching files to it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save a copy of %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved a copy as %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Remove %n file(s) from this record?</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Remove attachments</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DateField</name>
+    <message>
+        <source>No date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Clear the date</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DetailView</name>
+    <message>
+        <source>Choose a search result to see it here, with everything it is connected to.</source>
+        <extracomment>Kinds whose records carry photos and documents, so the attachments panel is shown for them. The height the attachments panel starts with under the record&apos;s text.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit this record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Earlier versions of this record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export this record to PDF, HTML or Markdown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Attachments</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This record is not in this profile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Yes</source>
+        <extracomment>Links shown per row; a term tagged on thousands of records lists the first ones and a count.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(original record kept, {n} characters)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Authors</source>
+        <extracomment>Rows of what a record points at, in reading order: (relation, row label).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Participants</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Facilitators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Community</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Answers the question</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cites</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Broader terms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suspected duplicate of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Wrote</source>
+        <extracomment>The order of backlink rows; anything else follows.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Took part in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Answered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Facilitates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Member of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Questions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shared in this community</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Answers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cited by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Narrower terms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tagged on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Authored</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Suspected duplicates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <extracomment>Workflow statuses as the meta line shows them (marked here for the translation source).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Published</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>not in this profile</source>
+        <extracomment>Kinds a row label already names (&quot;Authors&quot; are people): no kind shown after each link.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(untitled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>and {n} more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Licence: {licence}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Demo content</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Owner: {owner}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Updated {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connections</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Work and communities</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What points here</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EditorWindow</name>
+    <message>
+        <source>(untitled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{title} — {kind}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Editor: {title}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>EmptyStatePanel</name>
+    <message>
+        <source>This knowledge base is empty</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Imbizo keeps case studies, site visits, articles and the people behind them on this computer, so you can find them without a connection.
+
+Try the demo knowledge base to see how records connect to the people who know about them, or import a folder of your own files (Markdown, GOV.UK JSON, MARC catalogue records, vocabulary CSV).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Load the demo knowledge base</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load the demo knowledge base</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Import a folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import a folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Demo records are marked as demo and never shared with the server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ErrorDialog</name>
+    <message>
+        <source>Something went wrong</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your work is saved. The details below help us fix the problem:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Error details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Copy details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the details to the clipboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Imbizo could not finish: {what}.
+
+{error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an unexpected step</source>
+        <extracomment>The profile opens at the latest this long after show() when no expose event comes. Set to ``interactive`` or ``search:&lt;words&gt;`` to time start-up (see desktop/ui/startup_probe.py).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ExpertsPage</name>
+    <message>
+        <source>Who knows about:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a topic, then Enter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who knows about this topic?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ExpertsView</name>
+    <message>
+        <source>Experts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Looking for people who know about “{topic}”…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who knows about “{topic}”?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No one yet: nobody has written or worked on this topic in this profile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(unnamed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>profile: lists this topic in their expertise</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Export</name>
+    <message>
+        <source>{n} records</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ExportFlow</name>
+    <message>
+        <source>Export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exporting to {name}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exported to {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The export failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>export records</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FacetPanel</name>
+    <message>
+        <source>Filters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filters appear here once you search full text (three letters or more).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Topic</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>District</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Community</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Year</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{value}: {count} results</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FieldRow</name>
+    <message>
+        <source>Problem with {field}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FollowUpsField</name>
+    <message>
+        <source>Action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Owner</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Due</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add an action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a follow-up action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the selected follow-up actions</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HistoryDialog</name>
+    <message>
+        <source>History</source>
+        <extracomment>Characters of one value shown in the diff pane (a long body is cut, with a note). Emitted with the Changes after a version was restored. Emitted each time the list of versions has been (re)loaded.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved versions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changes in this version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Restore this version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore this version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the history…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>“{title}”: %n saved version(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>(untitled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>first version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{changes} (current)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This record has no saved versions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(cut short)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore this version?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The record will get the content it had on {when}. This is saved as a new version: nothing in its history is lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HitListModel</name>
+    <message>
+        <source>(untitled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>HomePage</name>
+    <message>
+        <source>Home</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who is working</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New case study</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New site visit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search (Ctrl+K)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import a folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What is new</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>My drafts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Follow-ups due</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Follow-ups due in the next two weeks</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Working as {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No drafts: what you start writing appears here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No follow-up actions due.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(untitled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{kind}, unsaved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unsaved changes to “{title}”: open to save or discard them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Overdue since {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Due {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{action}
+from “{title}”, due {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <source>{files} files read: {added} added, {updated} updated, {unchanged} unchanged, {skipped} skipped.</source>
+        <extracomment>At most this many rows in the report table (a whole corpus can bring thousands of notes).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Looking for files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File being imported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Records imported so far</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel the import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop after the current batch; what was imported stays</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Skipped files and notes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the report to the clipboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close the import report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Looking for files in {paths}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Making the imported records searchable…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Importing file {done} of {total}: {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Records: {added} added, {updated} updated, {unchanged} unchanged. Files skipped: {skipped}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopping after the current batch…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The import was cancelled; what was imported stays.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ImportFlow</name>
+    <message>
+        <source>Import files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Collection files (*.md *.markdown *.json *.csv *.mrc *.marc *.dat *.xml);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import a folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ListField</name>
+    <message>
+        <source>Type and press Enter to add</source>
+        <extracomment>``lookup(text, on_result)``: find (title, record id) pairs for ``text`` and call ``on_result`` later. Rows a list field shows without scrolling: at least, and at most.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add to {field}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove from {field}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“{item}” is already in the list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Imbizo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Imbizo main window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back (Alt+Left)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Who knows about this?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find experts on the search topic</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>People who wrote about or worked on what you searched for</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opening the profile…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;New record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A new record of the kind the page shown lists</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New &amp;kind of record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Import a folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import &amp;files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Load the &amp;demo knowledge base</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Go</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Who knows about this?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Tools</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Case study or best practice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Site visit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Expert profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Knowledge-centre item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;ommunity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Question</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Profile: {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Profile folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opening…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Number of records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sync with a server comes in a later version; everything is local.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The profile in {path} could not be opened:
+{error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Loading the demo…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>load the demo knowledge base</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import a folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>MarkdownField</name>
+    <message>
+        <source>Body preview</source>
+        <extracomment>The date a QDateEdit shows as &quot;no date&quot; (its special value text).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the Markdown preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Switch between editing the Markdown and a preview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NavigationList</name>
+    <message>
+        <source>Navigation</source>
+        <extracomment>Standard pixmaps for a page whose app icon is missing.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PageShell</name>
+    <message>
+        <source>Home</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trash</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PeopleField</name>
+    <message>
+        <source>No one called “{name}” in the expert directory: pick a name from the list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReadOnlyField</name>
+    <message>
+        <source>(kept as imported, {n} characters)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordEditor</name>
+    <message>
+        <source>Close without saving?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This record cannot be saved yet:
+{problems}
+
+Close it anyway? Your changes are kept and offered back the next time you open it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type a name from the expert directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type a term from the vocabulary, or a new tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the record once to attach files to it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit {kind}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Editor actions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save a new version now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save state</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Problems with this record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record fields</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recover unsaved changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit {field}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not saved: fix the marked fields</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not saved: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Autosave failed: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opening…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New — not saved yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unsaved changes — autosaved {time}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unsaved changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Case study</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Best practice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Lesson learned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Advice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mentoring</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Peer review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About this practice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>People involved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Written by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Took part</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The story</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Body (Markdown)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Photos and documents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The visit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Participants</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What we learned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Follow-up actions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expertise and availability</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Catalogue record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Digital copy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Community</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Facilitators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordListPage</name>
+    <message>
+        <source>Choose a record in the list to see it here, with its connections.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Number of records in the list</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move the selected record to the trash</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter titles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mine only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show only my records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New {kind}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move to the trash</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move “{title}” to the trash? You can restore it from the trash later.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(untitled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordPage</name>
+    <message>
+        <source>No record is open.</source>
+        <extracomment>The widest the record&apos;s column gets, in pixels.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordTableModel</name>
+    <message>
+        <source>Title</source>
+        <extracomment>Rows read per page. The columns, by the RecordSummary attribute they show. The store&apos;s sorts, by column; the other columns do not sort (the store has no index for them).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>District</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Click to sort by this column</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This column does not sort</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(untitled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Draft</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Published</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retired</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecoveryBanner</name>
+    <message>
+        <source>Recovered changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep the recovered changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Discard the recovered changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unsaved changes from {time} were recovered.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>They were made on an older version of this record: check them before saving.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SearchPanel</name>
+    <message>
+        <source>Search titles, people and full text  (Ctrl+K)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Did you mean</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type to search.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Opening the profile…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search failed: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Did you mean &lt;a href=&apos;#suggestion&apos;&gt;{suggestion}&lt;/a&gt;?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{count} results for “{text}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{count} matching titles; type more for full text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing found for “{text}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(filtered: &lt;a href=&apos;#clear-filters&apos;&gt;clear filters&lt;/a&gt;)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <extracomment>The data-folder choice when the user asked for the platform default (the config line is removed).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <extracomment>None: unchanged; USE_DEFAULT; or a folder path.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Current data folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How the data folder was chosen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use &amp;another folder…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose another data folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use the &amp;default folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use the default data folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Data folder change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Appearance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Light</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dark</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Colours:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Photos you attach</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Downscale photos for sharing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Smaller photos are quicker to send over slow or paid connections.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Off (keep the original size)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} px</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Do&amp;wnscale for sharing:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Keep the photo&apos;s location (GPS) information</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep photo location</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Off by default: a location can reveal where people live or work.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Editing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your typing is saved every {seconds:g} seconds and when you leave a field; a version is kept when you save or close, and every {minutes} minutes.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Autosave interval</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Autosave:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The name shown as the owner of what you write</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your &amp;name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chosen by the --data-dir option for this start; it overrides this setting.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chosen by the IMBIZO_DATA_DIR environment variable; it overrides this setting.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Chosen in Imbizo&apos;s settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The default folder for this computer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the data folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the default folder</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From the next start Imbizo will use {folder}. Restart Imbizo to switch.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TrashPage</name>
+    <message>
+        <source>Trash</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TrashView</name>
+    <message>
+        <source>Deleted records can be restored from here.</source>
+        <extracomment>Emitted with the record id after a record came back from the trash. Emitted each time the table has been (re)filled.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Trash</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deleted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Deleted records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Restore</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore the selected records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh the trash</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(untitled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n deleted record(s); select one and press Restore.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The trash is empty.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>VocabularyField</name>
+    <message>
+        <source>{label} (free tag)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>_DueDateDelegate</name>
+    <message>
+        <source>Due date</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+</TS>
