@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import bench_search
+from bench import bench_gui_stall, bench_search, bench_startup
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -13,7 +13,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--smoke", action="store_true")
     args = parser.parse_args(argv)
-    for bench in (bench_search,):
+    for bench in (bench_search, bench_gui_stall, bench_startup):
         code = bench.main(["--smoke"] if args.smoke else [])
         if code:
             return code

@@ -2,6 +2,7 @@
 # Set-up and entry points for a fresh Debian machine (Python 3.11, root or sudo).
 #   bash scripts/dev.sh run    install what the app needs, then open it on the local profile
 #   bash scripts/dev.sh test   install what the tests need, then run lint, types, layers, tests and bench smoke
+#   bash scripts/dev.sh bundle build the one-folder PyInstaller bundle (build.spec) into dist/imbizo
 # Both are idempotent: a second run installs nothing new.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -71,8 +72,14 @@ test)
     echo "== pytest"; "$VENV/bin/pytest" -q -p no:cacheprovider "$@"
     echo "== benchmarks (smoke size)"; "$VENV/bin/python" -m bench.run_all --smoke
     ;;
+bundle)
+    apt_install "${APT_TEST[@]}"
+    venv_install dev
+    "$VENV/bin/pyinstaller" --noconfirm build.spec "$@"
+    echo "Built dist/imbizo/imbizo ($(du -sh dist/imbizo | cut -f1)); try: QT_QPA_PLATFORM=offscreen dist/imbizo/imbizo --smoke-test"
+    ;;
 *)
-    echo "usage: bash scripts/dev.sh run|test [args]" >&2
+    echo "usage: bash scripts/dev.sh run|test|bundle [args]" >&2
     exit 2
     ;;
 esac

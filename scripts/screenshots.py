@@ -3,9 +3,12 @@
 Run under Xvfb:
     xvfb-run -a -s "-screen 0 1400x900x24" .venv/bin/python scripts/screenshots.py [--corpus] [--dark]
 
-Screens: the empty state, search as you type, full-text results with facets, a facet
-filter, a record with its connections, an expert profile with what they wrote, and
-"who knows about <topic>". ``--corpus`` also imports the whole shared corpus into a
+Screens: the empty state, Home, every list page with a record selected, search as you
+type, full-text results with facets, a facet filter, a record with its connections (on
+the Search page and on its own page), an expert profile with what they wrote, the Experts
+page's finder and "who knows about <topic>"; the editor of every kind (one with a field
+error shown, one with recovered work), the history dialog, the trash, the settings
+dialog and Home with unsaved work. ``--corpus`` also imports the whole shared corpus into a
 second profile and shows search and experts over it. ``--dark`` repeats the main
 screens in Qt's dark colour scheme.
 """
@@ -19,13 +22,15 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from PySide6.QtCore import QSettings, Qt, QUrl  # noqa: E402
 from PySide6.QtGui import QColor, QPalette  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication, QScrollArea  # noqa: E402
 
 from desktop.paths import ProfilePaths  # noqa: E402
 from desktop.ui.app import ensure_application  # noqa: E402
@@ -98,6 +103,24 @@ class Shooter:
         wanted = search.model.hit(row).id
         wait_until(self.app, lambda: self.view_id() == wanted, what=f"record {title!r}")
 
+    def list_page(self, key: str, row: int = 0) -> None:
+        """Show a list page and select one of its rows."""
+        page = self.window.list_pages[key]
+        self.window.show_page(page)
+        wait_until(
+            self.app, lambda: page.model.rowCount() > 0 or page.model.total == 0, what=f"the {key} list"
+        )
+        if page.model.rowCount():
+            page.select_row(min(row, page.model.rowCount() - 1))
+            wanted = page.current_record_id()
+            wait_until(self.app, lambda: page.detail.record_id == wanted, what=f"a record on {key}")
+
+    def open_record(self, record_id: str) -> None:
+        """Open a record on its own page."""
+        self.window.open_record(record_id)
+        detail = self.window.record_page.detail
+        wait_until(self.app, lambda: detail.record_id == record_id, what="the record page")
+
     def view_id(self) -> str | None:
         view = self.window.detail.view
         return view.record.id if view is not None else None
@@ -114,6 +137,26 @@ class Shooter:
         self.window.find_experts()
         wait_until(self.app, lambda: self.window.experts.topic == topic and bool(self.window.experts.experts))
 
+    def editor(self, trigger: Callable[[], None]) -> Any:
+        """Open an editor window with ``trigger`` and wait until it is ready."""
+        opened: list[Any] = []
+        self.window.editors.editor_opened.connect(opened.append)
+        trigger()
+        wait_until(self.app, lambda: bool(opened) and opened[0].editor.is_loaded, what="an editor")
+        self.window.editors.editor_opened.disconnect(opened.append)
+        editor_window = opened[0]
+        editor_window.resize(900, 860)
+        editor_window.move(self.window.geometry().topLeft())
+        editor_window.raise_()
+        return editor_window
+
+    def shot_of(self, widget: Any, name: str) -> None:
+        """Save one top-level widget (an editor or a dialog) as a PNG."""
+        settle(self.app, 0.4)
+        path = self.out / f"{self.prefix}{name}.png"
+        widget.grab().save(str(path))
+        print(f"saved {path}")
+
     def close(self) -> None:
         self.window.close()
         self.window.deleteLater()
@@ -125,6 +168,22 @@ def demo_tour(app: QApplication, out: Path, workdir: Path, prefix: str = "") -> 
     shooter.shot("01-empty-state")
     shooter.window.empty_state.demo_button.click()
     wait_until(app, lambda: (shooter.window.record_count or 0) > 0, what="the demo to load")
+    home = shooter.window.home
+    shooter.window.show_page(home)
+    wait_until(app, lambda: home.data is not None and bool(home.data.recent), what="Home")
+    shooter.shot("10-home")
+    for number, key in enumerate(shooter.window.list_pages, start=11):
+        shooter.list_page(key, row=1)
+        shooter.shot(f"{number}-list-{key}")
+    experts_page = shooter.window.list_pages["experts"]
+    shooter.window.show_page(experts_page)
+    experts_page.find_experts("plain language")
+    wait_until(app, lambda: bool(experts_page.finder.experts), what="the experts finder")
+    shooter.shot("16-experts-finder")
+    first_visit = shooter.window.list_pages["site-visits"].model.summary(0)
+    if first_visit is not None:
+        shooter.open_record(first_visit.id)
+        shooter.shot("17-record-page-site-visit")
     shooter.search("wa")
     shooter.shot("02-as-you-type")
     shooter.search("plain language")
@@ -142,7 +201,94 @@ def demo_tour(app: QApplication, out: Path, workdir: Path, prefix: str = "") -> 
     shooter.shot("06-experts-for-a-topic")
     shooter.search("acessibility")
     shooter.shot("07-did-you-mean")
+    editing_tour(app, shooter)
     shooter.close()
+
+
+def _find_id(window: MainWindow, title: str) -> str:
+    session = window.session
+    assert session is not None
+    hits = session.search(f'"{title}"', limit=10).hits
+    return next(hit.id for hit in hits if hit.title == title)
+
+
+def editing_tour(app: QApplication, shooter: Shooter) -> None:
+    """Editors of each kind, history, trash, settings and unsaved work on Home."""
+    from desktop.core.kinds import Kind
+
+    window = shooter.window
+    case_id = _find_id(window, "Plain-language water interruption notices cut complaint calls")
+    editor_window = shooter.editor(lambda: window.edit_record(case_id))
+    shooter.shot_of(editor_window, "20-editor-case-study")
+    body = editor_window.editor.widget("body")
+    body.preview_button.click()
+    shooter.shot_of(editor_window, "21-editor-case-study-preview")
+    body.preview_button.click()
+    editor_window.editor.widget("summary").edit.setPlainText("Shorter summary, saved as a new version.")
+    editor_window.editor.save_action.trigger()
+    wait_until(app, lambda: not editor_window.editor.is_dirty, what="the save")
+    editor_window.close()
+    wait_until(app, lambda: case_id not in window.editors.windows, what="the editor to close")
+
+    visit_id = _find_id(window, "Learning visit: Kestrel Bay reservoir customer desk")
+    editor_window = shooter.editor(lambda: window.edit_record(visit_id))
+    shooter.shot_of(editor_window, "22-editor-site-visit")
+    scroll = editor_window.editor.findChild(QScrollArea)
+    if scroll is not None:
+        scroll.verticalScrollBar().setValue(scroll.verticalScrollBar().maximum())
+    shooter.shot_of(editor_window, "23-editor-site-visit-follow-ups-and-photos")
+    editor_window.close()
+    wait_until(app, lambda: visit_id not in window.editors.windows, what="the editor to close")
+
+    for number, (kind, name) in enumerate(
+        [(Kind.EXPERT, "expert"), (Kind.CENTRE_ITEM, "centre-item"), (Kind.COMMUNITY, "community")], start=24
+    ):
+        editor_window = shooter.editor(lambda kind=kind: window.new_record(kind))
+        if kind is Kind.CENTRE_ITEM:  # show a field error next to its field
+            editor = editor_window.editor
+            QTest.keyClicks(editor.widget("title").edit, "Water safety planning manual")
+            QTest.keyClicks(editor.widget("year").edit, "twenty")  # typed, as the errors follow typing
+        shooter.shot_of(editor_window, f"{number}-editor-{name}")
+        editor_window.editor.confirm_close_invalid = lambda _errors: True
+        record_id = editor_window.editor.record.id
+        editor_window.close()
+        wait_until(app, lambda record_id=record_id: record_id not in window.editors.windows)
+
+    dialog = window.show_history(case_id)
+    assert dialog is not None
+    wait_until(app, lambda: len(dialog.entries) >= 2, what="the history")
+    dialog.table.selectRow(0)
+    shooter.shot_of(dialog, "27-history")
+    dialog.close()
+
+    session = window.session
+    assert session is not None
+    trash_id = _find_id(window, "Welsh language scheme")
+    session.delete(trash_id)
+    window.refresh_after_changes()
+    window.show_page(window.shell.trash_page)
+    wait_until(app, lambda: bool(window.shell.trash_page.view.records), what="the trash")
+    shooter.shot("28-trash")
+
+    draft = session.new_record(Kind.SITE_VISIT).with_changes(
+        fields={"title": "Visit to the Ward 4 pump house", "place": "Ward 4"}
+    )
+    session.save_working_copy(draft, "")
+    window.show_page(window.home)
+    window.home.refresh()
+    wait_until(app, lambda: window.home.data is not None and bool(window.home.data.unsaved))
+    shooter.shot("29-home-with-unsaved-work")
+    editor_window = shooter.editor(lambda: window.edit_record(draft.id))
+    shooter.shot_of(editor_window, "30-editor-recovered-work")
+    editor_window.editor.banner.discard_button.click()
+    editor_window.editor.confirm_close_invalid = lambda _errors: True
+    editor_window.close()
+    wait_until(app, lambda: draft.id not in window.editors.windows)
+
+    window.open_settings()
+    wait_until(app, lambda: getattr(window, "settings_dialog", None) is not None, what="the settings")
+    shooter.shot_of(window.settings_dialog, "31-settings")
+    window.settings_dialog.reject()
 
 
 def corpus_tour(app: QApplication, out: Path, workdir: Path, corpus: Path) -> None:
