@@ -137,8 +137,14 @@ class Session:
 
     def delete(self, record_id: str) -> Changes:
         """Move a record to the trash (a tombstone) and drop it from search."""
+        return self.delete_many([record_id])
+
+    def delete_many(self, record_ids: Sequence[str]) -> Changes:
+        """Move records to the trash, each its own tombstone, and drop them from search in one update."""
         with self.store.writing():
-            changes = self.store.delete(record_id)
+            changes = Changes()
+            for record_id in record_ids:
+                changes = changes.merged(self.store.delete(record_id))
             self.index.apply(changes, self.store)
         return changes
 

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication
 from desktop import __version__
 from desktop.paths import ConfigError, resolve_profile
 from desktop.ui.error_dialog import show_error
+from desktop.ui.gc_guard import collect_on_gui_thread
 from desktop.ui.main_window import MainWindow
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ def ensure_application(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setApplicationName(APPLICATION)
     QCoreApplication.setApplicationVersion(__version__)
     app.setApplicationDisplayName(APPLICATION)
+    collect_on_gui_thread()  # never in a worker thread, where a collected widget would crash Qt
     return app
 
 

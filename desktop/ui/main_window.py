@@ -250,6 +250,7 @@ class MainWindow(QMainWindow):
         self.edit_record_requested.connect(self.edit_record)
         self.history_requested.connect(self.show_history)
         self.export_requested.connect(lambda record_id: self.export_records([record_id]))
+        shell.export_many_requested.connect(self.export_records)
 
     # -- pages -------------------------------------------------------------------------
 

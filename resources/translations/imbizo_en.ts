@@ -1443,10 +1443,6 @@ Close it anyway? Your changes are kept and offered back the next time you open i
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Move the selected record to the trash</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Filter titles</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1467,11 +1463,27 @@ Close it anyway? Your changes are kept and offered back the next time you open i
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Move the selected records to the trash (Delete)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export the selected records to PDF, HTML or Markdown (Ctrl+click selects several)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Move “{title}” to the trash? You can restore it from the trash later.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>(untitled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move {n} records (“{title}” and {others} more) to the trash? You can restore them from the trash later.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -23,6 +23,14 @@ from desktop.session import Session
 WAIT_MS = 20_000
 
 
+@pytest.fixture(scope="session", autouse=True)
+def garbage_collected_on_the_gui_thread(qapp: Any) -> None:
+    """As in the app: a worker thread that collected a widget cycle would crash the run."""
+    from desktop.ui.gc_guard import collect_on_gui_thread
+
+    collect_on_gui_thread()
+
+
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """QSettings, the config file and logs go to the test's temp folder, never the real user's."""

@@ -148,3 +148,35 @@ def test_closing_the_window_closes_and_saves_open_editors(qtbot, open_window, de
     with Session.open(demo_profile) as session:
         assert session.store.get(record_id).title == "Nomsa Testfigure"
         assert session.working_copy(record_id) is None
+
+
+def test_select_several_rows_export_them_and_move_them_to_the_trash(
+    qtbot, open_window, demo_profile, monkeypatch, tmp_path
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    window = open_window(demo_profile)
+    page = window.list_pages["centre"]
+    window.show_page(page)
+    qtbot.waitUntil(lambda: page.model.rowCount() >= 3, timeout=WAIT_MS)
+    table = page.table
+    first = table.visualRect(page.model.index(0, 0)).center()
+    third = table.visualRect(page.model.index(2, 0)).center()
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=first)
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, third)
+    chosen = page.selected_ids()
+    assert len(chosen) == 3
+    titles = [page.model.summary(row).title for row in range(3)]
+
+    target = tmp_path / "three.md"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), "Markdown (*.md)"))
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(target.exists, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: all(title in target.read_text(encoding="utf-8") for title in titles))
+
+    _say_yes(monkeypatch)
+    with qtbot.waitSignal(window.record_count_changed, timeout=WAIT_MS) as counted:
+        table.setFocus()
+        qtbot.keyClick(table, Qt.Key.Key_Delete)
+    assert counted.args[0] == 52
+    assert {record.id for record in window.session.trash()} == set(chosen)

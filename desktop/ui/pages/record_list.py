@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -60,6 +61,7 @@ class RecordListPage(QWidget):
     edit_record_requested = Signal(str)
     history_requested = Signal(str)
     export_requested = Signal(str)
+    export_many_requested = Signal(list)  # record ids: the rows selected in the list
     record_opened = Signal(str)  # Enter or double-click: open the record on its own page
     records_changed = Signal(object)  # Changes (after a delete)
     history_changed = Signal(bool)  # Back can go somewhere on this page
@@ -117,7 +119,14 @@ class RecordListPage(QWidget):
         self.new_button.clicked.connect(lambda: self.new_record_requested.emit(self.spec.new_kinds[0]))
         self.edit_button = self._tool_button("edit", self.tr("Edit"))
         self.delete_button = self._tool_button("delete", self.tr("Delete"))
-        self.delete_button.setToolTip(self.tr("Move the selected record to the trash"))
+        self.delete_button.setToolTip(self.tr("Move the selected records to the trash (Delete)"))
+        self.delete_action = QAction(self.tr("Move to the trash"), self)
+        self.delete_action.setShortcut(QKeySequence.StandardKey.Delete)
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.export_button = self._tool_button("export", self.tr("Export…"))
+        self.export_button.setToolTip(
+            self.tr("Export the selected records to PDF, HTML or Markdown (Ctrl+click selects several)")
+        )
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText(self.tr("Filter titles"))
         self.filter_edit.setAccessibleName(self.tr("Filter titles"))
@@ -141,7 +150,7 @@ class RecordListPage(QWidget):
         top.addStretch(1)
         outer.addLayout(top)
         self.controls = QHBoxLayout()
-        for button in (self.new_button, self.edit_button, self.delete_button):
+        for button in (self.new_button, self.edit_button, self.delete_button, self.export_button):
             self.controls.addWidget(button)
         self.controls.addStretch(1)
         self.controls.addWidget(self.filter_edit, 1)
@@ -166,7 +175,8 @@ class RecordListPage(QWidget):
         self.table.setModel(self.model)
         self.table.setAccessibleName(self.spec.title)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.addAction(self.delete_action)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
@@ -202,6 +212,9 @@ class RecordListPage(QWidget):
         self.mine_check.toggled.connect(lambda _on: self._apply_filter())
         self.edit_button.clicked.connect(self._on_edit_clicked)
         self.delete_button.clicked.connect(self.delete_selected)
+        self.delete_action.triggered.connect(self.delete_selected)
+        self.export_button.clicked.connect(self._on_export_clicked)
+        self.table.selectionModel().selectionChanged.connect(lambda *_args: self._update_buttons())
         self.detail.history_changed.connect(lambda _can: self.history_changed.emit(self.can_go_back))
         self.detail.edit_requested.connect(self.edit_record_requested)
         self.detail.history_requested.connect(self.history_requested)
@@ -317,36 +330,54 @@ class RecordListPage(QWidget):
         if record_id:
             self.record_opened.emit(record_id)
 
+    def selected_ids(self) -> list[str]:
+        """The ids of the selected rows, top to bottom (the current row when none is selected)."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        ids = [self.model.index(row, 0).data(RecordTableModel.IdRole) for row in rows]
+        if not ids and self.current_record_id():
+            ids = [self.current_record_id()]
+        return [record_id for record_id in ids if record_id]
+
     def _update_buttons(self) -> None:
-        selected = self.current_record_id() is not None
-        self.edit_button.setEnabled(selected)
-        self.delete_button.setEnabled(selected)
+        selected = self.selected_ids()
+        self.edit_button.setEnabled(self.current_record_id() is not None)
+        self.delete_button.setEnabled(bool(selected))
+        self.delete_action.setEnabled(bool(selected))
+        self.export_button.setEnabled(bool(selected))
+
+    def _on_export_clicked(self) -> None:
+        ids = self.selected_ids()
+        if ids:
+            self.export_many_requested.emit(ids)
 
     def _on_edit_clicked(self) -> None:
         record_id = self.current_record_id()
         if record_id:
             self.edit_record_requested.emit(record_id)
 
-    def confirm_delete(self, title: str) -> bool:
-        """Ask before moving a record to the trash."""
-        answer = QMessageBox.question(
-            self,
-            self.tr("Move to the trash"),
-            self.tr("Move “{title}” to the trash? You can restore it from the trash later.").format(
+    def confirm_delete(self, title: str, count: int = 1) -> bool:
+        """Ask before moving records to the trash (``title`` is the first one's)."""
+        if count == 1:
+            text = self.tr("Move “{title}” to the trash? You can restore it from the trash later.").format(
                 title=title or self.tr("(untitled)")
-            ),
-        )
+            )
+        else:
+            text = self.tr(
+                "Move {n} records (“{title}” and {others} more) to the trash? "
+                "You can restore them from the trash later."
+            ).format(n=count, title=title or self.tr("(untitled)"), others=count - 1)
+        answer = QMessageBox.question(self, self.tr("Move to the trash"), text)
         return answer == QMessageBox.StandardButton.Yes
 
     def delete_selected(self) -> None:
-        """Move the selected record to the trash, after asking."""
-        index = self.table.currentIndex()
-        record_id = index.data(RecordTableModel.IdRole) if index.isValid() else None
+        """Move the selected records to the trash, after asking."""
+        record_ids = self.selected_ids()
         session = self.session
-        if not record_id or session is None:
+        if not record_ids or session is None:
             return
-        title = str(self.model.index(index.row(), 0).data() or "")
-        if not self.confirm_delete(title):
+        row = self.model.row_of(record_ids[0])
+        title = str(self.model.index(row, 0).data() or "") if row >= 0 else ""
+        if not self.confirm_delete(title, len(record_ids)):
             return
 
         def done(changes: Changes) -> None:
@@ -354,7 +385,9 @@ class RecordListPage(QWidget):
             self.refresh()
             self.records_changed.emit(changes)
 
-        self.tasks.write(lambda: session.delete(record_id), done, description="move a record to the trash")
+        self.tasks.write(
+            lambda: session.delete_many(record_ids), done, description="move records to the trash"
+        )
 
     # -- settings ---------------------------------------------------------------------------------
 

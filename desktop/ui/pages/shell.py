@@ -34,6 +34,7 @@ class PageShell(QWidget):
     edit_record_requested = Signal(str)
     history_requested = Signal(str)
     export_requested = Signal(str)
+    export_many_requested = Signal(list)  # record ids
     records_changed = Signal(object)  # Changes made by a page (a delete)
     back_changed = Signal(bool)  # whether Back can do something on the page shown
 
@@ -87,6 +88,7 @@ class PageShell(QWidget):
             list_page.edit_record_requested.connect(self.edit_record_requested)
             list_page.history_requested.connect(self.history_requested)
             list_page.export_requested.connect(self.export_requested)
+            list_page.export_many_requested.connect(self.export_many_requested)
             list_page.record_opened.connect(self.open_record)
             list_page.records_changed.connect(self.records_changed)
         for detail in (self.search_page.detail, self.record_page.detail):

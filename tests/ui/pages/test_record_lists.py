@@ -131,11 +131,11 @@ def test_select_open_new_edit_and_delete(qtbot, open_window, demo_profile, monke
     assert window.current_page() is page
 
     asked: list[str] = []
-    monkeypatch.setattr(page, "confirm_delete", lambda title: asked.append(title) or False)
+    monkeypatch.setattr(page, "confirm_delete", lambda title, count=1: asked.append(title) or False)
     page.delete_selected()
     assert asked and page.model.total == 2  # said no: nothing happens
 
-    monkeypatch.setattr(page, "confirm_delete", lambda title: True)
+    monkeypatch.setattr(page, "confirm_delete", lambda title, count=1: True)
     with qtbot.waitSignal(page.records_changed, timeout=WAIT_MS):
         qtbot.mouseClick(page.delete_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.model.total == 1 and page.model.rowCount() == 1, timeout=WAIT_MS)
