@@ -314,6 +314,23 @@ def corpus_tour(app: QApplication, out: Path, workdir: Path, corpus: Path) -> No
     shooter.shot("03-search-results")
     shooter.experts("accessibility")
     shooter.shot("04-experts-for-a-topic")
+    home = shooter.window.home
+    shooter.window.show_page(home)
+    home.refresh()
+    wait_until(app, lambda: home.data is not None and bool(home.data.recent), what="Home")
+    shooter.shot("05-home")
+    for number, key in enumerate(shooter.window.list_pages, start=6):
+        shooter.list_page(key, row=3)
+        shooter.shot(f"{number:02d}-list-{key}")
+    experts_page = shooter.window.list_pages["experts"]
+    expert = experts_page.model.summary(0)
+    if expert is not None:
+        shooter.open_record(expert.id)
+        shooter.shot("11-record-page-expert")
+    centre = shooter.window.list_pages["centre"].model.summary(0)
+    if centre is not None:
+        shooter.open_record(centre.id)
+        shooter.shot("12-record-page-centre-item")
     shooter.close()
 
 
