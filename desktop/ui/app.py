@@ -18,7 +18,6 @@ from PySide6.QtWidgets import QApplication
 
 from desktop import __version__
 from desktop.paths import ConfigError, resolve_profile
-from desktop.ui.error_dialog import show_error
 from desktop.ui.gc_guard import collect_on_gui_thread
 from desktop.ui.main_window import MainWindow
 
@@ -58,6 +57,8 @@ def install_excepthook(window: MainWindow) -> None:
             previous(kind, error, trace)
             return
         try:
+            from desktop.ui.error_dialog import show_error
+
             show_error(window, QCoreApplication.translate("ErrorDialog", "an unexpected step"), error)
         except Exception:  # the dialog itself failed: the log has it
             logger.exception("cannot show the error dialog")

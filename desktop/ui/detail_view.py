@@ -18,6 +18,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QSplitter, QTextBrowser, QToolButton, QVBoxLayout, QWidget
 
 from desktop.core.kinds import Kind
+from desktop.ui.icons import app_icon
 from desktop.ui.models import muted_colour
 from desktop.ui.record_html import RECORD_SCHEME, format_value, record_html
 from desktop.ui.tasks import TaskManager
@@ -33,16 +34,6 @@ logger = logging.getLogger(__name__)
 ATTACHMENT_KINDS = frozenset({Kind.CASE_STUDY, Kind.SITE_VISIT, Kind.CENTRE_ITEM, Kind.ARTICLE})
 #: The height the attachments panel starts with under the record's text.
 ATTACHMENTS_HEIGHT = 190
-
-
-def app_icon(name: str) -> Any:
-    """The app's icon called ``name``, or None while there is none (icons load lazily)."""
-    try:
-        from desktop.ui.icons import icon
-
-        return icon(name)
-    except (ImportError, KeyError, OSError):
-        return None
 
 
 class DetailView(QWidget):

@@ -148,3 +148,11 @@ def icon(name: str) -> QIcon:
     made = QIcon(engine)
     _cache[name] = (made, engine)
     return made
+
+
+def app_icon(name: str) -> QIcon | None:
+    """The app's icon called ``name``, or None when it cannot be had (a missing or unknown file)."""
+    try:
+        return icon(name)
+    except (KeyError, OSError):
+        return None

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
+    QSplitter,
     QStackedWidget,
-    QStyle,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -37,17 +37,24 @@ from desktop.core.kinds import Kind
 from desktop.paths import ProfilePaths
 from desktop.resources import demo_file
 from desktop.ui.empty_state import EmptyStatePanel
-from desktop.ui.error_dialog import show_error
+from desktop.ui.icons import app_icon
 from desktop.ui.lazy import open_session
-from desktop.ui.pages.shell import PageShell
+from desktop.ui.pages.shell import SEARCH, PageShell
+from desktop.ui.search_box import make_search_box
 from desktop.ui.tasks import TaskManager
 
 if TYPE_CHECKING:  # the session loads SQLAlchemy and Whoosh: only after the window shows
     from desktop.core.changes import Changes
     from desktop.session import Session
+    from desktop.ui.detail_view import DetailView
     from desktop.ui.editors import EditorHost
+    from desktop.ui.experts_view import ExpertsView
     from desktop.ui.history_dialog import HistoryDialog
     from desktop.ui.import_flow import ImportFlow
+    from desktop.ui.pages.home import HomePage
+    from desktop.ui.pages.record_page import RecordPage
+    from desktop.ui.pages.search_page import SearchPage
+    from desktop.ui.search_panel import SearchPanel
 
 logger = logging.getLogger(__name__)
 
@@ -80,16 +87,9 @@ class MainWindow(QMainWindow):
         self.setAccessibleName(self.tr("Imbizo main window"))
         self.resize(1280, 800)
 
-        self.shell = PageShell(self.tasks)
-        shell = self.shell
-        self.home, self.search_page, self.record_page = shell.home, shell.search_page, shell.record_page
-        self.list_pages, self.nav, self.stack = shell.list_pages, shell.nav, shell.stack
-        # The search parts, by their old names (tests, the start-up probe and the screenshots use them).
-        self.search = self.search_page.search
-        self.detail = self.search_page.detail
-        self.experts = self.search_page.experts
-        self.right = self.search_page.right
-        self.splitter = self.search_page.splitter
+        self.query_edit = make_search_box()
+        self.shell = PageShell(self.tasks, self.query_edit)
+        self.list_pages, self.nav, self.stack = self.shell.list_pages, self.shell.nav, self.shell.stack
         self.empty_state = EmptyStatePanel()
         self._build_top_bar()
         self._build_pages()
@@ -99,19 +99,66 @@ class MainWindow(QMainWindow):
         self._restore_settings()
 
     def _show_unexpected_error(self, description: str, error: BaseException) -> None:
+        from desktop.ui.error_dialog import show_error  # loaded when first needed, not at start-up
+
         show_error(self, description, error)
 
     @property
     def all_pages(self) -> list[Any]:
-        """Every page, navigation order first, then the record page."""
+        """Every page, navigation order first, then the record page (builds them all)."""
         return self.shell.all_pages
+
+    # The pages and the search parts by name, each built when first asked for (see PageShell).
+
+    @property
+    def home(self) -> HomePage:
+        """Home."""
+        return self.shell.home
+
+    @property
+    def search_page(self) -> SearchPage:
+        """The Search page."""
+        return self.shell.search_page
+
+    @property
+    def record_page(self) -> RecordPage:
+        """A record on its own page."""
+        return self.shell.record_page
+
+    @property
+    def search(self) -> SearchPanel:
+        """The search results and facets (the box is ``query_edit``)."""
+        return self.shell.search_page.search
+
+    @property
+    def detail(self) -> DetailView:
+        """The record shown on the Search page."""
+        return self.shell.search_page.detail
+
+    @property
+    def right(self) -> QStackedWidget:
+        """The Search page's right-hand side: the record, or the experts on the topic."""
+        return self.shell.search_page.right
+
+    @property
+    def splitter(self) -> QSplitter:
+        """The Search page's splitter (facets | results | record)."""
+        return self.shell.search_page.splitter
+
+    @property
+    def experts(self) -> ExpertsView:
+        """ "Who knows about this?" on the Search page."""
+        return self.shell.search_page.experts
 
     # -- building --------------------------------------------------------------
 
     def _build_top_bar(self) -> None:
-        style = self.style()
         self.back_button = QToolButton()
-        self.back_button.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_ArrowBack))
+        back_icon = app_icon("back")
+        if back_icon is not None:
+            self.back_button.setIcon(back_icon)
+        else:
+            self.back_button.setText("←")
         self.back_button.setToolTip(self.tr("Back (Alt+Left)"))
         self.back_button.setAccessibleName(self.tr("Back"))
         self.back_button.setEnabled(False)
@@ -123,7 +170,7 @@ class MainWindow(QMainWindow):
         row = QHBoxLayout(self.top_bar)
         row.setContentsMargins(8, 8, 8, 4)
         row.addWidget(self.back_button)
-        row.addWidget(self.search.query_edit, 1)
+        row.addWidget(self.query_edit, 1)
         row.addWidget(self.experts_button)
 
     def _build_pages(self) -> None:
@@ -179,7 +226,9 @@ class MainWindow(QMainWindow):
         menu.addAction(quit_action)
 
         go = self.menuBar().addMenu(self.tr("&Go"))
-        self.page_actions = self.nav.add_go_actions(go, lambda row: self.show_page(self.all_pages[row]))
+        self.page_actions = self.nav.add_go_actions(
+            go, lambda row: self.shell.show_key(self.shell.nav_keys[row])
+        )
         go.addSeparator()
         self.find_action = QAction(self.tr("&Search"), self)
         self.find_action.setShortcuts([QKeySequence("Ctrl+K"), QKeySequence(QKeySequence.StandardKey.Find)])
@@ -234,11 +283,11 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.back_button.clicked.connect(self.go_back)
         self.experts_button.clicked.connect(self.find_experts)
-        self.search.query_edit.textChanged.connect(self._on_query_text_changed)
+        self.query_edit.textChanged.connect(self._on_query_text_changed)
         self.empty_state.load_demo_requested.connect(self.load_demo)
         self.empty_state.import_requested.connect(self.choose_import_folder)
-        self.home.search_requested.connect(self.focus_search)
-        self.home.import_requested.connect(self.choose_import_folder)
+        self.shell.search_requested.connect(self.focus_search)
+        self.shell.import_requested.connect(self.choose_import_folder)
         self.shell.back_changed.connect(self._update_back)
         self.shell.records_changed.connect(self.refresh_after_changes)
         shell = self.shell
@@ -265,13 +314,21 @@ class MainWindow(QMainWindow):
     def focus_search(self) -> None:
         """Ctrl+K: the Search page, with the cursor in the search box."""
         self.show_page(self.search_page)
-        self.search.focus_search()
+        self.focus_search_box()
+
+    def focus_search_box(self) -> None:
+        """The cursor in the search box with its text selected, on whatever page is shown."""
+        self.query_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.query_edit.selectAll()
 
     def _on_query_text_changed(self, text: str) -> None:
         has_text = bool(text.strip())
         self.experts_button.setEnabled(has_text and self.session is not None)
-        if has_text and self.current_page() is not self.search_page:
+        if has_text and not self._search_page_shown():
             self.show_page(self.search_page)
+
+    def _search_page_shown(self) -> bool:
+        return self.shell.is_built(SEARCH) and self.current_page() is self.shell.search_page
 
     def _on_new_action_triggered(self) -> None:
         page = self.current_page()
@@ -302,7 +359,7 @@ class MainWindow(QMainWindow):
         if self._editors is not None:
             self._editors.set_session(session)
         self.demo_action.setEnabled(True)
-        self.experts_button.setEnabled(bool(self.search.query_edit.text().strip()))
+        self.experts_button.setEnabled(bool(self.query_edit.text().strip()))
         self.refresh_count()
         self.session_opened.emit(session)
 
@@ -332,7 +389,7 @@ class MainWindow(QMainWindow):
         )
         self.pages.setCurrentIndex(self.PAGE_EMPTY if count == 0 else self.PAGE_MAIN)
         if count and first_records:
-            self.search.focus_search()
+            self.focus_search_box()
         self.record_count_changed.emit(count)
 
     def refresh_after_changes(self, _changes: Changes | None = None) -> None:
@@ -357,7 +414,7 @@ class MainWindow(QMainWindow):
         def failed(error: BaseException) -> None:
             self.empty_state.set_busy(False)
             self.refresh_count()
-            show_error(self, self.tr("load the demo knowledge base"), error)
+            self._show_unexpected_error(self.tr("load the demo knowledge base"), error)
 
         demo = demo_file()
         self.tasks.write(lambda: session.load_demo(demo), done, failed, description="load the demo")
@@ -457,7 +514,7 @@ class MainWindow(QMainWindow):
 
     def find_experts(self) -> None:
         """Who knows about what is in the search box?"""
-        topic = self.search.query_edit.text().strip()
+        topic = self.query_edit.text().strip()
         if not topic or self.session is None:
             return
         self.show_page(self.search_page)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from desktop.ui.facet_panel import FacetPanel
 from desktop.ui.models import HitDelegate, HitListModel
+from desktop.ui.search_box import make_search_box
 from desktop.ui.tasks import TaskManager
 
 if TYPE_CHECKING:  # Whoosh and SQLAlchemy load with the profile, after the window shows
@@ -65,17 +66,17 @@ class SearchPanel(QWidget):
     record_activated = Signal(str)  # Enter or double-click: open it
     answered = Signal(object)  # an Answer was shown
 
-    def __init__(self, tasks: TaskManager, parent: QWidget | None = None):
+    def __init__(
+        self, tasks: TaskManager, query_edit: QLineEdit | None = None, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.tasks = tasks
         self.session: Session | None = None
         self.generation = 0
         self.last_answer: Answer | None = None
 
-        self.query_edit = QLineEdit()
-        self.query_edit.setPlaceholderText(self.tr("Search titles, people and full text  (Ctrl+K)"))
-        self.query_edit.setAccessibleName(self.tr("Search"))
-        self.query_edit.setClearButtonEnabled(True)
+        # The window makes the box before this panel exists (it is on screen from the start).
+        self.query_edit = query_edit if query_edit is not None else make_search_box()
         self.query_edit.textChanged.connect(self._on_text_changed)
         self.query_edit.returnPressed.connect(self._on_return_pressed)
         self.query_edit.installEventFilter(self)
@@ -117,6 +118,8 @@ class SearchPanel(QWidget):
         layout.addWidget(self.suggestion_label)
         layout.addWidget(self.results, 1)
         self._show_status(self.tr("Type to search."))
+        if self.query_edit.text().strip():  # typed before the panel was built
+            self.debounce.start()
 
     # -- wiring ------------------------------------------------------------------
 

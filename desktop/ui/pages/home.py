@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.kinds import Kind
-from desktop.ui.detail_view import app_icon
+from desktop.ui.icons import app_icon
 from desktop.ui.models import kind_label
 from desktop.ui.tasks import TaskManager
 

@@ -8,18 +8,18 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QMenu, QStyle, QWidget
 
-from desktop.ui.detail_view import app_icon
+from desktop.ui.icons import app_icon
 
-#: Standard pixmaps for a page whose app icon is missing.
+#: Standard pixmaps for a page whose app icon is missing (names: QStyle's enum loads on first use).
 FALLBACK_ICONS = {
-    "home": QStyle.StandardPixmap.SP_DirHomeIcon,
-    "search": QStyle.StandardPixmap.SP_FileDialogContentsView,
-    "knowledge-base": QStyle.StandardPixmap.SP_FileDialogDetailedView,
-    "site-visit": QStyle.StandardPixmap.SP_DriveNetIcon,
-    "experts": QStyle.StandardPixmap.SP_DirLinkIcon,
-    "centre": QStyle.StandardPixmap.SP_DriveHDIcon,
-    "communities": QStyle.StandardPixmap.SP_DirOpenIcon,
-    "trash": QStyle.StandardPixmap.SP_TrashIcon,
+    "home": "SP_DirHomeIcon",
+    "search": "SP_FileDialogContentsView",
+    "knowledge-base": "SP_FileDialogDetailedView",
+    "site-visit": "SP_DriveNetIcon",
+    "experts": "SP_DirLinkIcon",
+    "centre": "SP_DriveHDIcon",
+    "communities": "SP_DirOpenIcon",
+    "trash": "SP_TrashIcon",
 }
 
 
@@ -38,7 +38,9 @@ class NavigationList(QListWidget):
     def page_icon(self, name: str) -> QIcon:
         """The app's icon for a page, or a standard one while it has none."""
         shown = app_icon(name)
-        return shown if shown is not None else self.style().standardIcon(FALLBACK_ICONS[name])
+        if shown is not None:
+            return shown
+        return self.style().standardIcon(getattr(QStyle.StandardPixmap, FALLBACK_ICONS[name]))
 
     def add_page(self, title: str, icon_name: str) -> QListWidgetItem:
         """Add one row."""

@@ -39,7 +39,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.kinds import Kind
-from desktop.ui.detail_view import DetailView, app_icon
+from desktop.ui.detail_view import DetailView
+from desktop.ui.icons import app_icon
 from desktop.ui.models import kind_label
 from desktop.ui.pages.list_specs import ListSpec, list_specs
 from desktop.ui.pages.record_model import COLUMN_OF_SORT, SORT_BY_COLUMN, RecordTableModel

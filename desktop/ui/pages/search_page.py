@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtWidgets import QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLineEdit, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
 from desktop.ui.detail_view import DetailView
 from desktop.ui.experts_view import ExpertsView
@@ -25,10 +25,12 @@ class SearchPage(QWidget):
 
     history_changed = Signal(bool)
 
-    def __init__(self, tasks: TaskManager, parent: QWidget | None = None):
+    def __init__(
+        self, tasks: TaskManager, query_edit: QLineEdit | None = None, parent: QWidget | None = None
+    ):
         super().__init__(parent)
         self.nav_key = "search"
-        self.search = SearchPanel(tasks)
+        self.search = SearchPanel(tasks, query_edit)
         self.detail = DetailView(tasks)
         self.experts = ExpertsView(tasks)
         self.right = QStackedWidget()

@@ -1,30 +1,58 @@
 """The pages and the navigation that switches between them (the main window's central area).
 
-Home, Search, the list pages and a record on its own page live in one stack; the
-navigation list marks the page shown (for the record page, the page it was opened
-from). Back acts on the page shown. What pages ask for (New, Edit, History,
-Export) comes out of the shell as signals for the window to pass on.
+Home, Search, the list pages, the trash and a record on its own page live in one
+stack; the navigation list marks the page shown (for the record page, the page it
+was opened from). Back acts on the page shown. What pages ask for (New, Edit,
+History, Export) comes out of the shell as signals for the window to pass on.
+
+A page is built the first time it is shown or asked for, not when the window is:
+start-up builds the navigation and the first page only, and the modules of the
+other pages load after the window is on screen (bench/bench_startup.py measures
+that against a bare window). A page built later gets the session, its saved
+state and its wiring when it is built; until then it has nothing to refresh.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, QSignalBlocker, Signal
-from PySide6.QtWidgets import QHBoxLayout, QStackedWidget, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QStackedWidget, QWidget
 
-from desktop.ui.pages.experts_page import ExpertsPage
-from desktop.ui.pages.home import HomePage
-from desktop.ui.pages.list_specs import list_specs
+from desktop.ui.pages.list_specs import ListSpec, list_specs
 from desktop.ui.pages.navigation import NavigationList
-from desktop.ui.pages.record_list import RecordListPage
-from desktop.ui.pages.record_page import RecordPage
-from desktop.ui.pages.search_page import SearchPage
-from desktop.ui.pages.trash_page import TrashPage
 from desktop.ui.tasks import TaskManager
 
 if TYPE_CHECKING:
     from desktop.session import Session
+    from desktop.ui.pages.home import HomePage
+    from desktop.ui.pages.record_list import RecordListPage
+    from desktop.ui.pages.record_page import RecordPage
+    from desktop.ui.pages.search_page import SearchPage
+    from desktop.ui.pages.trash_page import TrashPage
+
+HOME, SEARCH, TRASH, RECORD = "home", "search", "trash", "record"
+
+
+class ListPages(Mapping[str, "RecordListPage"]):
+    """The list pages by key, each built when first looked up (iterating looks every one up)."""
+
+    def __init__(self, shell: PageShell, specs: list[ListSpec]):
+        self._shell = shell
+        self.specs = {spec.key: spec for spec in specs}
+
+    def __getitem__(self, key: str) -> RecordListPage:
+        if key not in self.specs:
+            raise KeyError(key)
+        page = self._shell.page(key)
+        return page  # type: ignore[no-any-return]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.specs)
+
+    def __len__(self) -> int:
+        return len(self.specs)
 
 
 class PageShell(QWidget):
@@ -35,102 +63,205 @@ class PageShell(QWidget):
     history_requested = Signal(str)
     export_requested = Signal(str)
     export_many_requested = Signal(list)  # record ids
-    records_changed = Signal(object)  # Changes made by a page (a delete)
+    records_changed = Signal(object)  # Changes made by a page (a delete, a restore)
     back_changed = Signal(bool)  # whether Back can do something on the page shown
+    page_built = Signal(str)  # a page's key, the first time the page is built
+    search_requested = Signal()  # Home's quick action
+    import_requested = Signal()  # Home's quick action
 
-    def __init__(self, tasks: TaskManager, parent: QWidget | None = None):
+    def __init__(self, tasks: TaskManager, query_edit: QLineEdit, parent: QWidget | None = None):
         super().__init__(parent)
-        self.home = HomePage(tasks)
-        self.search_page = SearchPage(tasks)
-        self.list_pages: dict[str, RecordListPage] = {}
-        for spec in list_specs():
-            page_class = ExpertsPage if spec.key == "experts" else RecordListPage
-            self.list_pages[spec.key] = page_class(tasks, spec)
-        self.trash_page = TrashPage(tasks)
-        self.record_page = RecordPage(tasks)
+        self.tasks = tasks
+        self.query_edit = query_edit
+        self.session: Session | None = None
+        self.settings_state: QSettings | None = None
+        self.specs = list_specs()
+        self.list_pages = ListPages(self, self.specs)
+        self.nav_keys = [HOME, SEARCH, *(spec.key for spec in self.specs), TRASH]
+        self._built: dict[str, Any] = {}
         self.nav = NavigationList()
-        self.stack = QStackedWidget()
-        lists = self.list_pages.values()
-        titles = [self.tr("Home"), self.tr("Search"), *(page.spec.title for page in lists), self.tr("Trash")]
-        icons = ["home", "search", *(page.spec.icon for page in lists), "trash"]
-        for page, title, icon_name in zip(self.nav_pages, titles, icons, strict=True):
+        titles = [self.tr("Home"), self.tr("Search"), *(spec.title for spec in self.specs), self.tr("Trash")]
+        icons = ["home", "search", *(spec.icon for spec in self.specs), "trash"]
+        for title, icon_name in zip(titles, icons, strict=True):
             self.nav.add_page(title, icon_name)
-            self.stack.addWidget(page)
-        self.stack.addWidget(self.record_page)
+        self.stack = QStackedWidget()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 0, 8, 8)
         layout.setSpacing(8)
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
-        self._connect()
+        self.nav.currentRowChanged.connect(self._on_nav_row_changed)
+
+    # -- building pages on first use ---------------------------------------------------
+
+    def page(self, key: str) -> Any:
+        """The page of ``key`` ("home", "search", a list's key, "trash", "record"), built if needed."""
+        page = self._built.get(key)
+        if page is None:
+            page = self._build(key)
+            self._built[key] = page
+            self.stack.addWidget(page)
+            page.history_changed.connect(self._on_history_changed)
+            if self.settings_state is not None:
+                page.restore_state(self.settings_state)
+            if self.session is not None:
+                page.set_session(self.session)
+            self.page_built.emit(key)
+        return page
+
+    def is_built(self, key: str) -> bool:
+        """True once the page of ``key`` exists."""
+        return key in self._built
+
+    def built_pages(self) -> list[Any]:
+        """The pages built so far."""
+        return list(self._built.values())
+
+    def _build(self, key: str) -> Any:
+        builders: dict[str, Callable[[], Any]] = {
+            HOME: self._build_home,
+            SEARCH: self._build_search,
+            TRASH: self._build_trash,
+            RECORD: self._build_record,
+        }
+        if key in builders:
+            return builders[key]()
+        return self._build_list(self.list_pages.specs[key])
+
+    def _build_home(self) -> HomePage:
+        from desktop.ui.pages.home import HomePage
+
+        home = HomePage(self.tasks)
+        home.record_requested.connect(self.open_record)
+        home.new_record_requested.connect(self.new_record_requested)
+        home.edit_record_requested.connect(self.edit_record_requested)
+        home.search_requested.connect(self.search_requested)
+        home.import_requested.connect(self.import_requested)
+        return home
+
+    def _build_search(self) -> SearchPage:
+        from desktop.ui.pages.search_page import SearchPage
+
+        page = SearchPage(self.tasks, self.query_edit)
+        self._wire_detail(page.detail)
+        return page
+
+    def _build_trash(self) -> TrashPage:
+        from desktop.ui.pages.trash_page import TrashPage
+
+        page = TrashPage(self.tasks)
+        page.records_changed.connect(self.records_changed)
+        return page
+
+    def _build_record(self) -> RecordPage:
+        from desktop.ui.pages.record_page import RecordPage
+
+        page = RecordPage(self.tasks)
+        page.leave_requested.connect(self.show_page)
+        self._wire_detail(page.detail)
+        return page
+
+    def _build_list(self, spec: ListSpec) -> RecordListPage:
+        from desktop.ui.pages.experts_page import ExpertsPage
+        from desktop.ui.pages.record_list import RecordListPage
+
+        page_class = ExpertsPage if spec.key == "experts" else RecordListPage
+        page = page_class(self.tasks, spec)
+        page.new_record_requested.connect(self.new_record_requested)
+        page.edit_record_requested.connect(self.edit_record_requested)
+        page.history_requested.connect(self.history_requested)
+        page.export_requested.connect(self.export_requested)
+        page.export_many_requested.connect(self.export_many_requested)
+        page.record_opened.connect(self.open_record)
+        page.records_changed.connect(self.records_changed)
+        return page
+
+    def _wire_detail(self, detail: Any) -> None:
+        detail.edit_requested.connect(self.edit_record_requested)
+        detail.history_requested.connect(self.history_requested)
+        detail.export_requested.connect(self.export_requested)
+
+    # -- the pages by name (built when first asked for) ---------------------------------
+
+    @property
+    def home(self) -> HomePage:
+        """Home."""
+        return self.page(HOME)  # type: ignore[no-any-return]
+
+    @property
+    def search_page(self) -> SearchPage:
+        """The Search page."""
+        return self.page(SEARCH)  # type: ignore[no-any-return]
+
+    @property
+    def trash_page(self) -> TrashPage:
+        """The trash."""
+        return self.page(TRASH)  # type: ignore[no-any-return]
+
+    @property
+    def record_page(self) -> RecordPage:
+        """A record on its own page."""
+        return self.page(RECORD)  # type: ignore[no-any-return]
 
     @property
     def nav_pages(self) -> list[Any]:
-        """The pages in the navigation, in its order."""
-        return [self.home, self.search_page, *self.list_pages.values(), self.trash_page]
+        """The pages in the navigation, in its order (builds them all)."""
+        return [self.page(key) for key in self.nav_keys]
 
     @property
     def all_pages(self) -> list[Any]:
-        """Every page: the navigation's, then the record page."""
+        """Every page: the navigation's, then the record page (builds them all)."""
         return [*self.nav_pages, self.record_page]
-
-    def _connect(self) -> None:
-        self.nav.currentRowChanged.connect(self._on_nav_row_changed)
-        self.home.record_requested.connect(self.open_record)
-        self.home.new_record_requested.connect(self.new_record_requested)
-        self.home.edit_record_requested.connect(self.edit_record_requested)
-        self.trash_page.records_changed.connect(self.records_changed)
-        self.record_page.leave_requested.connect(self.show_page)
-        for page in self.all_pages:
-            page.history_changed.connect(self._on_history_changed)
-        for list_page in self.list_pages.values():
-            list_page.new_record_requested.connect(self.new_record_requested)
-            list_page.edit_record_requested.connect(self.edit_record_requested)
-            list_page.history_requested.connect(self.history_requested)
-            list_page.export_requested.connect(self.export_requested)
-            list_page.export_many_requested.connect(self.export_many_requested)
-            list_page.record_opened.connect(self.open_record)
-            list_page.records_changed.connect(self.records_changed)
-        for detail in (self.search_page.detail, self.record_page.detail):
-            detail.edit_requested.connect(self.edit_record_requested)
-            detail.history_requested.connect(self.history_requested)
-            detail.export_requested.connect(self.export_requested)
 
     # -- switching ---------------------------------------------------------------------
 
     def current_page(self) -> Any:
-        """The page shown."""
+        """The page shown (None before the first one is shown)."""
         return self.stack.currentWidget()
+
+    def key_of(self, page: Any) -> str | None:
+        """The key of a built page."""
+        return next((key for key, built in self._built.items() if built is page), None)
+
+    def show_key(self, key: str) -> None:
+        """Show the page of ``key`` (building it if needed)."""
+        self.show_page(self.page(key))
 
     def show_page(self, page: QWidget) -> None:
         """Switch to ``page`` and mark it in the navigation."""
         self.stack.setCurrentWidget(page)
-        pages = self.nav_pages
-        marked = self.record_page.return_to if page is self.record_page else page
+        key = self.key_of(page)
+        if key == RECORD:
+            origin = self._built[RECORD].return_to
+            key = self.key_of(origin) if origin is not None else None
         with QSignalBlocker(self.nav):
-            self.nav.setCurrentRow(pages.index(marked) if marked in pages else -1)
+            self.nav.setCurrentRow(self.nav_keys.index(key) if key in self.nav_keys else -1)
         page.activate()  # type: ignore[attr-defined]
         self._on_history_changed()
 
     def _on_nav_row_changed(self, row: int) -> None:
-        if 0 <= row < len(self.nav_pages):
-            self.show_page(self.nav_pages[row])
+        if 0 <= row < len(self.nav_keys):
+            self.show_key(self.nav_keys[row])
 
     def open_record(self, record_id: str) -> None:
         """Show a record on its own page; Back returns to the page it was opened from."""
         current = self.current_page()
-        origin = self.record_page.return_to if current is self.record_page else current
-        self.record_page.open_record(record_id, origin)
-        self.show_page(self.record_page)
+        record_page = self.record_page
+        origin = record_page.return_to if current is record_page else current
+        record_page.open_record(record_id, origin)
+        self.show_page(record_page)
 
     @property
     def can_go_back(self) -> bool:
         """True when Back does something on the page shown."""
-        return bool(self.current_page().can_go_back)
+        current = self.current_page()
+        return current is not None and bool(current.can_go_back)
 
     def go_back(self) -> None:
         """Back on the page shown."""
-        self.current_page().go_back()
+        current = self.current_page()
+        if current is not None:
+            current.go_back()
         self._on_history_changed()
 
     def _on_history_changed(self, *_args: object) -> None:
@@ -139,32 +270,34 @@ class PageShell(QWidget):
     # -- data and settings ------------------------------------------------------------------
 
     def set_session(self, session: Session | None) -> None:
-        """Every page reads this session."""
-        for page in self.all_pages:
+        """Every page reads this session (pages built later get it when they are built)."""
+        self.session = session
+        for page in self.built_pages():
             page.set_session(session)
-        self.current_page().activate()  # the others read when they are first shown
+        current = self.current_page()
+        if current is not None:
+            current.activate()  # the others read when they are first shown
 
     def refresh_pages(self) -> None:
         """Records changed: the page shown (and search and the record page) now, the others when shown."""
         current = self.current_page()
-        for page in self.all_pages:
-            if page is current or page in (self.search_page, self.record_page):
+        for key, page in self._built.items():
+            if page is current or key in (SEARCH, RECORD):
                 page.refresh()
             else:
                 page.stale = True
 
     def save_state(self, settings: QSettings) -> None:
-        """Each page's splitters and columns, and which page is shown."""
-        for page in self.all_pages:
+        """Each built page's splitters and columns, and which page is shown."""
+        for page in self.built_pages():
             page.save_state(settings)
-        page = self.current_page()
-        if page is self.record_page:
-            page = self.record_page.return_to or self.home
-        settings.setValue("main_window/page", page.nav_key)
+        key = self.key_of(self.current_page())
+        if key == RECORD:
+            key = self.key_of(self._built[RECORD].return_to) or HOME
+        settings.setValue("main_window/page", key or HOME)
 
     def restore_state(self, settings: QSettings) -> None:
-        """Put back what :meth:`save_state` saved."""
-        for page in self.all_pages:
-            page.restore_state(settings)
-        pages = {page.nav_key: page for page in self.nav_pages}
-        self.show_page(pages.get(str(settings.value("main_window/page", "home")), self.home))
+        """Show the page that was shown last (built now; the others get their state when built)."""
+        self.settings_state = settings
+        key = str(settings.value("main_window/page", HOME))
+        self.show_key(key if key in self.nav_keys else HOME)
