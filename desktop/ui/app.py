@@ -29,6 +29,8 @@ SMOKE_SETTLE_MS = 500
 SMOKE_TIMEOUT_MS = 60_000
 #: The profile opens at the latest this long after show() when no expose event comes.
 OPEN_FALLBACK_MS = 1_000
+#: How long after the first expose the profile starts opening.
+OPEN_AFTER_EXPOSE_MS = 150
 #: Set to ``interactive`` or ``search:<words>`` to time start-up (see desktop/ui/startup_probe.py).
 PROBE_ENV = "IMBIZO_STARTUP_PROBE"
 
@@ -81,8 +83,10 @@ class _OpenOnExpose(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Expose and isinstance(watched, QWindow) and watched.isExposed():
             watched.removeEventFilter(self)
-            # Queued: the expose event paints the window first, then the profile starts opening.
-            QTimer.singleShot(0, self.open_now)
+            # The window paints and takes its first keys before the profile starts opening: the
+            # opening thread imports SQLAlchemy and Whoosh, and while it runs every Qt call of the
+            # GUI thread waits for the GIL (measured: +80-100 ms to a window that takes typing).
+            QTimer.singleShot(OPEN_AFTER_EXPOSE_MS, self.open_now)
         return False
 
     def open_now(self) -> None:

@@ -18,7 +18,7 @@ import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -325,6 +325,13 @@ class MainWindow(QMainWindow):
         has_text = bool(text.strip())
         self.experts_button.setEnabled(has_text and self.session is not None)
         if has_text and not self._search_page_shown():
+            if self.shell.is_built(SEARCH):
+                self.show_page(self.search_page)
+            else:  # the first key lands in the box at once; the page is built right after it
+                QTimer.singleShot(0, self._show_search_page_for_typing)
+
+    def _show_search_page_for_typing(self) -> None:
+        if self.query_edit.text().strip() and not self._search_page_shown():
             self.show_page(self.search_page)
 
     def _search_page_shown(self) -> bool:
