@@ -53,6 +53,7 @@ class Relation(StrEnum):
     IN_COMMUNITY = "in_community"  # record -> community
     BROADER = "broader"  # term -> broader term
     DUPLICATE_OF = "duplicate_of"  # suspected duplicate -> the other record
+    REVISES = "revises"  # a proposed revision -> the published record it would change
 
 
 #: How a link reads from its target's side ("what cites it", "what they wrote").
@@ -67,6 +68,7 @@ INVERSE_LABELS: dict[Relation, str] = {
     Relation.IN_COMMUNITY: "holds",
     Relation.BROADER: "narrower",
     Relation.DUPLICATE_OF: "suspected duplicate",
+    Relation.REVISES: "proposed revisions",
 }
 
 

@@ -102,6 +102,7 @@ _OUTGOING: tuple[tuple[str, object], ...] = (  # object: the type QT_TRANSLATE_N
     ("about", QT_TRANSLATE_NOOP("DetailView", "About")),
     ("broader", QT_TRANSLATE_NOOP("DetailView", "Broader terms")),
     ("duplicate_of", QT_TRANSLATE_NOOP("DetailView", "Suspected duplicate of")),
+    ("revises", QT_TRANSLATE_NOOP("DetailView", "Proposed revision of")),
 )
 
 
@@ -121,6 +122,7 @@ def _incoming_label(relation: str, source_kind: str, target_kind: Kind) -> str:
         "about": "Tagged on",
         "broader": "Narrower terms",
         "duplicate_of": "Suspected duplicates",
+        "revises": "Proposed revisions",
         "author": "Authored",
         "participant": "Took part in",
         "facilitator": "Facilitates",
@@ -145,6 +147,7 @@ _INCOMING_ORDER = (
     QT_TRANSLATE_NOOP("DetailView", "Tagged on"),
     QT_TRANSLATE_NOOP("DetailView", "Authored"),
     QT_TRANSLATE_NOOP("DetailView", "Suspected duplicates"),
+    QT_TRANSLATE_NOOP("DetailView", "Proposed revisions"),
 )
 #: Workflow statuses as the meta line shows them (marked here for the translation source).
 _STATUS_LABELS = (

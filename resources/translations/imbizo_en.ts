@@ -250,6 +250,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Proposed revision of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Wrote</source>
         <extracomment>The order of backlink rows; anything else follows.</extracomment>
         <translation type="unfinished"></translation>
@@ -304,6 +308,10 @@
     </message>
     <message>
         <source>Suspected duplicates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Proposed revisions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -455,7 +463,7 @@ Try the demo knowledge base to see how records connect to the people who know ab
     </message>
     <message>
         <source>an unexpected step</source>
-        <extracomment>The profile opens at the latest this long after show() when no expose event comes. Set to ``interactive`` or ``search:&lt;words&gt;`` to time start-up (see desktop/ui/startup_probe.py).</extracomment>
+        <extracomment>The profile opens at the latest this long after show() when no expose event comes. How long after the first expose the profile starts opening. Set to ``interactive`` or ``search:&lt;words&gt;`` to time start-up (see desktop/ui/startup_probe.py).</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1173,7 +1181,7 @@ from “{title}”, due {date}</source>
     <name>NavigationList</name>
     <message>
         <source>Navigation</source>
-        <extracomment>Standard pixmaps for a page whose app icon is missing.</extracomment>
+        <extracomment>Standard pixmaps for a page whose app icon is missing (names: QStyle&apos;s enum loads on first use).</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>
