@@ -210,6 +210,19 @@ class PullResponse(_Model):
     resync: bool = False
 
 
+class PendingSummary(_Model):
+    """What a pull from ``cursor`` would bring, counted before anything is applied.
+
+    ``deletions`` counts tombstones of records the user may see; removals (access changes)
+    are not deletions. The client's deletion fail-safe and its progress bar read it.
+    """
+
+    cursor: Annotated[int, Field(ge=0)]
+    changes: Annotated[int, Field(ge=0)]
+    deletions: Annotated[int, Field(ge=0)]
+    latest: Annotated[int, Field(ge=0)]
+
+
 class KindDigest(_Model):
     """Live records of one kind that the user may see: how many, and a digest of (id, revision)."""
 
