@@ -44,9 +44,11 @@ def test_pdf_text_makes_the_record_findable_and_removal_forgets_it(session: Sess
     record = _case_study(session)
     other = _case_study(session, "Another record")
     pdf = write_pdf(tmp_path / "Pump minutes.pdf", ["Minutes of the meeting", "The zwavelpoort borehole"])
-    revisions = len(session.history(record.id))
+    before = len(session.history(record.id))
 
     info = session.add_attachment(record.id, pdf)
+    revisions = len(session.history(record.id))
+    assert revisions == before + 1  # the files are part of the version that syncs
 
     assert info.media_type == "application/pdf" and info.filename == "Pump minutes.pdf"
     assert _ids(session, "minutes") == [record.id]  # the file name is searchable at once

@@ -88,6 +88,8 @@ class AttachmentRow(Base):
     text: Mapped[str | None] = mapped_column(Text, nullable=True)
     #: pending (not tried yet), done, none (nothing to extract) or failed.
     text_state: Mapped[str] = mapped_column(String, default="pending", server_default="pending", index=True)
+    #: False while a synced file's bytes are still only on the server (large files come on demand).
+    present: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
 
 
 class WorkingCopyRow(Base):
@@ -113,7 +115,9 @@ class OutboxRow(Base):
     revision: Mapped[str] = mapped_column(String)
     op: Mapped[str] = mapped_column(String)
     created_at: Mapped[str] = mapped_column(String)
+    #: pending (to push), done (the server has it), rejected (``error`` says why), conflict (waits for a person).
     state: Mapped[str] = mapped_column(String, default="pending", index=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
 class MetaRow(Base):
@@ -123,3 +127,39 @@ class MetaRow(Base):
 
     key: Mapped[str] = mapped_column(String, primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class SyncBaseRow(Base):
+    """The server's version of a synced record as it last arrived (``version`` is its protocol JSON)."""
+
+    __tablename__ = "sync_base"
+    __table_args__ = (Index("ix_sync_base_kind", "kind", "deleted"),)
+
+    record_id: Mapped[str] = mapped_column(String, primary_key=True)
+    kind: Mapped[str] = mapped_column(String)
+    revision: Mapped[str] = mapped_column(String)
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    version: Mapped[str] = mapped_column(Text)
+    synced_at: Mapped[str] = mapped_column(String)
+
+
+class SyncConflictRow(Base):
+    """An open conflict: the server's version is current; the local side is kept here until resolved."""
+
+    __tablename__ = "sync_conflicts"
+
+    record_id: Mapped[str] = mapped_column(String, primary_key=True)
+    server_revision: Mapped[str] = mapped_column(String)
+    fields: Mapped[str] = mapped_column(Text)  # JSON list of the conflicting field names
+    local_content: Mapped[str] = mapped_column(Text)  # the local record's JSON
+    local_attachments: Mapped[str] = mapped_column(Text)  # JSON list of its attachment refs
+    created_at: Mapped[str] = mapped_column(String)
+
+
+class SyncBlobRow(Base):
+    """A file the server holds (``on_server``) or refused (``too_large``)."""
+
+    __tablename__ = "sync_blobs"
+
+    sha256: Mapped[str] = mapped_column(String, primary_key=True)
+    state: Mapped[str] = mapped_column(String)

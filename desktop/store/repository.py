@@ -8,6 +8,7 @@ repository can be shared by the UI's worker threads.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from collections.abc import Iterator, Sequence
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from desktop.core.changes import Changes
 from desktop.core.ports import AttachmentInfo
-from desktop.core.records import Record, revision_id, utc_now
+from desktop.core.records import Record, revision_generation, revision_id, utc_now
 from desktop.core.validation import ensure_valid
 from desktop.store import maintenance
 from desktop.store.attachment_text import AttachmentTexts
@@ -189,11 +190,13 @@ class RecordRepository(RecordQueries, EditingStore, ListingQueries, AttachmentTe
             raise RecordNotFoundError(f"There is no record with id {record_id}.")
         return record_from_row(row)
 
-    def _write_records(self, session: Session, records: Sequence[Record]) -> Changes:
+    def _write_records(self, session: Session, records: Sequence[Record], *, remote: bool = False) -> Changes:
         """Write ``records`` in the caller's transaction; returns what changed.
 
         Rows are gathered first and written with one executemany per table: an
         import of thousands of records costs a handful of statements, not five per record.
+        ``remote``: versions that came from the server keep the server's revision ids and
+        get no outbox entry (they are not local changes to push).
         """
         ids = list(dict.fromkeys(r.id for r in records))
         known = self._known_versions(session, ids)
@@ -202,12 +205,18 @@ class RecordRepository(RecordQueries, EditingStore, ListingQueries, AttachmentTe
         for record in records:
             content_hash = record.content_hash()
             previous = known.get(record.id)
-            if previous is not None and previous[2] == content_hash:
+            same = previous is not None and (
+                previous[1] == record.revision if remote else previous[2] == content_hash
+            )
+            if same:
                 batch.unchanged.append(record.id)
                 continue
             now = utc_now()
-            generation = previous[0] + 1 if previous else 1
-            revision = revision_id(generation, content_hash)
+            if remote:
+                generation, revision = revision_generation(record.revision), record.revision
+            else:
+                generation = previous[0] + 1 if previous else 1
+                revision = revision_id(generation, content_hash)
             created_at = previous[3] if previous else (record.created_at or now)
             values: dict[str, object] = {
                 "id": record.id,
@@ -220,14 +229,16 @@ class RecordRepository(RecordQueries, EditingStore, ListingQueries, AttachmentTe
                 "deleted": record.deleted,
                 "generation": generation,
                 "revision": revision,
-                "parent_revision": previous[1] if previous else "",
+                "parent_revision": record.parent_revision if remote else (previous[1] if previous else ""),
                 "content_hash": content_hash,
                 "created_at": created_at,
                 "updated_at": now,
                 "seq": counter.next(),
                 "content": dump_content(record),
             }
-            batch.add(record, values, existed=previous is not None or record.id in batch.written)
+            batch.add(
+                record, values, existed=previous is not None or record.id in batch.written, outbox=not remote
+            )
             known[record.id] = (generation, revision, content_hash, created_at)
         batch.execute(session)
         counter.flush()
@@ -295,7 +306,7 @@ class RecordRepository(RecordQueries, EditingStore, ListingQueries, AttachmentTe
                         added_at=info.added_at,
                     )
                 )
-                self._touch(session, record_id)
+                self._bump_revision(session, record_id)
                 return info
         finally:
             self.blobs.discard(temp)
@@ -313,7 +324,7 @@ class RecordRepository(RecordQueries, EditingStore, ListingQueries, AttachmentTe
             )
             if not getattr(result, "rowcount", 0):
                 return False
-            self._touch(session, record_id)
+            self._bump_revision(session, record_id)
             still_used = session.scalar(select(AttachmentRow.id).where(AttachmentRow.sha256 == sha256))
         # After the commit: a crash in between leaves an unused blob, never a missing one.
         # Another process cannot attach the same bytes meanwhile: it installs blobs under the lock.
@@ -339,9 +350,51 @@ class RecordRepository(RecordQueries, EditingStore, ListingQueries, AttachmentTe
             raise AttachmentError(f"The file of attachment {sha256} is missing from the profile.") from exc
 
     def _touch(self, session: Session, record_id: str) -> None:
-        """Move a record to the head of the change feed (its attachments changed)."""
+        """Move a record to the head of the change feed (its extracted text changed: index it again)."""
         counter = SeqCounter(session)
         session.execute(update(RecordRow).where(RecordRow.id == record_id).values(seq=counter.next()))
+        counter.flush()
+
+    def _bump_revision(self, session: Session, record_id: str) -> None:
+        """A new revision of a record whose files changed (its content did not), with its outbox entry.
+
+        The files are part of the version that syncs, so the revision id covers them: the
+        content hash and the sorted hashes of the files, hashed together.
+        """
+        row = session.get(RecordRow, record_id)
+        if row is None:
+            return
+        shas = sorted(
+            session.scalars(select(AttachmentRow.sha256).where(AttachmentRow.record_id == record_id))
+        )
+        combined = hashlib.sha256(f"{row.content_hash}:{','.join(shas)}".encode()).hexdigest()
+        counter = SeqCounter(session)
+        now = utc_now()
+        revision = revision_id(row.generation + 1, combined)
+        session.add(
+            RevisionRow(
+                record_id=record_id,
+                revision=revision,
+                parent_revision=row.revision,
+                saved_at=now,
+                content=row.content,
+            )
+        )
+        if not row.demo:
+            session.add(
+                OutboxRow(
+                    change_id=str(uuid.uuid4()),
+                    record_id=record_id,
+                    revision=revision,
+                    op="delete" if row.deleted else "upsert",
+                    created_at=now,
+                    state="pending",
+                )
+            )
+        row.parent_revision, row.revision = row.revision, revision
+        row.generation += 1
+        row.updated_at = now
+        row.seq = counter.next()
         counter.flush()
 
     # --- maintenance ----------------------------------------------------------------------
@@ -391,8 +444,8 @@ class _WriteBatch:
         self.deleted: list[str] = []
         self.unchanged: list[str] = []
 
-    def add(self, record: Record, values: dict[str, object], *, existed: bool) -> None:
-        """Queue the record row, its revision, its links and (unless demo) its outbox entry."""
+    def add(self, record: Record, values: dict[str, object], *, existed: bool, outbox: bool = True) -> None:
+        """Queue the record row, its revision, its links and its outbox entry (not for demo or remote)."""
         if record.id in self.inserts:  # the same id twice in one save: the later wins, still one insert
             self.inserts[record.id] = values
         elif existed:
@@ -419,7 +472,7 @@ class _WriteBatch:
             }
             for position, link in enumerate(record.links)
         ]
-        if not record.demo:  # demo records are never pushed
+        if outbox and not record.demo:  # demo records are never pushed
             self.outbox.append(
                 {
                     "change_id": str(uuid.uuid4()),

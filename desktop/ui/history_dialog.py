@@ -159,7 +159,7 @@ class HistoryDialog(QDialog):
             version = QTableWidgetItem(entry.revision[:10])
             version.setData(Qt.ItemDataRole.ToolTipRole, entry.revision)
             if entry.info.parent_revision:
-                what = summarize(entry.changes) or self.tr("no change")
+                what = summarize(entry.changes) or self.tr("files or sync only (the text is unchanged)")
             else:
                 what = self.tr("first version")
             if row == 0:

@@ -687,7 +687,7 @@ Try the demo knowledge base to see how records connect to the people who know ab
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>no change</source>
+        <source>files or sync only (the text is unchanged)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
