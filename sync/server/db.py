@@ -1,0 +1,149 @@
+"""Engines and transactions on SQLite or PostgreSQL, and the feed sequence.
+
+SQLite: every connection gets WAL, ``synchronous=FULL``, foreign keys and a busy timeout;
+write transactions begin with ``BEGIN IMMEDIATE`` so that two writers queue on SQLite's
+lock instead of failing when a read transaction would have to be upgraded.
+
+PostgreSQL: read transactions are REPEATABLE READ (one snapshot, so a digest's cursor
+matches its counts); the feed sequence is taken under ``pg_advisory_xact_lock`` at the end
+of the writing transaction, so sequence numbers become visible in commit order.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, select, text, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session, sessionmaker
+
+from sync.server.models import FEED_SEQ_KEY, Meta
+
+logger = logging.getLogger(__name__)
+
+#: Execution option that marks an SQLite connection as a writer (``BEGIN IMMEDIATE``).
+_WRITE_OPTION = "imbizo_write"
+#: Key of the advisory lock that orders the feed on PostgreSQL ("IMBZ" in ASCII).
+FEED_LOCK_KEY = 0x494D425A
+
+_SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=10000",
+)
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """``value`` as aware UTC (SQLite hands back naive datetimes)."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def is_postgres_url(url: str) -> bool:
+    """True for a PostgreSQL database URL."""
+    return url.startswith("postgresql")
+
+
+def create_db_engine(url: str) -> Engine:
+    """An engine for ``url`` with Imbizo's connection settings (see the module docstring)."""
+    if is_postgres_url(url):
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10.0})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Autocommit at the driver level: _on_begin emits BEGIN itself.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            for pragma in _SQLITE_PRAGMAS:
+                cursor.execute(pragma)
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        if connection.get_execution_options().get(_WRITE_OPTION):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+    return engine
+
+
+class Database:
+    """One engine and the two kinds of transaction the services use."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = create_db_engine(url)
+        self.is_postgres = is_postgres_url(url)
+        reader: Engine
+        writer: Engine
+        if self.is_postgres:
+            reader = self.engine.execution_options(isolation_level="REPEATABLE READ")
+            writer = self.engine.execution_options(isolation_level="READ COMMITTED")
+        else:
+            reader = self.engine
+            writer = self.engine.execution_options(**{_WRITE_OPTION: True})
+        self._reader = sessionmaker(bind=reader, expire_on_commit=False)
+        self._writer = sessionmaker(bind=writer, expire_on_commit=False)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only transaction on one snapshot; it ends (rolled back) when the block ends.
+
+        Closing, rather than rolling back, keeps the loaded objects readable afterwards.
+        """
+        with self._reader() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A write transaction: committed when the block ends normally, rolled back on an exception."""
+        with self._writer() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def ping(self) -> bool:
+        """True when the database answers a trivial query."""
+        try:
+            with self.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+                connection.rollback()
+        except Exception:  # any failure means "degraded" to the health check
+            logger.exception("database ping failed")
+            return False
+        return True
+
+
+def next_seq(session: Session) -> int:
+    """Take the next feed sequence number inside the current write transaction.
+
+    Call it last, just before the commit: on PostgreSQL the advisory lock it takes is
+    held until the commit, which is what keeps sequence numbers in commit order.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FEED_LOCK_KEY})
+    statement = (
+        update(Meta).where(Meta.key == FEED_SEQ_KEY).values(value=Meta.value + 1).returning(Meta.value)
+    )
+    return int(session.execute(statement).scalar_one())
+
+
+def current_seq(session: Session) -> int:
+    """The last feed sequence number handed out (0 on a new server)."""
+    value = session.execute(select(Meta.value).where(Meta.key == FEED_SEQ_KEY)).scalar_one_or_none()
+    return int(value or 0)

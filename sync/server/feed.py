@@ -1,0 +1,186 @@
+"""Reading: the change feed (pull), the digest, the id/revision index and single records.
+
+Access is checked row by row with :func:`sync.server.access.visible`. A record whose
+current version the user may not read, but whose version as of the client's cursor they
+could, is sent as ``removed`` (the version as of a cursor comes from the record history).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from sync.protocol import (
+    INDEX_PAGE_SIZE,
+    DigestResponse,
+    FeedEntry,
+    IndexEntry,
+    IndexPage,
+    KindDigest,
+    PullResponse,
+    RecordVersion,
+    combine_digests,
+    row_digest,
+)
+from sync.server.access import Access, Actor, visible
+from sync.server.auth import Principal
+from sync.server.db import Database, current_seq
+from sync.server.errors import not_found
+from sync.server.models import Device, RecordHistory, RecordRow, User
+from sync.server.records import row_access, row_to_version
+
+#: Rows read from the database at a time.
+_BATCH = 500
+#: Rows one pull looks at, at most, before it answers (``has_more`` then asks for the rest).
+SCAN_BUDGET = 5000
+
+
+def pull(*, db: Database, principal: Principal, cursor: int, limit: int) -> PullResponse:
+    """The changes after ``cursor`` that the user may read (or no longer may), in sequence order."""
+    with db.read() as session:
+        head = current_seq(session)
+        resync = _needs_resync(session, principal) or cursor > head
+        if cursor > head:
+            # The client is past this server's horizon (a reset or a restored server).
+            return PullResponse(changes=[], cursor=head, has_more=False, resync=True)
+        entries: list[FeedEntry] = []
+        looked_at = cursor
+        scanned = 0
+        finished = True
+        for batch in _rows_after(session, cursor=cursor, upto=head):
+            hidden = {row.id for row in batch if not visible(principal.actor, row_access(row))}
+            readable_before = _readable_at(session, principal.actor, sorted(hidden), cursor)
+            for row in batch:
+                if len(entries) >= limit or scanned >= SCAN_BUDGET:
+                    finished = False
+                    break
+                scanned += 1
+                looked_at = row.seq
+                if row.id in hidden:
+                    if row.id in readable_before:
+                        entries.append(FeedEntry(seq=row.seq, removed=row.id))
+                else:
+                    entries.append(FeedEntry(seq=row.seq, record=row_to_version(row)))
+            if not finished:
+                break
+        if finished:
+            looked_at = head
+        return PullResponse(changes=entries, cursor=looked_at, has_more=not finished, resync=resync)
+
+
+def _needs_resync(session: Session, principal: Principal) -> bool:
+    epoch = session.execute(select(User.access_epoch).where(User.id == principal.user_id)).scalar_one()
+    seen = session.execute(
+        select(Device.seen_epoch).where(Device.id == principal.device_id)
+    ).scalar_one_or_none()
+    return int(epoch) > int(seen or 0)
+
+
+def _rows_after(session: Session, *, cursor: int, upto: int) -> Iterator[list[RecordRow]]:
+    after = cursor
+    while True:
+        batch = list(
+            session.execute(
+                select(RecordRow)
+                .where(RecordRow.seq > after, RecordRow.seq <= upto)
+                .order_by(RecordRow.seq)
+                .limit(_BATCH)
+            ).scalars()
+        )
+        if not batch:
+            return
+        yield batch
+        after = batch[-1].seq
+
+
+def _readable_at(session: Session, actor: Actor, record_ids: list[str], cursor: int) -> set[str]:
+    """Of ``record_ids``, those whose version current at ``cursor`` the actor could read."""
+    if not record_ids or cursor <= 0:
+        return set()
+    latest = (
+        select(RecordHistory.record_id, func.max(RecordHistory.seq).label("seq"))
+        .where(RecordHistory.record_id.in_(record_ids), RecordHistory.seq <= cursor)
+        .group_by(RecordHistory.record_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(RecordHistory.record_id, RecordHistory.access).join(
+            latest, (RecordHistory.record_id == latest.c.record_id) & (RecordHistory.seq == latest.c.seq)
+        )
+    ).all()
+    return {record_id for record_id, access in rows if visible(actor, Access.from_json(access))}
+
+
+def mark_resynced(*, db: Database, principal: Principal, cursor: int) -> None:
+    """The device reconciled against an index read at ``cursor``: access changes up to it are caught up."""
+    with db.write() as session:
+        device = session.get(Device, principal.device_id)
+        if device is None:
+            raise not_found("This device is not registered; sign in again.")
+        reached = min(cursor, current_seq(session))
+        device.seen_epoch = max(device.seen_epoch, reached)
+
+
+def _visible_rows(session: Session, actor: Actor, *, after: str = "") -> Iterator[RecordRow]:
+    """Every record the actor may read, in id order, starting after ``after``."""
+    while True:
+        batch = list(
+            session.execute(
+                select(RecordRow).where(RecordRow.id > after).order_by(RecordRow.id).limit(_BATCH)
+            ).scalars()
+        )
+        if not batch:
+            return
+        for row in batch:
+            if visible(actor, row_access(row)):
+                yield row
+        after = batch[-1].id
+
+
+def digest(*, db: Database, principal: Principal) -> DigestResponse:
+    """Per kind: how many live records the user may read, and the digest of their (id, revision)."""
+    with db.read() as session:
+        head = current_seq(session)
+        values: dict[str, list[int]] = defaultdict(list)
+        for row in _visible_rows(session, principal.actor):
+            if not row.deleted:
+                values[row.kind].append(row_digest(row.id, row.revision))
+        kinds = {
+            kind: KindDigest(count=len(v), digest=combine_digests(v)) for kind, v in sorted(values.items())
+        }
+        return DigestResponse(cursor=head, kinds=kinds)
+
+
+def index_page(*, db: Database, principal: Principal, after: str = "") -> IndexPage:
+    """A page of the records the user may read (tombstones included), in id order."""
+    with db.read() as session:
+        head = current_seq(session)
+        entries: list[IndexEntry] = []
+        next_after: str | None = None
+        for row in _visible_rows(session, principal.actor, after=after):
+            if len(entries) == INDEX_PAGE_SIZE:
+                next_after = entries[-1].id
+                break
+            entries.append(IndexEntry(id=row.id, revision=row.revision, deleted=row.deleted))
+        return IndexPage(entries=entries, next_after=next_after, cursor=head)
+
+
+def get_record(*, db: Database, principal: Principal, record_id: str) -> RecordVersion:
+    """The current version of a record the user may read; 404 otherwise (whether or not it exists)."""
+    with db.read() as session:
+        row = session.get(RecordRow, record_id)
+        if row is None or not visible(principal.actor, row_access(row)):
+            raise not_found("There is no such record.")
+        return row_to_version(row)
+
+
+def readable_ids(session: Session, actor: Actor, record_ids: Iterable[str]) -> set[str]:
+    """Of ``record_ids``, the records the actor may read now."""
+    ids = list(record_ids)
+    if not ids:
+        return set()
+    rows = session.execute(select(RecordRow).where(RecordRow.id.in_(ids))).scalars()
+    return {row.id for row in rows if visible(actor, row_access(row))}

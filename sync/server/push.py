@@ -1,0 +1,287 @@
+"""``POST /sync/push``: each change in its own transaction, answered once and the same on every retry.
+
+The steps of PROTOCOL.md "Push": a change id seen before gets its stored result; the
+version is validated; a record new to the server is a first push; a stale base is a
+conflict; otherwise the edit rules decide between storing, proposing and refusing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from sync.protocol import (
+    MAX_PAYLOAD_BYTES,
+    Envelope,
+    PushChange,
+    PushOutcome,
+    PushRequest,
+    PushResponse,
+    PushResult,
+    RecordVersion,
+    Status,
+    Visibility,
+)
+from sync.server.access import (
+    Access,
+    Actor,
+    EditDecision,
+    edit_decision,
+    first_push,
+    may_move,
+    may_set_authors,
+    status_change_allowed,
+    visible,
+)
+from sync.server.auth import Principal
+from sync.server.db import Database, utc_now
+from sync.server.models import Blob, PushResultRow, RecordRow
+from sync.server.records import (
+    MAX_GENERATION,
+    generation,
+    get_row,
+    json_depth,
+    row_access,
+    row_to_version,
+    server_revision,
+    store_version,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Deepest payload nesting accepted (a record's fields are shallow; deeper is an attack or a bug).
+MAX_PAYLOAD_DEPTH = 32
+#: Attempts of one change when the database reports a race (a concurrent first push, a deadlock).
+_ATTEMPTS = 3
+
+
+class _Rejected(Exception):
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+def push(*, db: Database, principal: Principal, request: PushRequest) -> PushResponse:
+    """Apply a batch of changes one by one; one change's outcome never undoes another's."""
+    return PushResponse(results=[push_change(db=db, principal=principal, change=c) for c in request.changes])
+
+
+def push_change(*, db: Database, principal: Principal, change: PushChange) -> PushResult:
+    """Apply one change in its own transaction and store its result under its change id."""
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            with db.write() as session:
+                stored = session.get(PushResultRow, change.change_id)
+                if stored is not None:
+                    if stored.user_id != principal.user_id:
+                        # Never hand one user's stored answer (and record) to another.
+                        return _result(
+                            change, PushOutcome.REJECTED, code="invalid", reason="change id already used"
+                        )
+                    return PushResult.model_validate(stored.result)
+                result = _apply(session, principal.actor, change)
+                session.add(
+                    PushResultRow(
+                        change_id=change.change_id,
+                        user_id=principal.user_id,
+                        result=result.model_dump(mode="json"),
+                        at=utc_now(),
+                    )
+                )
+            return result
+        except (IntegrityError, OperationalError):
+            if attempt == _ATTEMPTS:
+                raise
+            logger.info("push of change %s raced another writer; trying again", change.change_id)
+    raise AssertionError("unreachable")
+
+
+def _result(
+    change: PushChange,
+    outcome: PushOutcome,
+    *,
+    record: RecordVersion | None = None,
+    code: str = "",
+    reason: str = "",
+) -> PushResult:
+    return PushResult(
+        change_id=change.change_id, outcome=outcome, record=record, code=code, reason=reason[:500]
+    )
+
+
+def _apply(session: Session, actor: Actor, change: PushChange) -> PushResult:
+    version = change.record
+    try:
+        _validate(session, version)
+        current = get_row(session, version.envelope.id, for_update=True)
+        if current is None:
+            return _first_push(session, actor, change)
+        return _update(session, actor, change, current)
+    except _Rejected as rejection:
+        return _result(change, PushOutcome.REJECTED, code=rejection.code, reason=rejection.reason)
+
+
+def _validate(session: Session, version: RecordVersion) -> None:
+    envelope = version.envelope
+    if not envelope.revision:
+        raise _Rejected("invalid", "a pushed version needs a revision")
+    if generation(envelope.revision) > MAX_GENERATION:
+        raise _Rejected("invalid", "the revision's generation is too large")
+    size = len(json.dumps(version.payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    if size > MAX_PAYLOAD_BYTES:
+        raise _Rejected(
+            "too_large", f"the payload has {size} bytes; at most {MAX_PAYLOAD_BYTES} are accepted"
+        )
+    if json_depth(version.payload, limit=MAX_PAYLOAD_DEPTH) > MAX_PAYLOAD_DEPTH:
+        raise _Rejected("invalid", f"the payload nests deeper than {MAX_PAYLOAD_DEPTH} levels")
+    if envelope.visibility == Visibility.COMMUNITY and not envelope.community:
+        raise _Rejected("invalid", "a record visible to a community needs its community")
+    _check_blobs(session, version)
+
+
+def _check_blobs(session: Session, version: RecordVersion) -> None:
+    wanted = {a.sha256 for a in version.attachments}
+    if not wanted:
+        return
+    sizes = dict(
+        session.execute(select(Blob.sha256, Blob.size).where(Blob.sha256.in_(wanted))).tuples().all()
+    )
+    missing = sorted(wanted - sizes.keys())
+    if missing:
+        raise _Rejected("missing_blob", f"upload the attachment {missing[0]} first")
+    for attachment in version.attachments:
+        if sizes[attachment.sha256] != attachment.size:
+            raise _Rejected("invalid", f"attachment {attachment.filename!r} has the wrong size")
+
+
+def _first_push(session: Session, actor: Actor, change: PushChange) -> PushResult:
+    version = change.record
+    envelope = version.envelope
+    decision = first_push(actor, Access.of(envelope, version.payload), envelope.id)
+    if not decision.allowed:
+        raise _Rejected("forbidden", decision.reason)
+    wanted = envelope.model_copy(
+        update={"owner": actor.name, "status": decision.status, "visibility": decision.visibility}
+    )
+    stored = _with_envelope(version, wanted)
+    row = store_version(session, version=stored, existing=None, user_name=actor.name, action="create")
+    return _result(change, PushOutcome.ACCEPTED, record=row_to_version(row))
+
+
+def _update(session: Session, actor: Actor, change: PushChange, current: RecordRow) -> PushResult:
+    version = change.record
+    access = row_access(current)
+    if not visible(actor, access):
+        raise _Rejected("not_found", "there is no such record")
+    if current.kind != version.envelope.kind:
+        raise _Rejected("invalid", "a record cannot change its kind")
+    if version.envelope.revision == current.revision:
+        # The server already has this very version (a push retried under a new change id).
+        return _result(change, PushOutcome.ACCEPTED, record=row_to_version(current))
+    if change.base_revision != current.revision:
+        return _result(change, PushOutcome.CONFLICT, record=row_to_version(current))
+    decision = edit_decision(actor, access, current.id)
+    if decision == EditDecision.DENY:
+        raise _Rejected("forbidden", "you may not edit this record")
+    if decision == EditDecision.PROPOSE:
+        return _propose(session, actor, change, current)
+    wanted = _allowed_envelope(actor, access, version.envelope)
+    stored = _with_envelope(version, wanted)
+    action = _action(access, stored.envelope)
+    row = store_version(session, version=stored, existing=current, user_name=actor.name, action=action)
+    return _result(change, PushOutcome.ACCEPTED, record=row_to_version(row))
+
+
+def _allowed_envelope(actor: Actor, current: Access, pushed: Envelope) -> Envelope:
+    """The pushed envelope with what the pusher may not set put back to the server's values."""
+    if pushed.deleted and not current.deleted:
+        # A deletion is only a deletion: the tombstone keeps its last live version's access.
+        return pushed.model_copy(update=_access_fields(current))
+    if not status_change_allowed(actor, current, pushed.status):
+        raise _Rejected(
+            "forbidden", f"you may not change the status from {current.status} to {pushed.status}"
+        )
+    update: dict[str, Any] = {}
+    if not (actor.is_librarian and pushed.owner):
+        update["owner"] = current.owner
+    if not may_set_authors(actor, current):
+        update["co_authors"] = list(current.co_authors)
+        update["reviewers"] = list(current.reviewers)
+    if not may_move(actor, current):
+        update["community"] = current.community
+        update["visibility"] = current.visibility
+    return pushed.model_copy(update=update)
+
+
+def _access_fields(access: Access) -> dict[str, Any]:
+    return {
+        "owner": access.owner,
+        "co_authors": list(access.co_authors),
+        "reviewers": list(access.reviewers),
+        "community": access.community,
+        "status": access.status,
+        "visibility": access.visibility,
+    }
+
+
+def _with_envelope(version: RecordVersion, wanted: Envelope) -> RecordVersion:
+    """``version`` with the envelope the server decided; a changed envelope gets a server revision."""
+    wanted = Envelope.model_validate(wanted.model_dump())
+    if wanted == version.envelope:
+        return version
+    changed = version.model_copy(update={"envelope": wanted})
+    return server_revision(changed, base_generation=generation(version.envelope.revision))
+
+
+def _action(before: Access, after: Envelope) -> str:
+    if after.deleted and not before.deleted:
+        return "delete"
+    if before.deleted and not after.deleted:
+        return "restore"
+    if after.status != before.status:
+        return {
+            Status.SUBMITTED: "submit",
+            Status.PUBLISHED: "publish",
+            Status.RETURNED: "return",
+            Status.RETIRED: "retire",
+            Status.DRAFT: "reopen",
+        }[after.status]
+    return "edit"
+
+
+def _propose(session: Session, actor: Actor, change: PushChange, current: RecordRow) -> PushResult:
+    """Keep the pushed content as a submitted proposal that ``revises`` the published record."""
+    version = change.record
+    if version.envelope.deleted:
+        raise _Rejected("forbidden", "only librarians delete a published record")
+    links = version.payload.get("links", [])
+    if not isinstance(links, list):
+        raise _Rejected("invalid", "the payload's links must be a list")
+    proposal_id = str(uuid.uuid5(uuid.UUID(current.id), change.change_id))
+    payload = dict(version.payload)
+    payload["links"] = [*links, {"relation": "revises", "target_id": current.id, "note": ""}]
+    envelope = Envelope(
+        id=proposal_id,
+        kind=version.envelope.kind,
+        owner=actor.name,
+        community=current.community,
+        status=Status.SUBMITTED,
+        visibility=Visibility(current.visibility),
+        revision="",
+        updated_at=version.envelope.updated_at,
+    )
+    proposal = server_revision(
+        RecordVersion(envelope=envelope, payload=payload, attachments=list(version.attachments)),
+        base_generation=0,
+    )
+    existing = get_row(session, proposal_id)
+    if existing is None:
+        store_version(session, version=proposal, existing=None, user_name=actor.name, action="propose")
+    return _result(change, PushOutcome.PROPOSED, record=row_to_version(current))

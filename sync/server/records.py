@@ -1,0 +1,157 @@
+"""Record rows: conversion to and from the wire model, revisions, storing a version with its history.
+
+The services in :mod:`sync.server.push` and :mod:`sync.server.feed` build on these.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from sync.protocol import AttachmentRef, Envelope, RecordVersion
+from sync.server.access import Access
+from sync.server.db import next_seq, utc_now
+from sync.server.models import RecordBlob, RecordHistory, RecordRow
+
+#: Revisions carry at most 9 digits of generation (protocol.Revision).
+MAX_GENERATION = 999_999_998
+
+
+def row_to_version(row: RecordRow) -> RecordVersion:
+    """The wire model of a stored record."""
+    envelope = Envelope(
+        id=row.id,
+        kind=row.kind,  # type: ignore[arg-type]  # the column only holds protocol kinds
+        owner=row.owner,
+        co_authors=list(row.co_authors),
+        reviewers=list(row.reviewers),
+        community=row.community,
+        status=row.status,  # type: ignore[arg-type]
+        visibility=row.visibility,  # type: ignore[arg-type]
+        revision=row.revision,
+        parent_revision=row.parent_revision,
+        deleted=row.deleted,
+        updated_at=row.updated_at,
+    )
+    attachments = [AttachmentRef.model_validate(item) for item in row.attachments]
+    return RecordVersion(envelope=envelope, payload=dict(row.payload), attachments=attachments)
+
+
+def row_access(row: RecordRow) -> Access:
+    """The access fields of a stored record."""
+    return Access.of(row_to_version(row).envelope, row.payload)
+
+
+def generation(revision: str) -> int:
+    """The generation number of a revision id (0 for none)."""
+    head, _, _ = revision.partition("-")
+    return int(head) if head.isdigit() else 0
+
+
+def content_hash(version: RecordVersion) -> str:
+    """SHA-256 (hex) of a version's content without its revision bookkeeping."""
+    envelope = version.envelope.model_dump(mode="json", exclude={"revision", "parent_revision", "updated_at"})
+    content = {
+        "envelope": envelope,
+        "payload": version.payload,
+        "attachments": [a.model_dump(mode="json") for a in version.attachments],
+    }
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def server_revision(version: RecordVersion, *, base_generation: int) -> RecordVersion:
+    """``version`` under a server-made revision ``<base_generation + 1>-<hash>``, child of the pushed one."""
+    revision = f"{min(base_generation, MAX_GENERATION) + 1}-{content_hash(version)[:32]}"
+    envelope = version.envelope.model_copy(
+        update={"revision": revision, "parent_revision": version.envelope.revision}
+    )
+    return version.model_copy(update={"envelope": envelope})
+
+
+def get_row(session: Session, record_id: str, *, for_update: bool = False) -> RecordRow | None:
+    """The stored record ``record_id`` (locked for the transaction with ``for_update`` on PostgreSQL)."""
+    statement = select(RecordRow).where(RecordRow.id == record_id)
+    if for_update:
+        statement = statement.with_for_update()
+    return session.execute(statement).scalar_one_or_none()
+
+
+def store_version(
+    session: Session, *, version: RecordVersion, existing: RecordRow | None, user_name: str, action: str
+) -> RecordRow:
+    """Write ``version`` as the record's current version with the next feed sequence, and its history row.
+
+    Taking the sequence holds the feed lock (PostgreSQL) to the commit, so callers
+    check everything first and store last.
+    """
+    envelope = version.envelope
+    row = existing or RecordRow(id=envelope.id)
+    row.kind = envelope.kind
+    row.owner = envelope.owner
+    row.co_authors = list(envelope.co_authors)
+    row.reviewers = list(envelope.reviewers)
+    row.community = envelope.community
+    row.status = envelope.status.value
+    row.visibility = envelope.visibility.value
+    row.revision = envelope.revision
+    row.parent_revision = envelope.parent_revision
+    row.deleted = envelope.deleted
+    row.updated_at = envelope.updated_at
+    row.payload = version.payload
+    row.attachments = [a.model_dump(mode="json") for a in version.attachments]
+    row.stored_at = utc_now()
+    row.seq = next_seq(session)
+    if existing is None:
+        session.add(row)
+    session.flush()
+    _replace_blob_refs(session, record_id=envelope.id, attachments=version.attachments)
+    session.add(
+        RecordHistory(
+            record_id=row.id,
+            seq=row.seq,
+            revision=row.revision,
+            user_name=user_name,
+            action=action,
+            at=row.stored_at,
+            access=Access.of(envelope, version.payload).to_json(),
+        )
+    )
+    return row
+
+
+def _replace_blob_refs(session: Session, *, record_id: str, attachments: Iterable[AttachmentRef]) -> None:
+    session.execute(delete(RecordBlob).where(RecordBlob.record_id == record_id))
+    seen: set[str] = set()
+    for attachment in attachments:
+        if attachment.sha256 in seen:
+            continue
+        seen.add(attachment.sha256)
+        session.add(
+            RecordBlob(
+                record_id=record_id,
+                sha256=attachment.sha256,
+                filename=attachment.filename,
+                media_type=attachment.media_type,
+            )
+        )
+
+
+def json_depth(value: Any, *, limit: int) -> int:
+    """The nesting depth of a JSON value, counting no further than ``limit + 1`` (iterative: no recursion)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                return deepest
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return deepest

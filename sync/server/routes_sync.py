@@ -1,0 +1,77 @@
+"""Routes: push, pull, digest, index, reconciliation done, and single records."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Response
+
+from sync.protocol import (
+    DEFAULT_PULL_LIMIT,
+    MAX_PULL_LIMIT,
+    UUID_PATTERN,
+    DigestResponse,
+    IndexPage,
+    PullResponse,
+    PushRequest,
+    PushResponse,
+    RecordVersion,
+)
+from sync.server import feed
+from sync.server.deps import ContextDep, PrincipalDep
+from sync.server.push import push as push_changes
+from sync.server.responses import SIGNED_IN, WITH_BODY, errors
+
+router = APIRouter(tags=["sync"])
+
+#: Feed positions are sequence numbers (64-bit in the database).
+_MAX_CURSOR = 2**62
+Cursor = Annotated[int, Query(ge=0, le=_MAX_CURSOR, description="Sequence of the last feed entry looked at")]
+
+
+@router.post("/sync/push", response_model=PushResponse, responses=errors(*SIGNED_IN, *WITH_BODY))
+def push(body: PushRequest, principal: PrincipalDep, context: ContextDep) -> PushResponse:
+    """Apply local changes in order; each is accepted, a conflict, rejected, or kept as a proposal."""
+    return push_changes(db=context.db, principal=principal, request=body)
+
+
+@router.get("/sync/pull", response_model=PullResponse, responses=errors(*SIGNED_IN))
+def pull(
+    principal: PrincipalDep,
+    context: ContextDep,
+    cursor: Cursor = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
+) -> PullResponse:
+    """The feed after ``cursor``: what the user may read, in sequence order, and removals."""
+    return feed.pull(db=context.db, principal=principal, cursor=cursor, limit=limit)
+
+
+@router.get("/sync/digest", response_model=DigestResponse, responses=errors(*SIGNED_IN))
+def digest(principal: PrincipalDep, context: ContextDep) -> DigestResponse:
+    """Counts and digests per kind of the live records the user may read."""
+    return feed.digest(db=context.db, principal=principal)
+
+
+@router.get("/sync/index", response_model=IndexPage, responses=errors(*SIGNED_IN))
+def index(
+    principal: PrincipalDep,
+    context: ContextDep,
+    after: Annotated[str | None, Query(pattern=UUID_PATTERN, description="Continue after this id")] = None,
+) -> IndexPage:
+    """A page of (id, revision) of every record the user may read, in id order."""
+    return feed.index_page(db=context.db, principal=principal, after=after or "")
+
+
+@router.post("/sync/resynced", status_code=204, responses=errors(404, *SIGNED_IN))
+def resynced(principal: PrincipalDep, context: ContextDep, cursor: Cursor) -> Response:
+    """The device finished a reconciliation against an index read at ``cursor``."""
+    feed.mark_resynced(db=context.db, principal=principal, cursor=cursor)
+    return Response(status_code=204)
+
+
+@router.get("/records/{record_id}", response_model=RecordVersion, responses=errors(404, *SIGNED_IN))
+def get_record(
+    record_id: Annotated[str, Path(pattern=UUID_PATTERN)], principal: PrincipalDep, context: ContextDep
+) -> RecordVersion:
+    """The server's current version of a record the user may read."""
+    return feed.get_record(db=context.db, principal=principal, record_id=record_id)
