@@ -20,6 +20,7 @@ from sync.protocol import (
     IndexEntry,
     IndexPage,
     KindDigest,
+    PendingSummary,
     PullResponse,
     RecordVersion,
     combine_digests,
@@ -38,37 +39,54 @@ _BATCH = 500
 SCAN_BUDGET = 5000
 
 
+def _feed(
+    session: Session, actor: Actor, *, cursor: int, head: int
+) -> Iterator[tuple[int, FeedEntry | None]]:
+    """Every record changed in (cursor, head], in sequence order, with its entry for ``actor`` (or None)."""
+    for batch in _rows_after(session, cursor=cursor, upto=head):
+        hidden = {row.id for row in batch if not visible(actor, row_access(row))}
+        readable_before = _readable_at(session, actor, sorted(hidden), cursor)
+        for row in batch:
+            if row.id not in hidden:
+                yield row.seq, FeedEntry(seq=row.seq, record=row_to_version(row))
+            elif row.id in readable_before:
+                yield row.seq, FeedEntry(seq=row.seq, removed=row.id)
+            else:
+                yield row.seq, None
+
+
 def pull(*, db: Database, principal: Principal, cursor: int, limit: int) -> PullResponse:
     """The changes after ``cursor`` that the user may read (or no longer may), in sequence order."""
     with db.read() as session:
         head = current_seq(session)
-        resync = _needs_resync(session, principal) or cursor > head
         if cursor > head:
             # The client is past this server's horizon (a reset or a restored server).
             return PullResponse(changes=[], cursor=head, has_more=False, resync=True)
+        resync = _needs_resync(session, principal)
         entries: list[FeedEntry] = []
         looked_at = cursor
-        scanned = 0
-        finished = True
-        for batch in _rows_after(session, cursor=cursor, upto=head):
-            hidden = {row.id for row in batch if not visible(principal.actor, row_access(row))}
-            readable_before = _readable_at(session, principal.actor, sorted(hidden), cursor)
-            for row in batch:
-                if len(entries) >= limit or scanned >= SCAN_BUDGET:
-                    finished = False
-                    break
-                scanned += 1
-                looked_at = row.seq
-                if row.id in hidden:
-                    if row.id in readable_before:
-                        entries.append(FeedEntry(seq=row.seq, removed=row.id))
-                else:
-                    entries.append(FeedEntry(seq=row.seq, record=row_to_version(row)))
-            if not finished:
-                break
-        if finished:
-            looked_at = head
-        return PullResponse(changes=entries, cursor=looked_at, has_more=not finished, resync=resync)
+        for scanned, (seq, entry) in enumerate(_feed(session, principal.actor, cursor=cursor, head=head)):
+            if len(entries) >= limit or scanned >= SCAN_BUDGET:
+                return PullResponse(changes=entries, cursor=looked_at, has_more=True, resync=resync)
+            looked_at = seq
+            if entry is not None:
+                entries.append(entry)
+        # Everything up to the head was looked at (sequence numbers without a record included).
+        return PullResponse(changes=entries, cursor=head, has_more=False, resync=resync)
+
+
+def pending(*, db: Database, principal: Principal, cursor: int) -> PendingSummary:
+    """How many entries a pull from ``cursor`` would bring, and how many of them are deletions."""
+    with db.read() as session:
+        head = current_seq(session)
+        changes = deletions = 0
+        for _seq, entry in _feed(session, principal.actor, cursor=min(cursor, head), head=head):
+            if entry is None:
+                continue
+            changes += 1
+            if entry.record is not None and entry.record.envelope.deleted:
+                deletions += 1
+        return PendingSummary(cursor=cursor, changes=changes, deletions=deletions, latest=head)
 
 
 def _needs_resync(session: Session, principal: Principal) -> bool:

@@ -12,6 +12,7 @@ from sync.protocol import (
     UUID_PATTERN,
     DigestResponse,
     IndexPage,
+    PendingSummary,
     PullResponse,
     PushRequest,
     PushResponse,
@@ -44,6 +45,12 @@ def pull(
 ) -> PullResponse:
     """The feed after ``cursor``: what the user may read, in sequence order, and removals."""
     return feed.pull(db=context.db, principal=principal, cursor=cursor, limit=limit)
+
+
+@router.get("/sync/pending", response_model=PendingSummary, responses=errors(*SIGNED_IN))
+def pending(principal: PrincipalDep, context: ContextDep, cursor: Cursor = 0) -> PendingSummary:
+    """What a pull from ``cursor`` would bring: entries, deletions among them, and the latest sequence."""
+    return feed.pending(db=context.db, principal=principal, cursor=cursor)
 
 
 @router.get("/sync/digest", response_model=DigestResponse, responses=errors(*SIGNED_IN))
