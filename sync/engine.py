@@ -1,13 +1,402 @@
-"""Client-side sync algorithm over a Replica (filled in by the sync issue)."""
+"""The client side of sync, as named steps over a :class:`Replica` (Joplin's habit: every step
+is its own method, and every decision is logged with its reason).
+
+One :meth:`SyncEngine.sync` runs:
+
+1. ``check_account``: the token's user must be the profile's user (a profile holding
+   unsynced work of another account is never synced as someone else).
+2. ``upload_blobs``: attachment bytes first, so the server never holds a record whose
+   files it lacks; a file too large for the server is reported and left out.
+3. ``push``: local changes in batches; each is accepted, merged after a conflict and
+   pushed again, kept as a proposal, or rejected with a reason the person can read.
+4. ``check_feed``: what the pull would bring, counted first: a server that went back
+   in time (reset, restored) stops the sync with nothing changed, and so does a pull
+   that would delete more than half of the local records (and at least 20) unless the
+   person confirmed it (``allow_deletions``).
+5. ``pull``: the feed page by page; each page and its checkpoint is one local
+   transaction, so a cut sync resumes where it stopped.
+6. ``reconcile`` (when the feed asks for it, or the check below found a difference):
+   the whole visible index, the missing versions fetched, the copies no longer visible
+   removed (never a copy with unsynced edits; removals are not deletions).
+7. ``download_blobs``: the files of pulled records, up to a size the person set.
+8. ``push`` again if merges made new local versions, then ``verify``: counts and
+   digests per kind against the server's; a difference is repaired by one
+   reconciliation and reported.
+"""
 
 from __future__ import annotations
 
-from typing import Protocol
+import logging
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Protocol
+
+from sync import protocol as p
+from sync.client import ServerRefused, SyncClient, SyncError
+
+logger = logging.getLogger(__name__)
+
+#: A pull deleting more than this share of the local records (and at least DELETION_MINIMUM) asks first.
+DELETION_SHARE = 0.5
+DELETION_MINIMUM = 20
+#: Files larger than this are fetched when opened, not at every sync (the person can change it).
+DEFAULT_DOWNLOAD_LIMIT = 20 * 1024 * 1024
+#: Push/pull rounds one sync makes at most beyond what the counts ask for (every loop is bounded).
+EXTRA_ROUNDS = 20
+
+
+class AccountMismatchError(SyncError):
+    """The profile belongs to another account and holds work that was never synced."""
+
+
+class DeletionFailsafeError(SyncError):
+    """The pull would delete a large share of the local records: nothing was applied."""
+
+    def __init__(self, deletions: int, local: int):
+        super().__init__(
+            f"This sync would delete {deletions:,} of your {local:,} records. Nothing was changed. "
+            "If the server really holds these deletions, confirm to go ahead."
+        )
+        self.deletions = deletions
+        self.local = local
+
+
+class ServerRewoundError(SyncError):
+    """The server knows less than this profile saw of it (reset, or restored from an old backup)."""
+
+
+@dataclass(frozen=True)
+class BlobNeed:
+    """A file to move: its hash, size, and (for uploads) how to open the local bytes."""
+
+    sha256: str
+    size: int
+    open: Callable[[], AbstractContextManager[BinaryIO]] | None = None
+
+
+@dataclass
+class PushApplied:
+    """What the replica did with one batch of push results."""
+
+    accepted: int = 0
+    merged: int = 0
+    conflicts: int = 0
+    proposed: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)  # (record id, reason)
+
+
+@dataclass
+class FeedApplied:
+    """What the replica did with one page of the feed (or a reconciliation)."""
+
+    applied: int = 0
+    merged: int = 0
+    conflicts: int = 0
+    deleted: int = 0
+    removed: int = 0
+    kept_local: int = 0  # removals or deletions not applied because of unsynced local edits
 
 
 class Replica(Protocol):
-    """What a local store offers the sync engine."""
+    """What a local store offers the sync engine (``desktop.store`` implements it)."""
 
-    def pending_outbox_count(self) -> int:
-        """Number of local changes waiting to be pushed."""
+    def device_id(self) -> str:
+        """This profile's id, stable across syncs (the server keys access catch-up on it)."""
         ...
+
+    def cursor(self) -> int:
+        """The feed position of the last page applied."""
+        ...
+
+    def bind_account(self, account: str) -> None:
+        """Tie the profile to ``account``; raise AccountMismatchError if it holds another's unsynced work."""
+        ...
+
+    def pending_count(self) -> int:
+        """Records with local changes waiting to be pushed."""
+        ...
+
+    def pending_changes(self, limit: int) -> list[p.PushChange]:
+        """Up to ``limit`` changes to push (stable change ids: a retried push is the same push)."""
+        ...
+
+    def apply_push_results(
+        self, sent: Sequence[p.PushChange], results: Sequence[p.PushResult]
+    ) -> PushApplied:
+        """Record the server's answers in one local transaction (merging after conflicts)."""
+        ...
+
+    def apply_feed(self, entries: Sequence[p.FeedEntry], cursor: int) -> FeedApplied:
+        """Apply one page of the feed and its checkpoint in one local transaction."""
+        ...
+
+    def synced_revisions(self) -> dict[str, str]:
+        """Record id -> the server revision of every synced copy (for a reconciliation)."""
+        ...
+
+    def apply_reconcile(self, versions: Sequence[p.RecordVersion], removed: Sequence[str]) -> FeedApplied:
+        """Apply fetched versions and remove copies no longer visible (one local transaction)."""
+        ...
+
+    def live_synced_count(self) -> int:
+        """Live records that came from or went to the server (the fail-safe's denominator)."""
+        ...
+
+    def digests(self) -> dict[str, p.KindDigest]:
+        """Per kind, the count and digest of the live synced copies (as the server computes them)."""
+        ...
+
+    def blobs_to_upload(self) -> list[BlobNeed]:
+        """Files of records waiting to be pushed that the server may not have yet."""
+        ...
+
+    def blob_uploaded(self, sha256: str, *, too_large: bool = False) -> None:
+        """The server has this file now (or refused it as too large: leave it out of pushes)."""
+        ...
+
+    def blobs_to_download(self, max_bytes: int) -> list[BlobNeed]:
+        """Files of synced records missing locally, at most ``max_bytes`` each."""
+        ...
+
+    def blob_download_path(self, sha256: str) -> Path:
+        """Where to download a file before :meth:`blob_downloaded` takes it in."""
+        ...
+
+    def blob_downloaded(self, sha256: str, path: Path) -> None:
+        """Take a downloaded (and checked) file into the local blob store."""
+        ...
+
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class SyncReport:
+    """What one sync did, for the status bar, the command line and the log."""
+
+    pushed: int = 0
+    pulled: int = 0
+    merged: int = 0
+    conflicts: int = 0
+    proposed: int = 0
+    deleted: int = 0
+    removed: int = 0
+    kept_local: int = 0
+    uploaded: int = 0
+    downloaded: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    too_large: list[str] = field(default_factory=list)
+    reconciled: bool = False
+    verified: bool = False
+    mismatched_kinds: list[str] = field(default_factory=list)
+
+    def add_push(self, applied: PushApplied) -> None:
+        """Count one batch of push results."""
+        self.pushed += applied.accepted
+        self.merged += applied.merged
+        self.conflicts += applied.conflicts
+        self.proposed += applied.proposed
+        self.rejected.extend(applied.rejected)
+
+    def add_feed(self, applied: FeedApplied) -> None:
+        """Count one applied page."""
+        self.pulled += applied.applied
+        self.merged += applied.merged
+        self.conflicts += applied.conflicts
+        self.deleted += applied.deleted
+        self.removed += applied.removed
+        self.kept_local += applied.kept_local
+
+
+def _no_progress(_step: str, _done: int, _total: int) -> None:
+    return None
+
+
+class SyncEngine:
+    """Runs the steps of a sync between one replica and one server."""
+
+    def __init__(
+        self,
+        replica: Replica,
+        client: SyncClient,
+        *,
+        deletion_share: float = DELETION_SHARE,
+        deletion_minimum: int = DELETION_MINIMUM,
+        download_limit: int = DEFAULT_DOWNLOAD_LIMIT,
+        pull_limit: int = p.DEFAULT_PULL_LIMIT,
+        progress: Progress | None = None,
+    ):
+        self.replica = replica
+        self.client = client
+        self.deletion_share = deletion_share
+        self.deletion_minimum = deletion_minimum
+        self.download_limit = download_limit
+        self.pull_limit = pull_limit
+        self.progress = progress or _no_progress
+
+    def sync(self, *, allow_deletions: bool = False) -> SyncReport:
+        """One whole sync (see the module docstring); raises a SyncError kind when it stops."""
+        report = SyncReport()
+        self.check_account()
+        self.upload_blobs(report)
+        self.push(report)
+        summary = self.check_feed(allow_deletions)
+        needs_reconcile = self.pull(report, summary)
+        if needs_reconcile:
+            self.reconcile(report)
+        self.download_blobs(report)
+        if self.replica.pending_count():
+            self.upload_blobs(report)
+            self.push(report)
+        self.verify(report)
+        logger.info("sync done: %s", report)
+        return report
+
+    # -- the steps ---------------------------------------------------------------------
+
+    def check_account(self) -> p.UserInfo:
+        """The token's user, bound to the profile (AccountMismatchError for another's profile)."""
+        me = self.client.me()
+        self.replica.bind_account(me.name)
+        return me
+
+    def upload_blobs(self, report: SyncReport) -> None:
+        """Upload the files waiting records refer to; a file too large for the server is left out."""
+        needs = self.replica.blobs_to_upload()
+        for done, need in enumerate(needs, start=1):
+            self.progress("upload", done, len(needs))
+            if need.open is None:
+                continue
+            try:
+                self.client.upload_blob(need.sha256, need.size, need.open)
+            except ServerRefused as exc:
+                if exc.status != 413:
+                    raise
+                logger.warning(
+                    "file %s (%d bytes) is too large for the server: left out", need.sha256, need.size
+                )
+                self.replica.blob_uploaded(need.sha256, too_large=True)
+                report.too_large.append(need.sha256)
+                continue
+            self.replica.blob_uploaded(need.sha256)
+            report.uploaded += 1
+
+    def push(self, report: SyncReport) -> None:
+        """Push every pending change in batches, until none is left that can go."""
+        total = self.replica.pending_count()
+        rounds = total // p.MAX_PUSH_CHANGES + EXTRA_ROUNDS
+        pushed = 0
+        for _ in range(rounds):
+            batch = self.replica.pending_changes(p.MAX_PUSH_CHANGES)
+            if not batch:
+                return
+            answer = self.client.push(batch)
+            if [r.change_id for r in answer.results] != [c.change_id for c in batch]:
+                raise SyncError("The server answered a push with results for other changes.")
+            applied = self.replica.apply_push_results(batch, answer.results)
+            report.add_push(applied)
+            pushed += len(batch)
+            self.progress("push", pushed, max(total, pushed))
+            for record_id, reason in applied.rejected:
+                logger.warning("push of %s rejected: %s", record_id, reason)
+        logger.warning("push stopped after %d rounds with changes still pending", rounds)
+
+    def check_feed(self, allow_deletions: bool) -> p.PendingSummary:
+        """Count what the pull would bring; stop before a rewound server or a mass deletion."""
+        cursor = self.replica.cursor()
+        summary = self.client.pending(cursor)
+        if summary.latest < cursor:
+            raise ServerRewoundError(
+                f"The server holds less than this profile has seen of it (its latest change is "
+                f"{summary.latest:,}, this profile saw {cursor:,}): it may have been reset or restored "
+                "from an older backup. Nothing was changed here."
+            )
+        local = self.replica.live_synced_count()
+        threshold = max(self.deletion_minimum, int(local * self.deletion_share))
+        if summary.deletions > threshold and not allow_deletions:
+            logger.warning("fail-safe: %d deletions against %d local records", summary.deletions, local)
+            raise DeletionFailsafeError(summary.deletions, local)
+        return summary
+
+    def pull(self, report: SyncReport, summary: p.PendingSummary) -> bool:
+        """Apply the feed page by page; True when the server asked for a reconciliation."""
+        cursor = self.replica.cursor()
+        rounds = summary.changes // max(1, self.pull_limit) + EXTRA_ROUNDS
+        resync = False
+        for _ in range(rounds):
+            page = self.client.pull(cursor, self.pull_limit)
+            resync = resync or page.resync
+            if page.cursor < cursor:
+                raise SyncError("The server's feed went backwards; nothing more was applied.")
+            applied = self.replica.apply_feed(page.changes, page.cursor)
+            report.add_feed(applied)
+            cursor = page.cursor
+            self.progress("pull", min(report.pulled, summary.changes), summary.changes)
+            if not page.has_more:
+                return resync
+        logger.warning("pull stopped after %d pages; the next sync goes on from %d", rounds, cursor)
+        return resync
+
+    def reconcile(self, report: SyncReport) -> None:
+        """Compare the whole visible index with the local copies and fix the differences."""
+        index: dict[str, p.IndexEntry] = {}
+        after: str | None = None
+        cursor = 0
+        for _ in range(10_000):  # bounded: 20 million records
+            page = self.client.index_page(after)
+            index.update((entry.id, entry) for entry in page.entries)
+            cursor = page.cursor
+            if page.next_after is None:
+                break
+            after = page.next_after
+        local = self.replica.synced_revisions()
+        wanted = [rid for rid, entry in index.items() if local.get(rid) != entry.revision]
+        gone = [rid for rid in local if rid not in index]
+        logger.info("reconcile: %d to fetch, %d no longer visible", len(wanted), len(gone))
+        versions: list[p.RecordVersion] = []
+        for done, record_id in enumerate(wanted, start=1):
+            version = self.client.fetch_record(record_id)
+            if version is not None:
+                versions.append(version)
+            if len(versions) >= self.pull_limit:
+                report.add_feed(self.replica.apply_reconcile(versions, ()))
+                versions = []
+            self.progress("reconcile", done, len(wanted))
+        report.add_feed(self.replica.apply_reconcile(versions, gone))
+        self.client.resynced(cursor)
+        report.reconciled = True
+
+    def download_blobs(self, report: SyncReport) -> None:
+        """Fetch the files of synced records that are missing here (the large ones on demand)."""
+        needs = self.replica.blobs_to_download(self.download_limit)
+        for done, need in enumerate(needs, start=1):
+            self.progress("download", done, len(needs))
+            path = self.replica.blob_download_path(need.sha256)
+            try:
+                self.client.download_blob(need.sha256, path)
+            except ServerRefused as exc:
+                if exc.status == 404:
+                    logger.warning("file %s is not on the server (yet)", need.sha256)
+                    continue
+                raise
+            self.replica.blob_downloaded(need.sha256, path)
+            report.downloaded += 1
+
+    def verify(self, report: SyncReport, *, repair: bool = True) -> None:
+        """Compare counts and digests per kind with the server; repair a difference once."""
+        mismatched = self._mismatched_kinds()
+        if mismatched and repair:
+            logger.warning("after sync, these kinds differ from the server: %s; reconciling", mismatched)
+            self.reconcile(report)
+            mismatched = self._mismatched_kinds()
+        report.mismatched_kinds = mismatched
+        report.verified = not mismatched
+
+    def _mismatched_kinds(self) -> list[str]:
+        theirs = self.client.digest().kinds
+        mine = self.replica.digests()
+        empty = p.KindDigest(count=0, digest=p.combine_digests([]))
+        kinds = sorted(set(theirs) | set(mine))
+        return [kind for kind in kinds if theirs.get(kind, empty) != mine.get(kind, empty)]

@@ -115,7 +115,8 @@ class OutboxRow(Base):
     revision: Mapped[str] = mapped_column(String)
     op: Mapped[str] = mapped_column(String)
     created_at: Mapped[str] = mapped_column(String)
-    #: pending (to push), done (the server has it), rejected (``error`` says why), conflict (waits for a person).
+    #: pending (to push), done (the server has it), rejected (``error`` says why), or conflict
+    #: (held until a person resolves it).
     state: Mapped[str] = mapped_column(String, default="pending", index=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
 

@@ -195,7 +195,7 @@ class RecordQueries:
         """Every outbox row, oldest first."""
         with self._read_session() as session:
             return [
-                OutboxEntry(r.change_id, r.record_id, r.revision, r.op, r.created_at, r.state)
+                OutboxEntry(r.change_id, r.record_id, r.revision, r.op, r.created_at, r.state, r.error or "")
                 for r in session.scalars(select(OutboxRow).order_by(OutboxRow.id))
             ]
 

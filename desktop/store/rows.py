@@ -26,6 +26,7 @@ class OutboxEntry:
     op: str  # "upsert" or "delete"
     created_at: str
     state: str
+    error: str = ""
 
 
 def dump_content(record: Record) -> str:

@@ -1,0 +1,449 @@
+"""The local store as a sync replica: ``sync.engine.Replica`` over the profile's SQLite database.
+
+Every batch (a page of the feed, the answers to a push) is one transaction under the
+profile's write lock, together with its checkpoint, so a sync cut at any point
+resumes where it stopped and never applies half a batch. What each batch changed is
+handed to ``on_changes`` after the commit (the session updates the search index).
+
+Decisions, per record (see desktop/core/merge.py for the merge itself):
+
+- a server version arrives and the record has no local changes: it becomes current;
+- it arrives while local changes wait: three-way merge against the last synced version;
+  clean -> the merged version is saved as a local change (pushed next); a clash -> the
+  server's version is current and the local side is kept as an open conflict;
+- a push is accepted: the stored version becomes the base (and current, unless the record
+  was edited while the push was under way: then the edit is rebased onto it);
+- the record is no longer visible: it is removed here (never one with unsynced edits,
+  which is kept as a local-only record instead).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO
+
+from pydantic import ValidationError
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from desktop.core.changes import Changes
+from desktop.core.merge import merge_records, merge_sets
+from desktop.core.ports import AttachmentInfo
+from desktop.core.records import Record, revision_generation
+from desktop.store import sync_tables as t
+from desktop.store.models import AttachmentRow, RecordRow, SyncBaseRow
+from desktop.store.rows import record_from_row
+from desktop.store.sync_mapping import record_of, version_of
+from sync import protocol as p
+from sync.engine import AccountMismatchError, BlobNeed, FeedApplied, PushApplied
+
+if TYPE_CHECKING:
+    from desktop.store.repository import RecordRepository
+
+logger = logging.getLogger(__name__)
+
+DEVICE_KEY, ACCOUNT_KEY, CURSOR_KEY = "sync.device_id", "sync.account", "sync.cursor"
+LOCAL_USER_KEY = "local_user"
+
+
+class StoreReplica:
+    """``sync.engine.Replica`` for one profile's store."""
+
+    def __init__(self, store: RecordRepository, *, on_changes: Callable[[Changes], None] | None = None):
+        self.store = store
+        self.on_changes = on_changes
+        self._skip: set[str] = set()  # records not to push again during this sync (a file went missing)
+
+    # -- plumbing --------------------------------------------------------------------------
+
+    @contextmanager
+    def _batch(self, action: str) -> Iterator[tuple[Session, list[Changes]]]:
+        """One write transaction; the Changes gathered in it go to ``on_changes`` after the commit."""
+        collected: list[Changes] = []
+        with self.store._write_session(action) as session:
+            yield session, collected
+        changes = Changes()
+        for part in collected:
+            changes = changes.merged(part)
+        if self.on_changes is not None and not changes.empty:
+            self.on_changes(changes)
+
+    def _read(self) -> AbstractContextManager[Session]:
+        return self.store._read_session()
+
+    # -- identity --------------------------------------------------------------------------
+
+    def device_id(self) -> str:
+        """This profile's id for the server (made once)."""
+        existing = self.store.get_meta(DEVICE_KEY)
+        if existing:
+            return existing
+        made = str(uuid.uuid4())
+        with self.store._write_session("remember the device id") as session:
+            current = t.get_meta(session, DEVICE_KEY)
+            if current:
+                return current
+            t.set_meta(session, DEVICE_KEY, made)
+        return made
+
+    def account(self) -> str | None:
+        """The server account this profile syncs as, once it has synced."""
+        return self.store.get_meta(ACCOUNT_KEY) or None
+
+    def cursor(self) -> int:
+        """The feed position of the last page applied."""
+        return int(self.store.get_meta(CURSOR_KEY) or 0)
+
+    def bind_account(self, account: str) -> None:
+        """Tie the profile to ``account``; refuse another account while unsynced work is waiting."""
+        with self.store._write_session("bind the profile to the account") as session:
+            bound = t.get_meta(session, ACCOUNT_KEY)
+            if bound == account:
+                return
+            if bound and t.pending_record_count(session):
+                raise AccountMismatchError(
+                    f"This profile holds changes by {bound} that were never synced; it cannot sync as "
+                    f"{account}. Sign in as {bound}, or use another profile."
+                )
+            if bound:
+                logger.warning("profile moves from account %s to %s: sync state starts again", bound, account)
+                session.execute(delete(SyncBaseRow))
+                t.set_meta(session, CURSOR_KEY, "0")
+            t.set_meta(session, ACCOUNT_KEY, account)
+            t.set_meta(session, LOCAL_USER_KEY, account)  # new records are owned by the account
+
+    # -- push --------------------------------------------------------------------------------
+
+    def pending_count(self) -> int:
+        """Records with changes waiting to be pushed."""
+        with self._read() as session:
+            return t.pending_record_count(session)
+
+    def pending_changes(self, limit: int) -> list[p.PushChange]:
+        """Up to ``limit`` changes; a change id names a revision, so a retry re-sends the same push."""
+        changes: list[p.PushChange] = []
+        refused: list[tuple[str, str]] = []
+        with self._read() as session:
+            for row in t.pending_rows(session, limit, self._skip):
+                record_row = session.get(RecordRow, row.record_id)
+                if record_row is None:
+                    refused.append((row.record_id, "the record is gone"))
+                    continue
+                record = record_from_row(record_row)
+                base = t.load_base(session, record.id)
+                attachments = t.attachments_of(session, record.id)
+                states = t.blob_states(session, (a.sha256 for a in attachments))
+                if any(a.sha256 not in states for a in attachments):
+                    self._skip.add(record.id)  # its files are not on the server yet: next sync
+                    continue
+                sendable = [a for a in attachments if states.get(a.sha256) == t.ON_SERVER]
+                try:
+                    version = version_of(record, sendable, base)
+                    changes.append(
+                        p.PushChange(
+                            change_id=row.change_id,
+                            base_revision=base.envelope.revision if base is not None else "",
+                            record=version,
+                        )
+                    )
+                except ValidationError as exc:
+                    refused.append((record.id, f"it cannot be sent: {exc.errors()[0]['msg']}"))
+        if refused:
+            with self.store._write_session("set aside records that cannot be sent") as session:
+                for record_id, reason in refused:
+                    t.mark_rows(session, record_id, t.REJECTED, error=reason)
+        return changes
+
+    def apply_push_results(
+        self, sent: Sequence[p.PushChange], results: Sequence[p.PushResult]
+    ) -> PushApplied:
+        """Record the server's answers in one transaction."""
+        applied = PushApplied()
+        with self._batch("record what the server did with the changes") as (session, collected):
+            for change, result in zip(sent, results, strict=True):
+                row = t.outbox_row(session, change.change_id)
+                if row is None:
+                    continue
+                record_id = change.record.envelope.id
+                outcome = result.outcome
+                if outcome is p.PushOutcome.ACCEPTED and result.record is not None:
+                    collected.append(self._accepted(session, change, result.record, row.id))
+                    applied.accepted += 1
+                elif outcome is p.PushOutcome.CONFLICT and result.record is not None:
+                    merged, changes = self._merge_in(session, result.record, superseded_up_to=row.id)
+                    collected.append(changes)
+                    applied.merged += int(merged)
+                    applied.conflicts += int(not merged)
+                elif outcome is p.PushOutcome.PROPOSED and result.record is not None:
+                    collected.append(self._take_server_version(session, result.record))
+                    t.mark_rows(session, record_id, t.DONE, up_to=row.id)
+                    applied.proposed += 1
+                elif result.code == "missing_blob":
+                    for ref in change.record.attachments:
+                        t.set_blob_state(session, ref.sha256, None)
+                    self._skip.add(record_id)
+                else:
+                    reason = result.reason or "the server refused the change"
+                    t.mark_rows(
+                        session, record_id, t.REJECTED, up_to=row.id, error=f"{result.code}: {reason}"
+                    )
+                    applied.rejected.append((record_id, reason))
+        return applied
+
+    def _accepted(
+        self, session: Session, change: p.PushChange, stored: p.RecordVersion, row_id: int
+    ) -> Changes:
+        """The server stored a change: its version is the base; current too unless edited meanwhile."""
+        record_id = stored.envelope.id
+        t.mark_rows(session, record_id, t.DONE, up_to=row_id)
+        for ref in stored.attachments:
+            t.set_blob_state(session, ref.sha256, t.ON_SERVER)
+        t.save_base(session, stored)
+        current_row = session.get(RecordRow, record_id)
+        if current_row is None:
+            return Changes()
+        if current_row.revision == change.record.envelope.revision:
+            return self._write_remote(session, record_of(stored))
+        # Edited while the push was under way (R9): rebase the newer edit onto what the server stored.
+        current = record_from_row(current_row)
+        result = merge_records(record_of(change.record), current, record_of(stored))
+        return self._write_local(session, result.record, floor=stored.envelope.revision)
+
+    def _take_server_version(self, session: Session, version: p.RecordVersion) -> Changes:
+        """Make the server's version current and the base (its files as it lists them)."""
+        t.save_base(session, version)
+        present = {
+            ref.sha256 for ref in version.attachments if self.store.blobs.path_for(ref.sha256).exists()
+        }
+        t.set_attachments(session, version.envelope.id, version.attachments, present=present)
+        for ref in version.attachments:
+            t.set_blob_state(session, ref.sha256, t.ON_SERVER)
+        return self._write_remote(session, record_of(version))
+
+    def _merge_in(
+        self, session: Session, server: p.RecordVersion, *, superseded_up_to: int | None = None
+    ) -> tuple[bool, Changes]:
+        """Merge the server's version with local changes; (True, ...) when it merged cleanly."""
+        record_id = server.envelope.id
+        mine_row = session.get(RecordRow, record_id)
+        base = t.load_base(session, record_id)
+        if mine_row is None:
+            return True, self._take_server_version(session, server)
+        mine = record_from_row(mine_row)
+        mine_files = t.attachments_of(session, record_id)
+        theirs = record_of(server)
+        result = merge_records(record_of(base) if base is not None else None, mine, theirs)
+        base_files = [ref.sha256 for ref in base.attachments] if base is not None else []
+        files = merge_sets(
+            base_files, [a.sha256 for a in mine_files], [ref.sha256 for ref in server.attachments]
+        )
+        changes = self._take_server_version(session, server)
+        if not result.clean:
+            t.save_conflict(session, mine, mine_files, server.envelope.revision, result.conflicts)
+            t.mark_rows(session, record_id, t.CONFLICT)
+            logger.info("conflict on %s in %s: kept both sides", record_id, ", ".join(result.conflicts))
+            return False, changes
+        refs = {ref.sha256: ref for ref in server.attachments}
+        refs.update({a.sha256: _ref(a) for a in mine_files})
+        present = {sha for sha in files if self.store.blobs.path_for(sha).exists()}
+        t.set_attachments(session, record_id, [refs[sha] for sha in files if sha in refs], present=present)
+        t.mark_rows(session, record_id, t.DONE, up_to=superseded_up_to)
+        if result.record.content_hash() != theirs.content_hash():
+            changes = changes.merged(
+                self._write_local(session, result.record, floor=server.envelope.revision)
+            )
+        elif set(files) != {ref.sha256 for ref in server.attachments}:
+            self.store._bump_revision(session, record_id)  # only the files differ: they still sync
+        return True, changes
+
+    def _write_remote(self, session: Session, record: Record) -> Changes:
+        return self.store._write_records(session, [record], remote=True)
+
+    def _write_local(self, session: Session, record: Record, *, floor: str) -> Changes:
+        """Save a merged version as a local change (an outbox row) above the server revision ``floor``."""
+        return self.store._write_records(
+            session,
+            [record.with_changes(revision="", parent_revision="")],
+            generation_floor={record.id: revision_generation(floor)},
+        )
+
+    # -- pull -------------------------------------------------------------------------------
+
+    def apply_feed(self, entries: Sequence[p.FeedEntry], cursor: int) -> FeedApplied:
+        """One page of the feed and its checkpoint, in one transaction."""
+        applied = FeedApplied()
+        with self._batch("apply changes from the server") as (session, collected):
+            for entry in entries:
+                if entry.removed is not None:
+                    collected.append(self._remove(session, entry.removed, applied))
+                elif entry.record is not None:
+                    collected.append(self._apply_version(session, entry.record, applied))
+            t.set_meta(session, CURSOR_KEY, str(cursor))
+        return applied
+
+    def apply_reconcile(self, versions: Sequence[p.RecordVersion], removed: Sequence[str]) -> FeedApplied:
+        """Fetched versions and removals of a reconciliation, in one transaction."""
+        applied = FeedApplied()
+        with self._batch("reconcile with the server") as (session, collected):
+            for version in versions:
+                collected.append(self._apply_version(session, version, applied))
+            for record_id in removed:
+                collected.append(self._remove(session, record_id, applied))
+        return applied
+
+    def _apply_version(self, session: Session, version: p.RecordVersion, applied: FeedApplied) -> Changes:
+        record_id = version.envelope.id
+        base = session.get(SyncBaseRow, record_id)
+        if base is not None and base.revision == version.envelope.revision:
+            return Changes()  # our own push coming back, or a page applied twice
+        applied.applied += 1
+        if version.envelope.deleted:
+            applied.deleted += int(base is None or not base.deleted)
+        if not t.has_pending(session, record_id):
+            return self._take_server_version(session, version)
+        merged, changes = self._merge_in(session, version)
+        applied.merged += int(merged)
+        applied.conflicts += int(not merged)
+        return changes
+
+    def _remove(self, session: Session, record_id: str, applied: FeedApplied) -> Changes:
+        """No longer visible to this user: drop the copy (keep it local-only if it holds unsynced edits)."""
+        if t.has_pending(session, record_id):
+            t.drop_base(session, record_id)
+            t.drop_conflict(session, record_id)
+            applied.kept_local += 1
+            return Changes()
+        if session.get(RecordRow, record_id) is None:
+            t.drop_base(session, record_id)
+            return Changes()
+        t.remove_record(session, record_id)
+        applied.removed += 1
+        return Changes(deleted=(record_id,))
+
+    # -- checks ------------------------------------------------------------------------------
+
+    def synced_revisions(self) -> dict[str, str]:
+        """Record id -> server revision of every synced copy."""
+        with self._read() as session:
+            return {
+                row.record_id: row.revision
+                for row in session.execute(select(SyncBaseRow.record_id, SyncBaseRow.revision))
+            }
+
+    def live_synced_count(self) -> int:
+        """Live synced copies (the deletion fail-safe's denominator)."""
+        with self._read() as session:
+            query = select(func.count()).select_from(SyncBaseRow).where(SyncBaseRow.deleted.is_(False))
+            return int(session.scalar(query) or 0)
+
+    def digests(self) -> dict[str, p.KindDigest]:
+        """Per kind, count and digest of the live synced copies."""
+        rows: dict[str, list[int]] = {}
+        with self._read() as session:
+            query = select(SyncBaseRow.kind, SyncBaseRow.record_id, SyncBaseRow.revision).where(
+                SyncBaseRow.deleted.is_(False)
+            )
+            for kind, record_id, revision in session.execute(query):
+                rows.setdefault(kind, []).append(p.row_digest(record_id, revision))
+        return {
+            kind: p.KindDigest(count=len(values), digest=p.combine_digests(values))
+            for kind, values in rows.items()
+        }
+
+    # -- files -------------------------------------------------------------------------------
+
+    def blobs_to_upload(self) -> list[BlobNeed]:
+        """Files of records waiting to be pushed that the server is not known to hold."""
+        with self._read() as session:
+            pending = [row.record_id for row in t.pending_rows(session, 1_000_000)]
+            needs: dict[str, BlobNeed] = {}
+            for start in range(0, len(pending), 500):
+                chunk = pending[start : start + 500]
+                rows = session.execute(
+                    select(AttachmentRow.sha256, AttachmentRow.size).where(
+                        AttachmentRow.record_id.in_(chunk), AttachmentRow.present.is_(True)
+                    )
+                )
+                for sha, size in rows:
+                    needs.setdefault(sha, BlobNeed(sha, size, self._opener(sha)))
+            known = t.blob_states(session, needs)
+        return [need for sha, need in needs.items() if sha not in known]
+
+    def _opener(self, sha256: str) -> Callable[[], AbstractContextManager[BinaryIO]]:
+        path = self.store.blobs.path_for(sha256)
+        return lambda: path.open("rb")
+
+    def blob_uploaded(self, sha256: str, *, too_large: bool = False) -> None:
+        """The server holds the file now (or refused it as too large)."""
+        with self.store._write_session("remember an uploaded file") as session:
+            t.set_blob_state(session, sha256, t.TOO_LARGE if too_large else t.ON_SERVER)
+
+    def blobs_to_download(self, max_bytes: int) -> list[BlobNeed]:
+        """Files of synced records missing here, at most ``max_bytes`` each."""
+        with self._read() as session:
+            rows = session.execute(
+                select(AttachmentRow.sha256, AttachmentRow.size)
+                .where(AttachmentRow.present.is_(False), AttachmentRow.size <= max_bytes)
+                .distinct()
+            )
+            return [BlobNeed(sha, size) for sha, size in rows]
+
+    def blob_download_path(self, sha256: str) -> Path:
+        """A temp path in the blob folder (same file system: the install is a rename)."""
+        self.store.blobs.tmp.mkdir(parents=True, exist_ok=True)
+        return self.store.blobs.tmp / f"download-{sha256}"
+
+    def blob_downloaded(self, sha256: str, path: Path) -> None:
+        """Take a checked download into the blob store and mark the file present."""
+        temp = self.store.blobs.write_temp(path)
+        try:
+            with self.store._write_session("store a downloaded file") as session:
+                if temp.sha256 != sha256:
+                    raise ValueError(f"the downloaded file is not {sha256}")
+                self.store.blobs.install(temp)
+                session.execute(
+                    update(AttachmentRow).where(AttachmentRow.sha256 == sha256).values(present=True)
+                )
+                t.set_blob_state(session, sha256, t.ON_SERVER)
+        finally:
+            self.store.blobs.discard(temp)
+            path.unlink(missing_ok=True)
+
+    # -- conflicts, for the app and the command line ----------------------------------------
+
+    def conflicts(self) -> list[t.ConflictRow]:
+        """Open conflicts, oldest first."""
+        with self._read() as session:
+            return t.load_conflicts(session)
+
+    def resolve(self, record_id: str, keep: str, edited: Record | None = None) -> Changes:
+        """Close a conflict: keep ``"mine"``, ``"theirs"`` or an ``edited`` version (pushed next)."""
+        with self._batch("resolve the conflict") as (session, collected):
+            found = t.load_conflicts(session, [record_id])
+            if not found:
+                raise KeyError(f"{record_id} has no open conflict")
+            conflict = found[0]
+            t.drop_conflict(session, record_id)
+            t.mark_rows(session, record_id, t.DONE)
+            if keep == "theirs":
+                return Changes()
+            chosen = edited if edited is not None else conflict.mine
+            written = self._write_local(session, chosen, floor=conflict.server_revision)
+            collected.append(written)
+            mine_files = {ref.sha256 for ref in conflict.mine_attachments}
+            current_files = {a.sha256 for a in t.attachments_of(session, record_id)}
+            if edited is None and mine_files != current_files:
+                present = {sha for sha in mine_files if self.store.blobs.path_for(sha).exists()}
+                t.set_attachments(session, record_id, conflict.mine_attachments, present=present)
+                self.store._bump_revision(session, record_id)
+        return Changes()
+
+
+def _ref(info: AttachmentInfo) -> p.AttachmentRef:
+    return p.AttachmentRef(
+        sha256=info.sha256, filename=info.filename, media_type=info.media_type, size=info.size
+    )

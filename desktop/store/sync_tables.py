@@ -1,0 +1,266 @@
+"""Row-level helpers of the sync tables (bases, conflicts, files the server holds, the outbox).
+
+Every function works inside the caller's session and transaction, so the replica
+(desktop/store/replica.py) composes them into one transaction per batch.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from desktop.core.ports import AttachmentInfo
+from desktop.core.records import Record, utc_now
+from desktop.store.models import (
+    AttachmentRow,
+    MetaRow,
+    OutboxRow,
+    RecordRow,
+    SyncBaseRow,
+    SyncBlobRow,
+    SyncConflictRow,
+    WorkingCopyRow,
+)
+from desktop.store.rows import attachment_from_row
+from sync import protocol as p
+
+PENDING, DONE, REJECTED, CONFLICT = "pending", "done", "rejected", "conflict"
+ON_SERVER, TOO_LARGE = "on_server", "too_large"
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    """An open conflict as the UI and the command line show it."""
+
+    record_id: str
+    server_revision: str
+    fields: tuple[str, ...]
+    mine: Record
+    mine_attachments: tuple[p.AttachmentRef, ...]
+    created_at: str
+
+
+# -- meta -----------------------------------------------------------------------------
+
+
+def get_meta(session: Session, key: str) -> str | None:
+    """A value of the store's key/value table."""
+    return session.scalar(select(MetaRow.value).where(MetaRow.key == key))
+
+
+def set_meta(session: Session, key: str, value: str) -> None:
+    """Set a value of the store's key/value table."""
+    session.merge(MetaRow(key=key, value=value))
+
+
+# -- bases ------------------------------------------------------------------------------
+
+
+def load_base(session: Session, record_id: str) -> p.RecordVersion | None:
+    """The last synced server version of a record."""
+    row = session.get(SyncBaseRow, record_id)
+    return p.RecordVersion.model_validate_json(row.version) if row is not None else None
+
+
+def save_base(session: Session, version: p.RecordVersion) -> None:
+    """Remember ``version`` as the record's last synced server version."""
+    envelope = version.envelope
+    session.merge(
+        SyncBaseRow(
+            record_id=envelope.id,
+            kind=envelope.kind,
+            revision=envelope.revision,
+            deleted=envelope.deleted,
+            version=version.model_dump_json(),
+            synced_at=utc_now(),
+        )
+    )
+
+
+def drop_base(session: Session, record_id: str) -> None:
+    """Forget a record's synced version (it is local-only from now on)."""
+    session.execute(delete(SyncBaseRow).where(SyncBaseRow.record_id == record_id))
+
+
+# -- the outbox -------------------------------------------------------------------------
+
+
+def pending_rows(session: Session, limit: int, skip: Iterable[str] = ()) -> list[OutboxRow]:
+    """The newest pending outbox row of each record with pending changes, oldest record first."""
+    skipped = list(skip)
+    newest = (
+        select(
+            OutboxRow.record_id,
+            func.max(OutboxRow.id).label("newest"),
+            func.min(OutboxRow.id).label("oldest"),
+        )
+        .where(OutboxRow.state == PENDING)
+        .group_by(OutboxRow.record_id)
+    )
+    if skipped:
+        newest = newest.where(OutboxRow.record_id.not_in(skipped))
+    sub = newest.subquery()
+    query = (
+        select(OutboxRow).join(sub, OutboxRow.id == sub.c.newest).order_by(sub.c.oldest).limit(max(0, limit))
+    )
+    return list(session.scalars(query))
+
+
+def pending_record_count(session: Session) -> int:
+    """Records with pending changes."""
+    query = select(func.count(func.distinct(OutboxRow.record_id))).where(OutboxRow.state == PENDING)
+    return int(session.scalar(query) or 0)
+
+
+def has_pending(session: Session, record_id: str) -> bool:
+    """True when the record has local changes waiting (pending or held by a conflict)."""
+    query = select(OutboxRow.id).where(
+        OutboxRow.record_id == record_id, OutboxRow.state.in_((PENDING, CONFLICT))
+    )
+    return session.scalar(query.limit(1)) is not None
+
+
+def mark_rows(
+    session: Session, record_id: str, state: str, *, up_to: int | None = None, error: str | None = None
+) -> None:
+    """Set the state of a record's pending (or conflict-held) rows, up to outbox id ``up_to``."""
+    statement = update(OutboxRow).where(
+        OutboxRow.record_id == record_id, OutboxRow.state.in_((PENDING, CONFLICT, REJECTED))
+    )
+    if up_to is not None:
+        statement = statement.where(OutboxRow.id <= up_to)
+    session.execute(statement.values(state=state, error=error))
+
+
+def outbox_row(session: Session, change_id: str) -> OutboxRow | None:
+    """The outbox row of a change id."""
+    return session.scalar(select(OutboxRow).where(OutboxRow.change_id == change_id))
+
+
+# -- files -------------------------------------------------------------------------------
+
+
+def attachments_of(session: Session, record_id: str) -> list[AttachmentInfo]:
+    """The attachments a record lists, in the order they were added."""
+    rows = session.scalars(
+        select(AttachmentRow).where(AttachmentRow.record_id == record_id).order_by(AttachmentRow.id)
+    )
+    return [attachment_from_row(row) for row in rows]
+
+
+def set_attachments(
+    session: Session, record_id: str, refs: Iterable[p.AttachmentRef], *, present: set[str]
+) -> None:
+    """Make a record's attachment rows exactly ``refs``; ``present`` holds the hashes stored locally."""
+    wanted = {ref.sha256: ref for ref in refs}
+    rows = list(session.scalars(select(AttachmentRow).where(AttachmentRow.record_id == record_id)))
+    for row in rows:
+        if row.sha256 not in wanted:
+            session.delete(row)
+    have = {row.sha256 for row in rows}
+    for sha, ref in wanted.items():
+        if sha not in have:
+            session.add(
+                AttachmentRow(
+                    record_id=record_id,
+                    sha256=sha,
+                    filename=ref.filename,
+                    media_type=ref.media_type,
+                    size=ref.size,
+                    added_at=utc_now(),
+                    present=sha in present,
+                )
+            )
+
+
+def blob_states(session: Session, shas: Iterable[str]) -> dict[str, str]:
+    """What the server is known to hold of these files: sha -> on_server or too_large."""
+    wanted = list(set(shas))
+    if not wanted:
+        return {}
+    rows = session.execute(
+        select(SyncBlobRow.sha256, SyncBlobRow.state).where(SyncBlobRow.sha256.in_(wanted))
+    )
+    return {row.sha256: row.state for row in rows}
+
+
+def set_blob_state(session: Session, sha256: str, state: str | None) -> None:
+    """Remember (or, with None, forget) what the server holds of a file."""
+    if state is None:
+        session.execute(delete(SyncBlobRow).where(SyncBlobRow.sha256 == sha256))
+    else:
+        session.merge(SyncBlobRow(sha256=sha256, state=state))
+
+
+# -- conflicts ---------------------------------------------------------------------------
+
+
+def save_conflict(
+    session: Session,
+    mine: Record,
+    mine_attachments: Iterable[AttachmentInfo],
+    server_revision: str,
+    fields: Iterable[str],
+) -> None:
+    """Keep the local side of a conflict (the server's version is current)."""
+    refs = [
+        {"sha256": a.sha256, "filename": a.filename, "media_type": a.media_type, "size": a.size}
+        for a in mine_attachments
+    ]
+    session.merge(
+        SyncConflictRow(
+            record_id=mine.id,
+            server_revision=server_revision,
+            fields=json.dumps(list(fields)),
+            local_content=json.dumps(mine.to_json(), ensure_ascii=False),
+            local_attachments=json.dumps(refs),
+            created_at=utc_now(),
+        )
+    )
+
+
+def load_conflicts(session: Session, record_ids: Iterable[str] | None = None) -> list[ConflictRow]:
+    """Open conflicts (all, or of some records), oldest first."""
+    query = select(SyncConflictRow).order_by(SyncConflictRow.created_at)
+    if record_ids is not None:
+        query = query.where(SyncConflictRow.record_id.in_(list(record_ids)))
+    return [
+        ConflictRow(
+            record_id=row.record_id,
+            server_revision=row.server_revision,
+            fields=tuple(json.loads(row.fields)),
+            mine=Record.from_json(json.loads(row.local_content)),
+            mine_attachments=tuple(
+                p.AttachmentRef.model_validate(a) for a in json.loads(row.local_attachments)
+            ),
+            created_at=row.created_at,
+        )
+        for row in session.scalars(query)
+    ]
+
+
+def drop_conflict(session: Session, record_id: str) -> None:
+    """Close a record's conflict."""
+    session.execute(delete(SyncConflictRow).where(SyncConflictRow.record_id == record_id))
+
+
+# -- removal -----------------------------------------------------------------------------
+
+
+def remove_record(session: Session, record_id: str) -> None:
+    """Drop a record and everything about it from this profile (no tombstone, no outbox entry).
+
+    Used when the record is no longer visible to this user: the server still has it.
+    """
+    for model, column in (
+        (OutboxRow, OutboxRow.record_id),
+        (SyncBaseRow, SyncBaseRow.record_id),
+        (SyncConflictRow, SyncConflictRow.record_id),
+        (WorkingCopyRow, WorkingCopyRow.record_id),
+    ):
+        session.execute(delete(model).where(column == record_id))
+    session.execute(delete(RecordRow).where(RecordRow.id == record_id))  # revisions, links, files cascade

@@ -1,0 +1,225 @@
+"""Signing in and syncing one profile: the facade the app and the command line share (no Qt).
+
+It ties the profile's store (as a :class:`StoreReplica`), its search index (updated
+from what every applied batch changed), the server address and token, and the sync
+engine together. The server address and the accounts live in the store's meta table;
+the token never does (desktop/credentials.py keeps it).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import platform
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+from desktop.core.records import utc_now
+from desktop.credentials import TokenStore
+from desktop.store.replica import StoreReplica
+from desktop.store.sync_tables import ConflictRow
+from sync.client import AuthError, RetryPolicy, SyncClient, SyncError, check_transport
+from sync.engine import AccountMismatchError, Progress, SyncEngine, SyncReport
+
+if TYPE_CHECKING:
+    import requests
+
+    from desktop.core.changes import Changes
+    from desktop.session import Session
+
+logger = logging.getLogger(__name__)
+
+SERVER_KEY = "sync.server_url"
+ALLOWED_HTTP_KEY = "sync.allowed_http_hosts"
+LAST_SYNC_KEY = "sync.last"
+
+
+class NotSignedInError(AuthError):
+    """No server or no token for this profile: sign in first."""
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of a sign-in, for the person."""
+
+    server: str
+    user: str
+    role: str
+    token_kept_in: str
+    insecure: bool
+
+
+@dataclass
+class SyncStatus:
+    """What the status bar and ``imbizo sync --status`` show."""
+
+    server: str | None
+    account: str | None
+    signed_in: bool
+    pending: int
+    conflicts: int
+    rejected: list[dict[str, str]] = field(default_factory=list)
+    last_sync: dict[str, object] = field(default_factory=dict)
+
+
+class SyncService:
+    """Sign-in, sync, conflicts and passwords for one open :class:`Session`."""
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        http: requests.Session | None = None,
+        use_keyring: bool = True,
+        retry: RetryPolicy | None = None,
+    ):
+        self.session = session
+        self.http = http
+        self.retry = retry
+        self.replica = self._new_replica()
+        self.tokens = TokenStore(session.paths.data_dir, self.replica.device_id(), use_keyring=use_keyring)
+
+    def _new_replica(self) -> StoreReplica:
+        session = self.session
+
+        def index_changes(changes: Changes) -> None:
+            session.index.apply(changes, session.store)
+
+        return StoreReplica(session.store, on_changes=index_changes)
+
+    # -- the server and the token -----------------------------------------------------------
+
+    def server_url(self) -> str | None:
+        """The server this profile syncs with."""
+        return self.session.store.get_meta(SERVER_KEY) or None
+
+    def allowed_http_hosts(self) -> list[str]:
+        """Hosts the person allowed plain http to (an office server on the local network)."""
+        hosts = json.loads(self.session.store.get_meta(ALLOWED_HTTP_KEY) or "[]")
+        return [str(host) for host in hosts] if isinstance(hosts, list) else []
+
+    def client(self, url: str | None = None, token: str | None = None) -> SyncClient:
+        """A protocol client for the profile's server and token."""
+        server = url or self.server_url()
+        if not server:
+            raise NotSignedInError("This profile is not signed in to a server: sign in first.")
+        return SyncClient(
+            server,
+            token=token if token is not None else self.tokens.load(),
+            allowed_http_hosts=self.allowed_http_hosts(),
+            session=self.http,
+            retry=self.retry,
+        )
+
+    def login(self, url: str, username: str, password: str, *, allow_http: bool = False) -> SignIn:
+        """Sign in to ``url`` as ``username``; the token is kept safely, never in the database.
+
+        Refused (AccountMismatchError) when the profile holds unsynced work of another account.
+        """
+        url = url.rstrip("/")
+        bound = self.replica.account()
+        if bound and bound != username and self.replica.pending_count():
+            raise AccountMismatchError(
+                f"This profile holds changes by {bound} that were never synced: sign in as {bound}, "
+                "or use another profile for this account."
+            )
+        hosts = self.allowed_http_hosts()
+        if allow_http:
+            from urllib.parse import urlsplit
+
+            host = urlsplit(url).hostname or ""
+            hosts = sorted({*hosts, host})
+        check_transport(url, hosts)
+        client = SyncClient(url, allowed_http_hosts=hosts, session=self.http, retry=self.retry)
+        answer = client.login(username, password, self.replica.device_id(), platform.node()[:100])
+        previous = self.server_url()
+        if previous and previous != url:
+            logger.warning("profile moves from server %s to %s", previous, url)
+        self.tokens.save(answer.token)
+        self.session.store.set_meta(SERVER_KEY, url)
+        self.session.store.set_meta(ALLOWED_HTTP_KEY, json.dumps(hosts))
+        self.replica.bind_account(answer.user.name)
+        return SignIn(url, answer.user.name, answer.user.role.value, self.tokens.where, client.insecure)
+
+    def logout(self) -> None:
+        """End the session on the server (when it answers) and forget the token here."""
+        try:
+            if self.tokens.load():
+                self.client().logout()
+        except SyncError as exc:
+            logger.info("could not tell the server about the sign-out: %s", exc)
+        finally:
+            self.tokens.clear()
+
+    def change_password(self, old: str, new: str) -> None:
+        """Change the account's password; every session ends, so the token here is forgotten."""
+        self.client().change_password(old, new)
+        self.tokens.clear()
+
+    # -- syncing ----------------------------------------------------------------------------------
+
+    def sync(self, *, allow_deletions: bool = False, progress: Progress | None = None) -> SyncReport:
+        """One sync with the profile's server (see sync/engine.py for the steps)."""
+        client = self.client()
+        if not client.token:
+            raise NotSignedInError("Not signed in to the server: sign in first.")
+        self.replica = self._new_replica()
+        engine = SyncEngine(self.replica, client, progress=progress)
+        started = utc_now()
+        try:
+            report = engine.sync(allow_deletions=allow_deletions)
+        except SyncError as exc:
+            self._remember(started, ok=False, error=str(exc), kind=type(exc).__name__)
+            raise
+        finally:
+            client.close()
+        self._remember(started, ok=True, report=asdict(report))
+        return report
+
+    def _remember(self, started: str, **outcome: object) -> None:
+        data = {"started": started, "finished": utc_now(), **outcome}
+        self.session.store.set_meta(LAST_SYNC_KEY, json.dumps(data, default=str))
+
+    def status(self) -> SyncStatus:
+        """Where this profile stands with its server."""
+        rejected = [
+            {"id": entry.record_id, "reason": entry.error or ""}
+            for entry in self.session.store.outbox_entries()
+            if entry.state == "rejected"
+        ]
+        last = json.loads(self.session.store.get_meta(LAST_SYNC_KEY) or "{}")
+        return SyncStatus(
+            server=self.server_url(),
+            account=self.replica.account(),
+            signed_in=self.tokens.load() is not None,
+            pending=self.replica.pending_count(),
+            conflicts=len(self.replica.conflicts()),
+            rejected=rejected,
+            last_sync=last,
+        )
+
+    # -- conflicts ---------------------------------------------------------------------------------
+
+    def conflicts(self) -> list[ConflictRow]:
+        """Open conflicts, oldest first."""
+        return self.replica.conflicts()
+
+    def resolve(self, record_id: str, keep: str) -> None:
+        """Keep ``"mine"`` or ``"theirs"`` of a conflict (mine is pushed at the next sync)."""
+        if keep not in ("mine", "theirs"):
+            raise ValueError("keep is 'mine' or 'theirs'")
+        self.replica.resolve(record_id, keep)
+
+
+def on_progress_printer(write: Callable[[str], None]) -> Progress:
+    """A progress callback that writes one line per step and per tenth of the way."""
+    last: dict[str, int] = {}
+
+    def progress(step: str, done: int, total: int) -> None:
+        tenth = (10 * done) // total if total else 10
+        if last.get(step) != tenth:
+            last[step] = tenth
+            write(f"{step}: {done:,}/{total:,}")
+
+    return progress

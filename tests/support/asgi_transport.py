@@ -1,0 +1,127 @@
+"""Run the real sync client against the real server app in-process, with seeded transport faults.
+
+``ASGIAdapter`` is a ``requests`` transport adapter that hands each request to the
+server's ASGI app through Starlette's TestClient, so ``sync.client.SyncClient`` talks to
+``sync.server`` without a socket: thousands of syncs a minute on 2 cores (RELIABILITY.md
+4.0 "in-process first"). Faults, each with its own probability and a seeded RNG:
+
+- ``p_request``: the request never reaches the server (a ConnectionError);
+- ``p_response``: the server handles the request (and commits), then the answer is lost
+  (a ConnectionError): the classic duplicate-maker;
+- ``p_duplicate``: the request is delivered twice; the client sees the second answer.
+
+Counters say how many of each happened, so a test can check its faults really fired.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+from requests.adapters import BaseAdapter
+from requests.structures import CaseInsensitiveDict
+from starlette.testclient import TestClient
+
+
+@dataclass
+class Faults:
+    """Fault probabilities and the seeded RNG that draws them."""
+
+    p_request: float = 0.0
+    p_response: float = 0.0
+    p_duplicate: float = 0.0
+    seed: int = 0
+    rng: random.Random = field(init=False)
+    counts: dict[str, int] = field(default_factory=lambda: {"request": 0, "response": 0, "duplicate": 0})
+
+    def __post_init__(self) -> None:
+        self.rng = random.Random(self.seed)
+
+    def draw(self, kind: str, probability: float) -> bool:
+        """True when this fault fires now (and count it)."""
+        if probability and self.rng.random() < probability:
+            self.counts[kind] += 1
+            return True
+        return False
+
+
+class ASGIAdapter(BaseAdapter):
+    """Sends requests' PreparedRequests to an ASGI app (``session.mount("http://", adapter)``)."""
+
+    def __init__(self, app: Any, faults: Faults | None = None):
+        super().__init__()
+        self.client = TestClient(app, raise_server_exceptions=True)
+        self.faults = faults or Faults()
+        self.enabled = True  # a test turns faults off for its heal phase
+        self.requests_seen = 0
+
+    def send(self, request: requests.PreparedRequest, **_kwargs: Any) -> requests.Response:  # type: ignore[override]
+        faults = self.faults if self.enabled else Faults()
+        if faults.draw("request", faults.p_request):
+            raise requests.ConnectionError("fault: the request was dropped before the server")
+        answer = self._deliver(request)
+        if faults.draw("duplicate", faults.p_duplicate):
+            answer = self._deliver(request)
+        if faults.draw("response", faults.p_response):
+            raise requests.ConnectionError("fault: the answer was lost after the server handled the request")
+        return self._to_requests(request, answer)
+
+    def _deliver(self, request: requests.PreparedRequest) -> Any:
+        self.requests_seen += 1
+        body = request.body
+        if isinstance(body, str):
+            body = body.encode("utf-8")
+        return self.client.request(
+            request.method or "GET",
+            request.url or "/",
+            content=body,
+            headers=dict(request.headers),
+        )
+
+    @staticmethod
+    def _to_requests(request: requests.PreparedRequest, answer: Any) -> requests.Response:
+        response = requests.Response()
+        response.status_code = answer.status_code
+        headers = {k: v for k, v in answer.headers.items() if k.lower() != "content-encoding"}
+        response.headers = CaseInsensitiveDict(headers)
+        response._content = answer.content  # already decoded by httpx
+        response.url = request.url or ""
+        response.request = request
+        response.encoding = "utf-8"
+        response.raw = _ContentStream(answer.content)
+        return response
+
+    def close(self) -> None:
+        """Close the TestClient."""
+        self.client.close()
+
+
+class _ContentStream:
+    """A ``raw`` for requests.Response whose body is already in memory (iter_content reads it)."""
+
+    def __init__(self, content: bytes):
+        self._content = content
+        self._done = False
+
+    def stream(self, chunk_size: int, decode_content: bool = True) -> Any:
+        for start in range(0, len(self._content), chunk_size):
+            yield self._content[start : start + chunk_size]
+
+    def read(self, amount: int | None = None, **_kwargs: Any) -> bytes:
+        if self._done:
+            return b""
+        self._done = True
+        return self._content
+
+    def close(self) -> None:
+        return None
+
+
+def in_process_session(app: Any, faults: Faults | None = None) -> tuple[requests.Session, ASGIAdapter]:
+    """A requests Session whose http:// traffic goes to ``app`` in-process."""
+    adapter = ASGIAdapter(app, faults)
+    session = requests.Session()
+    session.mount("http://", adapter)
+    return session, adapter
