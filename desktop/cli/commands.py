@@ -43,6 +43,10 @@ def _session(args: argparse.Namespace) -> Iterator[Session]:
 
 def run(args: argparse.Namespace) -> int:
     """Dispatch one subcommand; returns its exit code."""
+    from desktop.cli import sync_commands
+
+    if args.command in sync_commands.HANDLERS:
+        return sync_commands.HANDLERS[args.command](args, _session)
     handler: Callable[[argparse.Namespace], int] = _HANDLERS[args.command]
     return handler(args)
 

@@ -33,7 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Imbizo: an offline knowledge base and expert directory. "
         "With no command, opens the app on the local profile.",
         epilog="Exit codes: 0 success (also for zero hits), 1 failure, 2 usage error, "
-        "3 partial import or failed check.",
+        "3 partial import, failed check, or a sync with conflicts or refusals; 4 not signed in; "
+        "5 this version is too old for the server; 6 the deletion fail-safe stopped a sync.",
     )
     parser.add_argument(
         "--data-dir",
@@ -80,6 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="replace the database with a backup (the index is rebuilt)")
     p.add_argument("file", metavar="FILE")
     sub.add_parser("demo", help="load the demo knowledge base into this profile")
+    from desktop.cli import sync_commands  # argparse only: the sync stack loads when a command runs
+
+    sync_commands.add_parsers(sub)
     return parser
 
 

@@ -1,0 +1,119 @@
+"""The sync commands end to end: a real ``imbizo-server`` process, real ``imbizo`` processes, real HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.sync.server.helpers import PASSWORD
+
+BIN = Path(sys.executable).parent
+from tests.conftest import CORPUS  # noqa: E402
+
+SLICE = CORPUS / "knowledge_base" / "govuk_content_items" / "case_study"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(IMBIZO_CONFIG_DIR=str(tmp_path / "config"), IMBIZO_LOG_DIR=str(tmp_path / "logs"))
+    env.update(IMBIZO_ARGON2_TIME_COST="1", IMBIZO_ARGON2_MEMORY_KIB="8", IMBIZO_ARGON2_PARALLELISM="1")
+    env.pop("IMBIZO_DATA_DIR", None)
+    return env
+
+
+@pytest.fixture
+def server_url(tmp_path: Path) -> Iterator[str]:
+    """``imbizo-server serve`` on a free loopback port, with the user alice."""
+    env = _env(tmp_path)
+    data = tmp_path / "server"
+    subprocess.run(
+        [BIN / "imbizo-server", "--data-dir", data, "adduser", "alice", "--role", "staff"],
+        input=PASSWORD + "\n", text=True, env=env, check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    port = _free_port()
+    process = subprocess.Popen(
+        [BIN / "imbizo-server", "--data-dir", data, "serve", "--port", str(port)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{url}/health", timeout=1).ok:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.05)
+    else:
+        process.kill()
+        pytest.fail("the server did not start")
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def imbizo(tmp_path: Path, profile: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """Run ``imbizo --data-dir <tmp>/<profile> ARGS``."""
+    return subprocess.run(
+        [BIN / "imbizo", "--data-dir", tmp_path / profile, *args],
+        input=stdin, text=True, env=_env(tmp_path), capture_output=True, timeout=120,
+    )  # fmt: skip
+
+
+@pytest.mark.skipif(not SLICE.is_dir(), reason="the shared corpus is not beside the project")
+def test_login_sync_and_find_it_on_another_machine(tmp_path: Path, server_url: str) -> None:
+    assert imbizo(tmp_path, "a", "import", str(SLICE)).returncode in (0, 3)
+    not_signed_in = imbizo(tmp_path, "a", "sync")
+    assert not_signed_in.returncode == 4 and "sign in" in not_signed_in.stderr.lower()
+
+    login = imbizo(tmp_path, "a", "login", server_url, "alice", "--json", stdin=PASSWORD + "\n")
+    assert login.returncode == 0, login.stderr
+    signed = json.loads(login.stdout)
+    assert signed["user"] == "alice" and signed["insecure"] is True
+    assert PASSWORD not in login.stdout + login.stderr
+
+    first = imbizo(tmp_path, "a", "sync", "--json")
+    assert first.returncode == 0, first.stderr
+    report = json.loads(first.stdout)
+    assert report["pushed"] >= 5 and report["verified"] and report["conflicts_open"] == 0
+    again = json.loads(imbizo(tmp_path, "a", "sync", "--json").stdout)
+    assert again["pushed"] == 0 and again["pulled"] == 0  # nothing doubled
+
+    assert imbizo(tmp_path, "b", "login", server_url, "alice", stdin=PASSWORD + "\n").returncode == 0
+    pulled = json.loads(imbizo(tmp_path, "b", "sync", "--json").stdout)
+    assert pulled["pulled"] == report["pushed"] and pulled["verified"]
+    found = imbizo(tmp_path, "b", "search", "Spain", "--json")
+    assert found.returncode == 0 and json.loads(found.stdout)["hits"]
+
+    assert json.loads(imbizo(tmp_path, "b", "conflicts", "--json").stdout) == []
+    assert imbizo(tmp_path, "b", "logout").returncode == 0
+    assert imbizo(tmp_path, "b", "sync").returncode == 4
+    token_files = list((tmp_path / "a").glob("sync-token"))
+    assert token_files and oct(token_files[0].stat().st_mode & 0o777) == "0o600"
+    database = (tmp_path / "a" / "imbizo.db").read_bytes()
+    assert token_files[0].read_text().encode() not in database  # the token never goes into the database
+
+
+def test_a_wrong_password_and_a_bad_server_are_clear_failures(tmp_path: Path, server_url: str) -> None:
+    wrong = imbizo(tmp_path, "a", "login", server_url, "alice", stdin="not the password\n")
+    assert wrong.returncode == 4 and wrong.stderr == "imbizo: Wrong user name or password.\n"
+    nowhere = imbizo(
+        tmp_path, "a", "login", f"http://127.0.0.1:{_free_port()}", "alice", stdin=PASSWORD + "\n"
+    )
+    assert nowhere.returncode == 1 and "could not be reached" in nowhere.stderr
+    outside = imbizo(tmp_path, "a", "login", "http://example.org", "alice", stdin=PASSWORD + "\n")
+    assert outside.returncode == 1 and "plain http" in outside.stderr
