@@ -99,7 +99,7 @@ def authenticate(session: Session, token: str, *, now: datetime | None = None) -
     ).first()
     if row is None:
         return None
-    stored, user = row.tuple()
+    stored, user = row[0], row[1]
     if stored.revoked_at is not None or as_utc(stored.expires_at) <= moment or user.disabled:
         return None
     return Principal(user.id, stored.id, stored.device_id, load_actor(session, user))

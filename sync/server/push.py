@@ -150,9 +150,8 @@ def _check_blobs(session: Session, version: RecordVersion) -> None:
     wanted = {a.sha256 for a in version.attachments}
     if not wanted:
         return
-    sizes = dict(
-        session.execute(select(Blob.sha256, Blob.size).where(Blob.sha256.in_(wanted))).tuples().all()
-    )
+    rows = session.execute(select(Blob.sha256, Blob.size).where(Blob.sha256.in_(wanted))).all()
+    sizes = {sha: size for sha, size in rows}
     missing = sorted(wanted - sizes.keys())
     if missing:
         raise _Rejected("missing_blob", f"upload the attachment {missing[0]} first")
