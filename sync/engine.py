@@ -110,6 +110,10 @@ class Replica(Protocol):
         """The feed position of the last page applied."""
         ...
 
+    def account(self) -> str | None:
+        """The account the profile is bound to (None before its first sync or sign-in)."""
+        ...
+
     def bind_account(self, account: str) -> None:
         """Tie the profile to ``account``; raise AccountMismatchError if it holds another's unsynced work."""
         ...
@@ -256,11 +260,14 @@ class SyncEngine:
 
     # -- the steps ---------------------------------------------------------------------
 
-    def check_account(self) -> p.UserInfo:
-        """The token's user, bound to the profile (AccountMismatchError for another's profile)."""
-        me = self.client.me()
-        self.replica.bind_account(me.name)
-        return me
+    def check_account(self) -> None:
+        """Bind the profile to the token's user on its first sync (AccountMismatchError for another's).
+
+        Once bound, the token can only have come from a sign-in that checked the binding, so
+        later syncs save the round trip.
+        """
+        if self.replica.account() is None:
+            self.replica.bind_account(self.client.me().name)
 
     def upload_blobs(self, report: SyncReport) -> None:
         """Upload the files waiting records refer to; a file too large for the server is left out."""

@@ -145,11 +145,12 @@ class SyncBaseRow(Base):
 
 
 class SyncConflictRow(Base):
-    """An open conflict: the server's version is current; the local side is kept here until resolved."""
+    """A local side of an open conflict (the server's version is current); one row per clash."""
 
     __tablename__ = "sync_conflicts"
 
-    record_id: Mapped[str] = mapped_column(String, primary_key=True)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    record_id: Mapped[str] = mapped_column(String, index=True)
     server_revision: Mapped[str] = mapped_column(String)
     fields: Mapped[str] = mapped_column(Text)  # JSON list of the conflicting field names
     local_content: Mapped[str] = mapped_column(Text)  # the local record's JSON

@@ -190,13 +190,21 @@ class RecordRepository(RecordQueries, EditingStore, ListingQueries, AttachmentTe
             raise RecordNotFoundError(f"There is no record with id {record_id}.")
         return record_from_row(row)
 
-    def _write_records(self, session: Session, records: Sequence[Record], *, remote: bool = False) -> Changes:
+    def _write_records(
+        self,
+        session: Session,
+        records: Sequence[Record],
+        *,
+        remote: bool = False,
+        generation_floor: dict[str, int] | None = None,
+    ) -> Changes:
         """Write ``records`` in the caller's transaction; returns what changed.
 
         Rows are gathered first and written with one executemany per table: an
         import of thousands of records costs a handful of statements, not five per record.
         ``remote``: versions that came from the server keep the server's revision ids and
-        get no outbox entry (they are not local changes to push).
+        get no outbox entry (they are not local changes to push). ``generation_floor`` lifts
+        the generation of a local version above a server revision it was merged onto.
         """
         ids = list(dict.fromkeys(r.id for r in records))
         known = self._known_versions(session, ids)
@@ -215,7 +223,8 @@ class RecordRepository(RecordQueries, EditingStore, ListingQueries, AttachmentTe
             if remote:
                 generation, revision = revision_generation(record.revision), record.revision
             else:
-                generation = previous[0] + 1 if previous else 1
+                floor = (generation_floor or {}).get(record.id, 0)
+                generation = max(previous[0] if previous else 0, floor) + 1
                 revision = revision_id(generation, content_hash)
             created_at = previous[3] if previous else (record.created_at or now)
             values: dict[str, object] = {
@@ -501,8 +510,8 @@ class _WriteBatch:
                 .values({key: bindparam(key) for key in next(iter(self.updates.values())) if key != "b_id"})
             )
             session.execute(statement, list(self.updates.values()))
-        if self.revisions:
-            session.execute(insert(RevisionRow), self.revisions)
+        if self.revisions:  # a version already in the history (one that came back from the server) stays once
+            session.execute(insert(RevisionRow).prefix_with("OR IGNORE"), self.revisions)
         if self.links:
             ids = list(self.links)
             for start in range(0, len(ids), BATCH_SIZE):

@@ -49,7 +49,9 @@ def version_of(
         updated_at=record.updated_at,
     )
     refs = [
-        p.AttachmentRef(sha256=a.sha256, filename=a.filename[:255], media_type=a.media_type[:127], size=a.size)
+        p.AttachmentRef(
+            sha256=a.sha256, filename=a.filename[:255], media_type=a.media_type[:127], size=a.size
+        )
         for a in attachments
     ]
     return p.RecordVersion(envelope=envelope, payload=payload, attachments=refs)

@@ -33,8 +33,22 @@ ON_SERVER, TOO_LARGE = "on_server", "too_large"
 
 
 @dataclass(frozen=True)
+class ConflictSide:
+    """One local side kept by a clash: the record as it was here, and what clashed."""
+
+    server_revision: str
+    fields: tuple[str, ...]
+    mine: Record
+    mine_attachments: tuple[p.AttachmentRef, ...]
+    created_at: str
+
+
+@dataclass(frozen=True)
 class ConflictRow:
-    """An open conflict as the UI and the command line show it."""
+    """An open conflict as the UI and the command line show it: its newest local side first.
+
+    ``earlier`` holds the sides of earlier clashes of the same record that nobody resolved yet.
+    """
 
     record_id: str
     server_revision: str
@@ -42,6 +56,7 @@ class ConflictRow:
     mine: Record
     mine_attachments: tuple[p.AttachmentRef, ...]
     created_at: str
+    earlier: tuple[ConflictSide, ...] = ()
 
 
 # -- meta -----------------------------------------------------------------------------
@@ -206,12 +221,16 @@ def save_conflict(
     server_revision: str,
     fields: Iterable[str],
 ) -> None:
-    """Keep the local side of a conflict (the server's version is current)."""
+    """Keep the local side of a conflict (the server's version is current).
+
+    A record that clashes again before anyone resolved it gets another side: no side is
+    ever overwritten, so nothing typed is lost however often a record clashes.
+    """
     refs = [
         {"sha256": a.sha256, "filename": a.filename, "media_type": a.media_type, "size": a.size}
         for a in mine_attachments
     ]
-    session.merge(
+    session.add(
         SyncConflictRow(
             record_id=mine.id,
             server_revision=server_revision,
@@ -224,23 +243,39 @@ def save_conflict(
 
 
 def load_conflicts(session: Session, record_ids: Iterable[str] | None = None) -> list[ConflictRow]:
-    """Open conflicts (all, or of some records), oldest first."""
-    query = select(SyncConflictRow).order_by(SyncConflictRow.created_at)
+    """Open conflicts (all, or of some records), oldest first; one per record, its newest side first."""
+    query = select(SyncConflictRow).order_by(SyncConflictRow.id)
     if record_ids is not None:
         query = query.where(SyncConflictRow.record_id.in_(list(record_ids)))
-    return [
-        ConflictRow(
-            record_id=row.record_id,
-            server_revision=row.server_revision,
-            fields=tuple(json.loads(row.fields)),
-            mine=Record.from_json(json.loads(row.local_content)),
-            mine_attachments=tuple(
-                p.AttachmentRef.model_validate(a) for a in json.loads(row.local_attachments)
-            ),
-            created_at=row.created_at,
+    sides: dict[str, list[ConflictSide]] = {}
+    for row in session.scalars(query):
+        sides.setdefault(row.record_id, []).append(
+            ConflictSide(
+                server_revision=row.server_revision,
+                fields=tuple(json.loads(row.fields)),
+                mine=Record.from_json(json.loads(row.local_content)),
+                mine_attachments=tuple(
+                    p.AttachmentRef.model_validate(a) for a in json.loads(row.local_attachments)
+                ),
+                created_at=row.created_at,
+            )
         )
-        for row in session.scalars(query)
-    ]
+    conflicts = []
+    for record_id, found in sides.items():
+        newest, earlier = found[-1], tuple(reversed(found[:-1]))
+        fields = tuple(dict.fromkeys(name for side in (newest, *earlier) for name in side.fields))
+        conflicts.append(
+            ConflictRow(
+                record_id=record_id,
+                server_revision=newest.server_revision,
+                fields=fields,
+                mine=newest.mine,
+                mine_attachments=newest.mine_attachments,
+                created_at=found[0].created_at,
+                earlier=earlier,
+            )
+        )
+    return conflicts
 
 
 def drop_conflict(session: Session, record_id: str) -> None:

@@ -27,10 +27,12 @@ def upgrade():
         sa.Column("synced_at", sa.String(), nullable=False),
     )
     op.create_index("ix_sync_base_kind", "sync_base", ["kind", "deleted"])
-    # A conflict kept open: the server's version is current, the local side waits here.
+    # A conflict kept open: the server's version is current, the local side waits here. A record
+    # can clash again before anyone resolves it; every local side is kept, one row each.
     op.create_table(
         "sync_conflicts",
-        sa.Column("record_id", sa.String(), primary_key=True),
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("record_id", sa.String(), nullable=False, index=True),
         sa.Column("server_revision", sa.String(), nullable=False),
         sa.Column("fields", sa.Text(), nullable=False),
         sa.Column("local_content", sa.Text(), nullable=False),
