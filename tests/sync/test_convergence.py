@@ -21,6 +21,7 @@ default); ``IMBIZO_LONG=1`` runs the nightly 10 x 500 x 20. A failure prints the
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import tempfile
@@ -132,10 +133,8 @@ def _operate(rng: random.Random, device: Device, oracle: Oracle, number: int) ->
         device.store.delete(record.id)
         oracle.deleted.add(record.id)
     else:
-        try:
+        with contextlib.suppress(SyncError):  # a sync cut by the link: the next one resumes
             device.engine().sync()
-        except SyncError:
-            pass  # a sync cut by the link: the next one resumes
 
 
 def _heal(devices: list[Device]) -> int:
