@@ -59,6 +59,35 @@ if TYPE_CHECKING:  # the session loads SQLAlchemy and Whoosh: only after the win
 logger = logging.getLogger(__name__)
 
 
+#: Modules of screens a person reaches soon after start-up (a record's files, search results, editors).
+#: Importing one costs tens of milliseconds; done on the GUI thread at first use, that is a stall.
+PRELOADED_MODULES = (
+    "desktop.ui.pages.search_page",
+    "desktop.ui.attachments_panel",
+    "desktop.ui.pages.record_list",
+    "desktop.ui.editors",
+    "desktop.ui.history_dialog",
+)
+
+
+def preload_ui_modules() -> int:
+    """Import the modules of the screens not shown yet, on a worker thread; returns how many loaded.
+
+    Import only: no widget is made off the GUI thread. The import lock makes a GUI-thread
+    import of the same module wait for this one instead of running it twice.
+    """
+    import importlib
+
+    loaded = 0
+    for name in PRELOADED_MODULES:
+        try:
+            importlib.import_module(name)
+            loaded += 1
+        except ImportError:  # a broken optional screen must not stop the app; its first use will say why
+            logger.exception("could not preload %s", name)
+    return loaded
+
+
 class MainWindow(QMainWindow):
     """One window on one profile."""
 
@@ -368,6 +397,7 @@ class MainWindow(QMainWindow):
         self.demo_action.setEnabled(True)
         self.experts_button.setEnabled(bool(self.query_edit.text().strip()))
         self.refresh_count()
+        self.tasks.read(preload_ui_modules, description="load the modules of the other screens")
         self.session_opened.emit(session)
 
     def _on_session_failed(self, error: BaseException) -> None:

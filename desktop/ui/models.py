@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import html
 import re
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRectF,
     QSize,
@@ -106,6 +108,13 @@ class HitDelegate(QStyledItemDelegate):
 
     PADDING = 6
     SNIPPET_LINES = 2
+    #: Laid-out documents kept for reuse: a list repaints and measures the same rows over and over,
+    #: and laying out rich text is the dearest part of a paint (bench/bench_gui_stall.py).
+    CACHE_SIZE = 600
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._cache: OrderedDict[tuple[str, float, str], QTextDocument] = OrderedDict()
 
     def _documents(
         self, option: QStyleOptionViewItem, index: AnyIndex, width: float
@@ -129,13 +138,20 @@ class HitDelegate(QStyledItemDelegate):
         )
         return head, body
 
-    @staticmethod
-    def _document(option: QStyleOptionViewItem, width: float, markup: str) -> QTextDocument:
+    def _document(self, option: QStyleOptionViewItem, width: float, markup: str) -> QTextDocument:
+        key = (markup, max(width, 50.0), option.font.key())
+        doc = self._cache.get(key)
+        if doc is not None:
+            self._cache.move_to_end(key)
+            return doc
         doc = QTextDocument()
         doc.setDocumentMargin(0)
         doc.setDefaultFont(option.font)
         doc.setHtml(markup)
-        doc.setTextWidth(max(width, 50.0))
+        doc.setTextWidth(key[1])
+        self._cache[key] = doc
+        if len(self._cache) > self.CACHE_SIZE:
+            self._cache.popitem(last=False)
         return doc
 
     def _snippet_height(self, option: QStyleOptionViewItem, body: QTextDocument | None) -> int:
