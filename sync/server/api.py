@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import APIRouter, Depends, FastAPI, Request
@@ -84,6 +85,24 @@ def _error(status: int, code: str, message: str, headers: dict[str, str] | None 
     return JSONResponse(status_code=status, content=body.model_dump(), headers=headers)
 
 
+def _allowed_methods(request: Request) -> set[str]:
+    """The methods the schema lists at this path (Starlette's 405 names only the first route's).
+
+    A path named literally in the schema (``/blobs/uploads``) is that path only, not also
+    a value of a parameter (``/blobs/{sha256}``).
+    """
+    paths: dict[str, dict[str, object]] = request.app.openapi()["paths"]
+    path = request.url.path
+    if path in paths:
+        return {method.upper() for method in paths[path]}
+    methods: set[str] = set()
+    for template, operations in paths.items():
+        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
+        if re.fullmatch(pattern, path):
+            methods |= {method.upper() for method in operations}
+    return methods
+
+
 def _add_error_handlers(app: FastAPI) -> None:
     async def on_api_error(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ApiError)
@@ -95,9 +114,11 @@ def _add_error_handlers(app: FastAPI) -> None:
         where = ".".join(str(part) for part in first.get("loc", ()))
         return _error(422, "invalid", f"{where}: {first.get('msg', 'invalid request')}")
 
-    async def on_http_error(_request: Request, exc: Exception) -> JSONResponse:
+    async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
-        headers = dict(exc.headers) if exc.headers else None
+        headers = dict(exc.headers) if exc.headers else {}
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(sorted(_allowed_methods(request)))
         return _error(exc.status_code, _HTTP_CODES.get(exc.status_code, "invalid"), str(exc.detail), headers)
 
     async def on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
