@@ -12,14 +12,13 @@ import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sync.protocol import Role
-from sync.server import accounts
-from sync.server.auth import Passwords
-from sync.server.backup import BackupError, backup, restore
-from sync.server.config import Settings, SettingsError
-from sync.server.db import Database
-from sync.server.migrate import SchemaError, migrate_database
+if TYPE_CHECKING:
+    from sync.server.config import Settings
+
+# The commands import the server's modules when they run, so ``--help`` and usage errors are quick.
+ROLES = ("staff", "librarian", "admin")
 
 logger = logging.getLogger(__name__)
 
@@ -40,10 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
     adduser = commands.add_parser("adduser", help="add an account (password from standard input)")
     adduser.add_argument("name")
-    adduser.add_argument("--role", required=True, choices=[r.value for r in Role])
+    adduser.add_argument("--role", required=True, choices=ROLES)
     setrole = commands.add_parser("setrole", help="change an account's role")
     setrole.add_argument("name")
-    setrole.add_argument("role", choices=[r.value for r in Role])
+    setrole.add_argument("role", choices=ROLES)
     commands.add_parser("disable", help="disable an account and end its sessions").add_argument("name")
     commands.add_parser("resetpw", help="set a new password (standard input); ends sessions").add_argument(
         "name"
@@ -84,7 +83,13 @@ def _serve(settings: Settings, args: argparse.Namespace) -> str:
     return ""
 
 
-def _with_session(settings: Settings, action: str, name: str, role: Role | None = None) -> str:
+def _with_session(settings: Settings, action: str, name: str, role_name: str | None = None) -> str:
+    from sync.protocol import Role
+    from sync.server import accounts
+    from sync.server.auth import Passwords
+    from sync.server.db import Database
+
+    role = Role(role_name) if role_name else None
     passwords = Passwords(settings.argon2)
     password = read_password() if action in ("adduser", "resetpw") else ""
     db = Database(settings.database_url)
@@ -115,6 +120,10 @@ def _with_session(settings: Settings, action: str, name: str, role: Role | None 
 
 def run(args: argparse.Namespace) -> str:
     """Carry out one parsed command; returns the line to print."""
+    from sync.server.backup import backup, restore
+    from sync.server.config import Settings
+    from sync.server.migrate import migrate_database
+
     settings = Settings.load(args.data_dir)
     command = args.command
     if command == "serve":
@@ -131,18 +140,22 @@ def run(args: argparse.Namespace) -> str:
         count = restore(settings, args.file, force=args.force)
         return f"restored {args.file} ({count} blobs)"
     migrate_database(settings)
-    role = Role(args.role) if getattr(args, "role", None) else None
-    return _with_session(settings, command, args.name, role)
+    return _with_session(settings, command, args.name, getattr(args, "role", None))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``imbizo-server``."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    from sync.server.backup import BackupError
+    from sync.server.config import SettingsError
+    from sync.server.migrate import SchemaError
+
     try:
         message = run(args)
     except SettingsError as exc:
