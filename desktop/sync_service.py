@@ -159,13 +159,19 @@ class SyncService:
 
     # -- syncing ----------------------------------------------------------------------------------
 
-    def sync(self, *, allow_deletions: bool = False, progress: Progress | None = None) -> SyncReport:
+    def sync(
+        self,
+        *,
+        allow_deletions: bool = False,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> SyncReport:
         """One sync with the profile's server (see sync/engine.py for the steps)."""
         client = self.client()
         if not client.token:
             raise NotSignedInError("Not signed in to the server: sign in first.")
         self.replica = self._new_replica()
-        engine = SyncEngine(self.replica, client, progress=progress)
+        engine = SyncEngine(self.replica, client, progress=progress, cancelled=cancelled)
         started = utc_now()
         try:
             report = engine.sync(allow_deletions=allow_deletions)
@@ -185,8 +191,7 @@ class SyncService:
         """Where this profile stands with its server."""
         rejected = [
             {"id": entry.record_id, "reason": entry.error or ""}
-            for entry in self.session.store.outbox_entries()
-            if entry.state == "rejected"
+            for entry in self.session.store.outbox_entries(state="rejected")
         ]
         last = json.loads(self.session.store.get_meta(LAST_SYNC_KEY) or "{}")
         return SyncStatus(
@@ -198,6 +203,38 @@ class SyncService:
             rejected=rejected,
             last_sync=last,
         )
+
+    def record_state(self, record_id: str) -> str:
+        """One record's sync state: local, waiting, synced, conflict or refused (with why: "refused: ...")."""
+        if any(e.state == "conflict" for e in self.session.store.outbox_entries(record_id)):
+            return "conflict"
+        entries = self.session.store.outbox_entries(record_id)
+        if any(e.state == "pending" for e in entries):
+            return "waiting"
+        refused = [e for e in entries if e.state == "rejected"]
+        if refused:
+            return f"refused: {refused[-1].error}"
+        return "synced" if self.session.store.has_sync_base(record_id) else "local"
+
+    def probe(self) -> bool:
+        """A cheap check that the server answers (no sign-in needed): True when it does."""
+        server = self.server_url()
+        if not server:
+            return False
+        client = SyncClient(
+            server,
+            allowed_http_hosts=self.allowed_http_hosts(),
+            session=self.http,
+            retry=RetryPolicy(attempts=1),
+            timeout=(5.0, 10.0),
+        )
+        try:
+            client.health()
+            return True
+        except SyncError:
+            return False
+        finally:
+            client.close()
 
     # -- conflicts ---------------------------------------------------------------------------------
 

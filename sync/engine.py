@@ -63,6 +63,10 @@ class DeletionFailsafeError(SyncError):
         self.local = local
 
 
+class SyncCancelledError(SyncError):
+    """The sync was stopped between two batches (the app is closing); the next one resumes."""
+
+
 class ServerRewoundError(SyncError):
     """The server knows less than this profile saw of it (reset, or restored from an old backup)."""
 
@@ -231,6 +235,7 @@ class SyncEngine:
         download_limit: int = DEFAULT_DOWNLOAD_LIMIT,
         pull_limit: int = p.DEFAULT_PULL_LIMIT,
         progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ):
         self.replica = replica
         self.client = client
@@ -238,11 +243,19 @@ class SyncEngine:
         self.deletion_minimum = deletion_minimum
         self.download_limit = download_limit
         self.pull_limit = pull_limit
-        self.progress = progress or _no_progress
+        self._progress = progress or _no_progress
+        self.cancelled = cancelled or (lambda: False)
+
+    def progress(self, step: str, done: int, total: int) -> None:
+        """Report progress, and stop here when the sync was cancelled (every batch boundary calls it)."""
+        if self.cancelled():
+            raise SyncCancelledError("The sync was stopped; the next one goes on from here.")
+        self._progress(step, done, total)
 
     def sync(self, *, allow_deletions: bool = False) -> SyncReport:
         """One whole sync (see the module docstring); raises a SyncError kind when it stops."""
         report = SyncReport()
+        self.progress("start", 0, 1)
         self.check_account()
         self.upload_blobs(report)
         self.push(report)

@@ -191,13 +191,25 @@ class RecordQueries:
         with self._read_session() as session:
             return session.scalar(select(MetaRow.value).where(MetaRow.key == key))
 
-    def outbox_entries(self) -> list[OutboxEntry]:
-        """Every outbox row, oldest first."""
+    def outbox_entries(self, record_id: str | None = None, *, state: str | None = None) -> list[OutboxEntry]:
+        """Outbox rows (of one record, in one state, or all), oldest first."""
+        query = select(OutboxRow).order_by(OutboxRow.id)
+        if record_id is not None:
+            query = query.where(OutboxRow.record_id == record_id)
+        if state is not None:
+            query = query.where(OutboxRow.state == state)
         with self._read_session() as session:
             return [
                 OutboxEntry(r.change_id, r.record_id, r.revision, r.op, r.created_at, r.state, r.error or "")
-                for r in session.scalars(select(OutboxRow).order_by(OutboxRow.id))
+                for r in session.scalars(query)
             ]
+
+    def has_sync_base(self, record_id: str) -> bool:
+        """True when the record has been synced with a server (it has a base version)."""
+        from desktop.store.models import SyncBaseRow
+
+        with self._read_session() as session:
+            return session.get(SyncBaseRow, record_id) is not None
 
     def pending_outbox_count(self) -> int:
         """Number of local changes not yet pushed ("changes waiting" in the status bar)."""

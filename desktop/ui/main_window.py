@@ -300,14 +300,11 @@ class MainWindow(QMainWindow):
         self.profile_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.count_label = QLabel(self.tr("Opening…"))
         self.count_label.setAccessibleName(self.tr("Number of records"))
-        self.online_label = QLabel(self.tr("Offline"))
-        self.online_label.setAccessibleName(self.tr("Connection"))
-        self.online_label.setToolTip(
-            self.tr("Sync with a server comes in a later version; everything is local.")
-        )
         status.addWidget(self.profile_label, 1)
         status.addPermanentWidget(self.count_label)
-        status.addPermanentWidget(self.online_label)
+        from desktop.ui.sync_ui import SyncUi  # the sync menu and the status-bar indicator
+
+        self.sync_ui = SyncUi(self)
 
     def _connect(self) -> None:
         self.back_button.clicked.connect(self.go_back)
@@ -394,6 +391,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(True)
         if self._editors is not None:
             self._editors.set_session(session)
+        self.sync_ui.set_session(session)
         self.demo_action.setEnabled(True)
         self.experts_button.setEnabled(bool(self.query_edit.text().strip()))
         self.refresh_count()
@@ -607,7 +605,8 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def shutdown(self) -> None:
-        """Let running work finish, then close the session on the write lane."""
+        """Stop a sync at its next batch, let running work finish, then close the session."""
+        self.sync_ui.shutdown()
         if not self.tasks.shutdown():
             logger.warning("background work still running at exit")
         session, self.session = self.session, None

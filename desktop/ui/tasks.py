@@ -163,6 +163,10 @@ class TaskManager(QObject):
         self._write_pool.setMaxThreadCount(1)
         self._read_pool = QThreadPool(self)
         self._read_pool.setMaxThreadCount(READ_THREADS)
+        # Network work (a sync) waits on the link for seconds: its own lane, so it never holds up
+        # a read, and never two syncs at once.
+        self._network_pool = QThreadPool(self)
+        self._network_pool.setMaxThreadCount(1)
         self._pending: dict[int, _Pending] = {}
         self._ids = itertools.count(1)
         self._closed = False
@@ -184,9 +188,10 @@ class TaskManager(QObject):
         on_failure: Callable[[BaseException], None] | None = None,
         *,
         write: bool = False,
+        network: bool = False,
         description: str = "",
     ) -> int:
-        """Run ``fn`` on a worker (the write lane if ``write``); returns a task id.
+        """Run ``fn`` on a worker (the write lane if ``write``, the network lane if ``network``).
 
         ``on_success(result)`` or ``on_failure(exception)`` is called later on the GUI thread.
         After :meth:`shutdown` nothing starts and -1 is returned.
@@ -198,7 +203,7 @@ class TaskManager(QObject):
         self._pending[task_id] = _Pending(
             description or getattr(fn, "__name__", "task"), on_success, on_failure
         )
-        pool = self._write_pool if write else self._read_pool
+        pool = self._write_pool if write else self._network_pool if network else self._read_pool
         pool.start(_Job(self, task_id, fn))
         return task_id
 
@@ -221,6 +226,16 @@ class TaskManager(QObject):
     ) -> int:
         """A write (``CollectionOp``): runs on the single write lane, in submission order."""
         return self.run(fn, on_success, on_failure, write=True, description=description)
+
+    def network(
+        self,
+        fn: Callable[[], Any],
+        on_success: Callable[[Any], None] | None = None,
+        on_failure: Callable[[BaseException], None] | None = None,
+        description: str = "",
+    ) -> int:
+        """Network work (sign-in, a sync): one at a time on its own lane, beside reads and writes."""
+        return self.run(fn, on_success, on_failure, network=True, description=description)
 
     def write_steps(
         self,
@@ -319,13 +334,15 @@ class TaskManager(QObject):
 
     def active_threads(self) -> int:
         """Worker threads currently running a task."""
-        return self._write_pool.activeThreadCount() + self._read_pool.activeThreadCount()
+        pools = (self._write_pool, self._read_pool, self._network_pool)
+        return sum(pool.activeThreadCount() for pool in pools)
 
     def wait_for_done(self, msecs: int = 5_000) -> bool:
         """Block until every running task has returned (callbacks may still be queued)."""
         read_done = self._read_pool.waitForDone(msecs)
         write_done = self._write_pool.waitForDone(msecs)
-        return read_done and write_done
+        network_done = self._network_pool.waitForDone(msecs)
+        return read_done and write_done and network_done
 
     def shutdown(self, msecs: int = 10_000) -> bool:
         """Refuse new tasks and wait for running ones; queued callbacks are dropped."""
@@ -336,6 +353,7 @@ class TaskManager(QObject):
         self._cancel_callbacks.clear()
         self._read_pool.clear()
         self._write_pool.clear()
+        self._network_pool.clear()
         return done
 
     def run_blocking_write(self, fn: Callable[[], Any], msecs: int = 10_000) -> None:

@@ -113,9 +113,13 @@ class TrashView(QWidget):
             for column, item in enumerate((title, QTableWidgetItem(kind_label(record.kind)), deleted)):
                 self.table.setItem(row, column, item)
         if self.records:
-            self.heading.setText(
-                self.tr("%n deleted record(s); select one and press Restore.", "", len(self.records))
+            count = len(self.records)
+            text = (
+                self.tr("1 deleted record; select it and press Restore.")
+                if count == 1
+                else self.tr("{n} deleted records; select them and press Restore.")
             )
+            self.heading.setText(text.format(n=f"{count:,}"))
         else:
             self.heading.setText(self.tr("The trash is empty."))
         self._on_selection_changed()

@@ -138,6 +138,82 @@
     </message>
 </context>
 <context>
+    <name>ConflictsDialog</name>
+    <message>
+        <source>Sync conflicts</source>
+        <extracomment>Characters of a value shown in a cell (the tooltip has it all).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Records in conflict</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Theirs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The two versions, field by field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep &amp;mine</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep &amp;theirs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep the &amp;choices</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep my version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep the server&apos;s version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep the side chosen for each field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(untitled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No conflicts: everything you changed reached the server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> It clashed {n} more time(s) before; those versions are kept too.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changed here and on the server since the last sync ({since}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Which side to keep for {field}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DateField</name>
     <message>
         <source>No date</source>
@@ -985,6 +1061,7 @@ from “{title}”, due {date}</source>
     <name>MainWindow</name>
     <message>
         <source>Imbizo</source>
+        <extracomment>Modules of screens a person reaches soon after start-up (a record&apos;s files, search results, editors). Importing one costs tens of milliseconds; done on the GUI thread at first use, that is a stall.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1109,18 +1186,6 @@ from “{title}”, due {date}</source>
     </message>
     <message>
         <source>Number of records</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Offline</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Connection</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Sync with a server comes in a later version; everything is local.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1803,6 +1868,200 @@ Close it anyway? Your changes are kept and offered back the next time you open i
     </message>
 </context>
 <context>
+    <name>SignInDialog</name>
+    <message>
+        <source>Sign in to a server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>https://imbizo.example.gov.za</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Server address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Allow plain http to this address (an office network only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Allow plain http to this address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign-in result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Sign in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Server:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Plain http: anyone on the network can read what is synced and your password. Use https.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Fill in the server, your user name and your password.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signing in…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SyncController</name>
+    <message>
+        <source>Not signed in</source>
+        <extracomment>Minutes between automatic syncs while signed in (a preference can change it).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in to a server to share</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{user} on {server}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 conflict to resolve</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} conflicts to resolve</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 change waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} changes waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Up to date</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Syncing…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sending changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Receiving changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sending files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Receiving files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking with the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{step}: {done} of {total}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign in again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Please update Imbizo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sync stopped: many deletions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sync failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SyncUi</name>
+    <message>
+        <source>S&amp;ync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Sync now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign &amp;in to a server…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sign &amp;out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Conflicts…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sync status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sync progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signed in to {server} as {user}; the token is kept in {where}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warning: plain http, readable on the network.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Many deletions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delete them here too?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>TrashPage</name>
     <message>
         <source>Trash</source>
@@ -1856,12 +2115,13 @@ Close it anyway? Your changes are kept and offered back the next time you open i
         <source>(untitled)</source>
         <translation type="unfinished"></translation>
     </message>
-    <message numerus="yes">
-        <source>%n deleted record(s); select one and press Restore.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+    <message>
+        <source>1 deleted record; select it and press Restore.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} deleted records; select them and press Restore.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>The trash is empty.</source>

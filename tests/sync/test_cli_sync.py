@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 
+from tests.support.server_process import free_port, running_server, server_env
 from tests.sync.server.helpers import PASSWORD
 
 BIN = Path(sys.executable).parent
@@ -22,16 +19,9 @@ from tests.conftest import CORPUS  # noqa: E402
 SLICE = CORPUS / "knowledge_base" / "govuk_content_items" / "case_study"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _env(tmp_path: Path) -> dict[str, str]:
-    env = dict(os.environ)
+    env = server_env()
     env.update(IMBIZO_CONFIG_DIR=str(tmp_path / "config"), IMBIZO_LOG_DIR=str(tmp_path / "logs"))
-    env.update(IMBIZO_ARGON2_TIME_COST="1", IMBIZO_ARGON2_MEMORY_KIB="8", IMBIZO_ARGON2_PARALLELISM="1")
     env.pop("IMBIZO_DATA_DIR", None)
     return env
 
@@ -39,31 +29,8 @@ def _env(tmp_path: Path) -> dict[str, str]:
 @pytest.fixture
 def server_url(tmp_path: Path) -> Iterator[str]:
     """``imbizo-server serve`` on a free loopback port, with the user alice."""
-    env = _env(tmp_path)
-    data = tmp_path / "server"
-    subprocess.run(
-        [BIN / "imbizo-server", "--data-dir", data, "adduser", "alice", "--role", "staff"],
-        input=PASSWORD + "\n", text=True, env=env, check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
-    port = _free_port()
-    process = subprocess.Popen(
-        [BIN / "imbizo-server", "--data-dir", data, "serve", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{url}/health", timeout=1).ok:
-                break
-        except requests.ConnectionError:
-            time.sleep(0.05)
-    else:
-        process.kill()
-        pytest.fail("the server did not start")
-    yield url
-    process.terminate()
-    process.wait(timeout=10)
+    with running_server(tmp_path / "server", {"alice": ("staff", PASSWORD)}) as url:
+        yield url
 
 
 def imbizo(tmp_path: Path, profile: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -112,7 +79,7 @@ def test_a_wrong_password_and_a_bad_server_are_clear_failures(tmp_path: Path, se
     wrong = imbizo(tmp_path, "a", "login", server_url, "alice", stdin="not the password\n")
     assert wrong.returncode == 4 and wrong.stderr == "imbizo: Wrong user name or password.\n"
     nowhere = imbizo(
-        tmp_path, "a", "login", f"http://127.0.0.1:{_free_port()}", "alice", stdin=PASSWORD + "\n"
+        tmp_path, "a", "login", f"http://127.0.0.1:{free_port()}", "alice", stdin=PASSWORD + "\n"
     )
     assert nowhere.returncode == 1 and "could not be reached" in nowhere.stderr
     outside = imbizo(tmp_path, "a", "login", "http://example.org", "alice", stdin=PASSWORD + "\n")

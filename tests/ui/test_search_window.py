@@ -48,7 +48,7 @@ def test_titles_from_the_first_letters_then_full_text_with_facets(qtbot, open_wi
     window = open_window(demo_profile)
     assert window.pages.currentIndex() == window.PAGE_MAIN
     assert "55" in window.count_label.text()
-    assert window.online_label.text() == "Offline"
+    assert window.sync_ui.button.text() == "Not signed in"
     assert str(demo_profile.data_dir) in window.profile_label.text()
 
     _type(qtbot, window, "pl")
