@@ -41,10 +41,6 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
         from sync.server.migrate import migrate_database
 
         migrate_database(settings)
-    settings.ensure_dirs()
-    db = Database(settings.database_url)
-    blob_store = BlobStore(settings.blob_dir)
-    blob_store.ensure()
     app = FastAPI(
         title="Imbizo sync server",
         version=server_version(),
@@ -52,9 +48,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
         docs_url=None,
         redoc_url=None,
     )
-    app.state.context = ServerContext(
-        settings=settings, db=db, passwords=Passwords(settings.argon2), blobs=blob_store
-    )
+    app.state.context = make_context(settings)
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(protocol_version)])
     for module in (routes_auth, routes_sync, routes_blobs, routes_communities):
         api.include_router(module.router)
@@ -66,6 +60,22 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     app.add_middleware(ProtocolMiddleware)
     app.add_middleware(GZipMiddleware, minimum_size=1000, exclude_content_types=("application/octet-stream",))
     return app
+
+
+def make_context(settings: Settings) -> ServerContext:
+    """What the routes work with: the database, password hashing and the blob store of ``settings``.
+
+    The app reads everything through its context, so a test may give one app a fresh context.
+    """
+    settings.ensure_dirs()
+    blob_store = BlobStore(settings.blob_dir)
+    blob_store.ensure()
+    return ServerContext(
+        settings=settings,
+        db=Database(settings.database_url),
+        passwords=Passwords(settings.argon2),
+        blobs=blob_store,
+    )
 
 
 def health(context: ContextDep) -> Health:

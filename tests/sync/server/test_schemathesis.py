@@ -20,7 +20,7 @@ from sync.protocol import CommunityRole, Role
 from sync.server.api import create_app
 from tests.sync.server.helpers import PROTOCOL, add_membership, add_users, login, make_settings, version
 
-EXAMPLES_PER_OPERATION = 25
+EXAMPLES_PER_OPERATION = 15
 
 
 def _seeded_schema(base: Path) -> tuple[Any, Any]:
