@@ -170,8 +170,9 @@ def set_role(*, session: Session, name: str, role: Role) -> None:
     """Change a user's server-wide role; their devices reconcile what they may read."""
     user = _existing(session, name)
     if user.role != role.value:
-        user.role = role.value
+        # The epoch first: every writer takes the feed lock before it locks a user row (no deadlock).
         bump_access_epoch(session, user_id=user.id)
+        user.role = role.value
 
 
 def disable_user(*, session: Session, name: str) -> int:

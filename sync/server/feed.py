@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -31,7 +32,7 @@ from sync.server.auth import Principal
 from sync.server.db import Database, current_seq
 from sync.server.errors import not_found
 from sync.server.models import Device, RecordHistory, RecordRow, User
-from sync.server.records import row_access, row_to_version
+from sync.server.records import ACCESS_COLUMNS, columns_access, row_access, row_to_version
 
 #: Rows read from the database at a time.
 _BATCH = 500
@@ -142,18 +143,16 @@ def mark_resynced(*, db: Database, principal: Principal, cursor: int) -> None:
         device.seen_epoch = max(device.seen_epoch, reached)
 
 
-def _visible_rows(session: Session, actor: Actor, *, after: str = "") -> Iterator[RecordRow]:
-    """Every record the actor may read, in id order, starting after ``after``."""
+def _visible_rows(session: Session, actor: Actor, *, after: str = "") -> Iterator[Any]:
+    """Every record the actor may read (its access columns only), in id order, starting after ``after``."""
     while True:
-        batch = list(
-            session.execute(
-                select(RecordRow).where(RecordRow.id > after).order_by(RecordRow.id).limit(_BATCH)
-            ).scalars()
-        )
+        batch = session.execute(
+            select(*ACCESS_COLUMNS).where(RecordRow.id > after).order_by(RecordRow.id).limit(_BATCH)
+        ).all()
         if not batch:
             return
         for row in batch:
-            if visible(actor, row_access(row)):
+            if visible(actor, columns_access(row)):
                 yield row
         after = batch[-1].id
 

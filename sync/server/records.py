@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from sync.protocol import AttachmentRef, Envelope, RecordVersion
-from sync.server.access import Access
+from sync.protocol import AttachmentRef, Envelope, RecordVersion, Status, Visibility
+from sync.server.access import Access, payload_handle
 from sync.server.db import next_seq, utc_now
 from sync.server.models import RecordBlob, RecordHistory, RecordRow
 
@@ -43,8 +43,47 @@ def row_to_version(row: RecordRow) -> RecordVersion:
 
 
 def row_access(row: RecordRow) -> Access:
-    """The access fields of a stored record."""
-    return Access.of(row_to_version(row).envelope, row.payload)
+    """The access fields of a stored record (read from its columns: no validation of the payload)."""
+    return Access(
+        kind=row.kind,
+        owner=row.owner,
+        co_authors=tuple(row.co_authors),
+        reviewers=tuple(row.reviewers),
+        community=row.community,
+        status=Status(row.status),
+        visibility=Visibility(row.visibility),
+        deleted=row.deleted,
+        handle=payload_handle(row.payload) if row.kind == "expert" else "",
+    )
+
+
+#: The columns that decide who may read a record, and what the digest and index need.
+ACCESS_COLUMNS = (
+    RecordRow.id,
+    RecordRow.kind,
+    RecordRow.owner,
+    RecordRow.co_authors,
+    RecordRow.reviewers,
+    RecordRow.community,
+    RecordRow.status,
+    RecordRow.visibility,
+    RecordRow.revision,
+    RecordRow.deleted,
+)
+
+
+def columns_access(row: Any) -> Access:
+    """The read access of a row of :data:`ACCESS_COLUMNS` (no payload: reading never depends on it)."""
+    return Access(
+        kind=row.kind,
+        owner=row.owner,
+        co_authors=tuple(row.co_authors),
+        reviewers=tuple(row.reviewers),
+        community=row.community,
+        status=Status(row.status),
+        visibility=Visibility(row.visibility),
+        deleted=row.deleted,
+    )
 
 
 def generation(revision: str) -> int:
