@@ -71,6 +71,8 @@ class RecordView:
     record: Record
     links: list[LinkView] = field(default_factory=list)
     backlinks: list[LinkView] = field(default_factory=list)
+    #: "" when the profile never synced; else local, waiting, synced, conflict or "refused: <why>".
+    sync_state: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The JSON of ``show --json``."""
@@ -312,7 +314,7 @@ class Session:
             )
             for back in self.store.backlinks(record_id)
         ]
-        return RecordView(record, links, backlinks)
+        return RecordView(record, links, backlinks, self.store.sync_state(record_id))
 
     def records(self, record_ids: Iterable[str]) -> dict[str, Record]:
         """Several records at once."""

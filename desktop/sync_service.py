@@ -205,16 +205,8 @@ class SyncService:
         )
 
     def record_state(self, record_id: str) -> str:
-        """One record's sync state: local, waiting, synced, conflict or refused (with why: "refused: ...")."""
-        if any(e.state == "conflict" for e in self.session.store.outbox_entries(record_id)):
-            return "conflict"
-        entries = self.session.store.outbox_entries(record_id)
-        if any(e.state == "pending" for e in entries):
-            return "waiting"
-        refused = [e for e in entries if e.state == "rejected"]
-        if refused:
-            return f"refused: {refused[-1].error}"
-        return "synced" if self.session.store.has_sync_base(record_id) else "local"
+        """One record's sync state (see ``RecordRepository.sync_state``)."""
+        return self.session.store.sync_state(record_id)
 
     def probe(self) -> bool:
         """A cheap check that the server answers (no sign-in needed): True when it does."""

@@ -204,6 +204,31 @@ class RecordQueries:
                 for r in session.scalars(query)
             ]
 
+    def sync_state(self, record_id: str) -> str:
+        """A record's sync state: "" before the profile's first sign-in; else local, waiting, synced,
+        conflict, or "refused: <why>" (the server's reason)."""
+        from desktop.store.models import SyncBaseRow
+
+        with self._read_session() as session:
+            # The key replica.ACCOUNT_KEY writes (not imported: the store loads without the sync stack).
+            if session.scalar(select(MetaRow.value).where(MetaRow.key == "sync.account")) is None:
+                return ""
+            states = list(
+                session.execute(
+                    select(OutboxRow.state, OutboxRow.error)
+                    .where(OutboxRow.record_id == record_id, OutboxRow.state != "done")
+                    .order_by(OutboxRow.id)
+                )
+            )
+            kinds = {row.state for row in states}
+            if "conflict" in kinds:
+                return "conflict"
+            if "pending" in kinds:
+                return "waiting"
+            if "rejected" in kinds:
+                return f"refused: {states[-1].error or ''}"
+            return "synced" if session.get(SyncBaseRow, record_id) is not None else "local"
+
     def has_sync_base(self, record_id: str) -> bool:
         """True when the record has been synced with a server (it has a base version)."""
         from desktop.store.models import SyncBaseRow

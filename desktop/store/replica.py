@@ -216,13 +216,14 @@ class StoreReplica:
     def _take_server_version(self, session: Session, version: p.RecordVersion) -> Changes:
         """Make the server's version current and the base (its files as it lists them)."""
         t.save_base(session, version)
+        changes = self._write_remote(session, record_of(version))  # the row first: files refer to it
         present = {
             ref.sha256 for ref in version.attachments if self.store.blobs.path_for(ref.sha256).exists()
         }
         t.set_attachments(session, version.envelope.id, version.attachments, present=present)
         for ref in version.attachments:
             t.set_blob_state(session, ref.sha256, t.ON_SERVER)
-        return self._write_remote(session, record_of(version))
+        return changes
 
     def _merge_in(
         self, session: Session, server: p.RecordVersion, *, superseded_up_to: int | None = None

@@ -274,7 +274,24 @@ def _meta_line(view: RecordView, muted: str) -> str:
         meta.append(
             QCoreApplication.translate("DetailView", "Updated {date}").format(date=record.updated_at[:10])
         )
+    state = _sync_state_text(view.sync_state)
+    if state:
+        meta.append(state)
     return f"<p style='color:{muted}'>{html.escape(' · '.join(meta))}</p>"
+
+
+def _sync_state_text(state: str) -> str:
+    """How a record's sync state reads in its meta line ("" before the profile ever synced)."""
+    if state.startswith("refused:"):
+        reason = state.partition(":")[2].strip()
+        return QCoreApplication.translate("DetailView", "Refused by the server: {why}").format(why=reason)
+    texts = {
+        "local": QCoreApplication.translate("DetailView", "Only on this computer"),
+        "waiting": QCoreApplication.translate("DetailView", "Changes waiting to sync"),
+        "synced": QCoreApplication.translate("DetailView", "Synced"),
+        "conflict": QCoreApplication.translate("DetailView", "In conflict: see Sync ▸ Conflicts"),
+    }
+    return texts.get(state, "")
 
 
 def record_html(view: RecordView, palette: QPalette) -> str:

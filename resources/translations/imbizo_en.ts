@@ -441,6 +441,26 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Refused by the server: {why}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only on this computer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Changes waiting to sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Synced</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In conflict: see Sync ▸ Conflicts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Tags</source>
         <translation type="unfinished"></translation>
     </message>

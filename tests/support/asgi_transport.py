@@ -131,10 +131,14 @@ async def _call_app(
     status = 500
     headers: list[tuple[bytes, bytes]] = []
     chunks: list[bytes] = []
+    finished = asyncio.Event()
 
     async def receive() -> dict[str, Any]:
         nonlocal sent
         if sent:
+            # A client that stays connected: streaming answers (files) watch for a disconnect,
+            # so it may only come once the whole answer is out.
+            await finished.wait()
             return {"type": "http.disconnect"}
         sent = True
         return {"type": "http.request", "body": body, "more_body": False}
@@ -146,6 +150,8 @@ async def _call_app(
             headers = list(message.get("headers", []))
         elif message["type"] == "http.response.body":
             chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                finished.set()
 
     await app(scope, receive, send)
     return status, headers, b"".join(chunks)
