@@ -70,6 +70,9 @@ def login(*, db: Database, passwords: Passwords, settings: Settings, request: Lo
     Raises ApiError 429 while the name is throttled, 401 for a wrong name or password
     (the same answer for both), 409 ``device_taken`` when the device belongs to another user.
     """
+    if "\x00" in request.username or "\x00" in request.device_name:
+        # No account name has one (and PostgreSQL cannot compare one): malformed, not a failed login.
+        raise ApiError(422, "invalid", "A user or device name may not contain NUL characters.")
     with db.read() as session:
         throttled = is_throttled(session, username=request.username, settings=settings)
         user = None if throttled else find_user(session, request.username)

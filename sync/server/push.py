@@ -44,6 +44,7 @@ from sync.server.db import Database, utc_now
 from sync.server.models import Blob, PushResultRow, RecordRow
 from sync.server.records import (
     MAX_GENERATION,
+    contains_nul,
     generation,
     get_row,
     json_depth,
@@ -141,6 +142,9 @@ def _validate(session: Session, version: RecordVersion) -> None:
         )
     if json_depth(version.payload, limit=MAX_PAYLOAD_DEPTH) > MAX_PAYLOAD_DEPTH:
         raise _Rejected("invalid", f"the payload nests deeper than {MAX_PAYLOAD_DEPTH} levels")
+    # Checked on every backend alike, so a version SQLite keeps is never one PostgreSQL refuses.
+    if contains_nul(version.model_dump(mode="json")):
+        raise _Rejected("invalid", "text in a record may not contain NUL characters")
     if envelope.visibility == Visibility.COMMUNITY and not envelope.community:
         raise _Rejected("invalid", "a record visible to a community needs its community")
     _check_blobs(session, version)

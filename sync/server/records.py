@@ -181,6 +181,22 @@ def _replace_blob_refs(session: Session, *, record_id: str, attachments: Iterabl
         )
 
 
+def contains_nul(value: Any) -> bool:
+    """True when a JSON value has a NUL character in a string or key (PostgreSQL cannot store one)."""
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 def json_depth(value: Any, *, limit: int) -> int:
     """The nesting depth of a JSON value, counting no further than ``limit + 1`` (iterative: no recursion)."""
     deepest = 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import json
+import uuid
 import zlib
 
 import pytest
@@ -201,3 +202,24 @@ def test_a_wrong_upload_offset_header_is_422(client: TestClient, headers: dict[s
             content=b"a",
         )
         assert response.status_code == 422
+
+
+def test_nul_characters_are_refused_on_every_backend(backend_client: TestClient) -> None:
+    """PostgreSQL cannot store NUL in text; SQLite could, so both refuse it alike."""
+    alice = login(backend_client, "alice")
+    (in_payload,) = alice.push(version(payload={"fields": {"title": "a\x00b"}}))
+    (in_key,) = alice.push(version(payload={"fields": {"x\x00": 1}}))
+    ref = {"sha256": "0" * 64, "filename": "a\x00.txt", "size": 1}
+    (in_name,) = alice.push(version(attachments=[ref]))
+    for result in (in_payload, in_key, in_name):
+        assert result["outcome"] == "rejected" and result["code"] in ("invalid", "missing_blob")
+    assert in_payload["code"] == in_key["code"] == "invalid"
+    for field in ("username", "device_name"):
+        body = {
+            "username": "alice",
+            "password": "whatever pass",
+            "device_id": str(uuid.uuid4()),
+            field: "a\x00",
+        }
+        response = backend_client.post(f"{API_PREFIX}/auth/login", json=body)
+        assert response.status_code == 422 and _error(422, response.content) == "invalid"
