@@ -31,12 +31,18 @@ class Model:
                 self.revisions[rid] += 1
             self.records[rid] = content_hash
         self.demo.update(state.get("demo", []))
+        # A file attached or removed makes a revision of its record (the files are part of the
+        # version that syncs); attaching a file it has already, or removing one it lacks, does not.
         if "attach" in state:
             rid, sha = state["attach"]
-            self.attachments.add((rid, sha))
+            if (rid, sha) not in self.attachments:
+                self.attachments.add((rid, sha))
+                self.revisions[rid] += 1
         if "detach" in state:
             rid, sha = state["detach"]
-            self.attachments.discard((rid, sha))
+            if (rid, sha) in self.attachments:
+                self.attachments.discard((rid, sha))
+                self.revisions[rid] += 1
 
 
 @dataclass
