@@ -10,7 +10,7 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -110,6 +110,13 @@ def issue_token(session: Session, *, user: User, device_id: str, settings: Setti
     token = new_token()
     now = utc_now()
     expires = now + settings.token_lifetime
+    # Ended sessions are kept a day (to tell "ended" from "unknown" in the logs), then dropped.
+    forgotten = now - timedelta(days=1)
+    session.execute(
+        delete(Token).where(
+            Token.user_id == user.id, (Token.expires_at < forgotten) | (Token.revoked_at < forgotten)
+        )
+    )
     session.add(
         Token(
             token_hash=token_digest(token),

@@ -14,6 +14,7 @@ import os
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
@@ -33,6 +34,10 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _UPLOAD_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 _READ_BYTES = 1024 * 1024
+#: Unfinished uploads are dropped this long after they started (offices may be offline for weeks).
+UPLOAD_LIFETIME = timedelta(days=90)
+#: Stale uploads dropped per upload start, at most (the work of one request stays small).
+_PURGE_BATCH = 20
 
 
 class OffsetMismatch(Exception):
@@ -90,6 +95,7 @@ def start_upload(
         blob = session.get(Blob, start.sha256)
         if blob is not None and store.blob_path(blob.sha256).is_file():
             return _complete(blob.sha256, blob.size)
+        _purge_stale_uploads(session, store)
         if start.size == 0:
             return _finish_empty(session, store, start.sha256)
         upload = session.execute(
@@ -114,6 +120,17 @@ def start_upload(
         store.partial_path(upload.id).write_bytes(b"")
         session.add(upload)
         return _state(upload)
+
+
+def _purge_stale_uploads(session: Session, store: BlobStore) -> None:
+    """Drop a few uploads that were started long ago and never finished, with their bytes."""
+    stale = session.execute(
+        select(Upload).where(Upload.created_at < utc_now() - UPLOAD_LIFETIME).limit(_PURGE_BATCH)
+    ).scalars()
+    for upload in stale:
+        store.partial_path(upload.id).unlink(missing_ok=True)
+        session.delete(upload)
+        logger.info("dropped upload %s, unfinished since %s", upload.id, upload.created_at)
 
 
 def _finish_empty(session: Session, store: BlobStore, sha256: str) -> UploadState:

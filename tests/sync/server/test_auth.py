@@ -234,3 +234,18 @@ def test_requests_without_a_token_or_with_garbage_are_401(client: TestClient) ->
     garbage = client.get(f"{API_PREFIX}/me", headers={**PROTOCOL, "Authorization": "Bearer not-a-token"})
     assert garbage.status_code == 401 and garbage.json()["error"] == "bad_token"
     assert garbage.headers["www-authenticate"] == "Bearer"
+
+
+def test_sessions_ended_more_than_a_day_ago_are_forgotten_at_the_next_login(
+    settings: Settings, client: TestClient
+) -> None:
+    old, recent = login(client, "alice"), login(client, "alice")
+    db = Database(settings.database_url)
+    with db.write() as session:
+        row = session.query(Token).filter_by(token_hash=token_digest(old.token)).one()
+        row.expires_at = row.created_at - timedelta(days=2)
+    login(client, "alice")
+    with db.read() as session:
+        hashes = {t.token_hash for t in session.query(Token)}
+    db.dispose()
+    assert token_digest(old.token) not in hashes and token_digest(recent.token) in hashes

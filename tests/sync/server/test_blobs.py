@@ -203,6 +203,13 @@ def test_hostile_attachment_names_never_become_paths(
     alice = login(client, "alice")
     before = files_under(settings.data_dir.parent)
     data = f"content for {name!r}".encode()
+    if "\x00" in name:
+        # A NUL cannot be stored on PostgreSQL: refused on every backend, with nothing written.
+        upload(alice, data)
+        ref = {"sha256": sha256_of(data), "filename": name, "size": len(data)}
+        (result,) = alice.push(version(attachments=[ref]))
+        assert result["outcome"] == "rejected" and result["code"] == "invalid"
+        name = name.replace("\x00", "")
     _, sha = attach(alice, data, name[:255])
     created = files_under(settings.data_dir.parent) - before
     blob_root = settings.blob_dir.resolve()
@@ -240,3 +247,28 @@ def test_a_blob_is_downloadable_only_by_readers_of_a_record_that_refers_to_it(cl
     (dropped,) = alice.push(({**edited(current), "attachments": []}, current["envelope"]["revision"]))
     assert dropped["outcome"] == "accepted"
     assert bob.request("GET", f"/blobs/{sha}").status_code == 404
+
+
+def test_uploads_unfinished_for_months_are_dropped_with_their_bytes(
+    client: TestClient, settings: Settings
+) -> None:
+    from datetime import timedelta
+
+    from sync.server.blobs import UPLOAD_LIFETIME
+    from sync.server.db import Database
+    from sync.server.models import Upload
+
+    alice = login(client, "alice")
+    old = alice.request("POST", "/blobs/uploads", json={"sha256": sha256_of(b"old"), "size": 3}).json()
+    partial = settings.blob_dir / "uploads" / f"{old['upload_id']}.part"
+    assert partial.exists()
+    db = Database(settings.database_url)
+    with db.write() as session:
+        upload = session.get(Upload, old["upload_id"])
+        assert upload is not None
+        upload.created_at = upload.created_at - UPLOAD_LIFETIME - timedelta(days=1)
+    alice.request("POST", "/blobs/uploads", json={"sha256": sha256_of(b"new"), "size": 3})
+    with db.read() as session:
+        assert session.get(Upload, old["upload_id"]) is None
+    db.dispose()
+    assert not partial.exists()
