@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from fastapi.testclient import TestClient
 
 from sync.protocol import Role, combine_digests, row_digest
@@ -254,22 +255,19 @@ def test_a_client_past_the_servers_horizon_is_asked_to_resync(backend_client: Te
     assert page == {"changes": [], "cursor": 1, "has_more": False, "resync": True}
 
 
-def test_the_index_pages_in_id_order(backend_client: TestClient, monkeypatch: object) -> None:
+def test_the_index_pages_in_id_order(backend_client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     import sync.server.feed as feed
 
     lib = login(backend_client, "lib")
     ids = sorted(lib.create(version(record_id=new_id()))["envelope"]["id"] for _ in range(5))
-    setattr(feed, "INDEX_PAGE_SIZE", 2)  # noqa: B010  (restored below; a small page exercises paging)
-    try:
-        seen: list[str] = []
-        after: str | None = None
-        for _ in range(10):
-            params = {"after": after} if after else {}
-            page = lib.request("GET", "/sync/index", params=params).json()
-            seen.extend(e["id"] for e in page["entries"])
-            after = page["next_after"]
-            if after is None:
-                break
-        assert seen == ids
-    finally:
-        setattr(feed, "INDEX_PAGE_SIZE", 2000)  # noqa: B010
+    monkeypatch.setattr(feed, "INDEX_PAGE_SIZE", 2)  # a small page exercises the paging
+    pages: list[list[str]] = []
+    after: str | None = None
+    for _ in range(10):
+        params = {"after": after} if after else {}
+        page = lib.request("GET", "/sync/index", params=params).json()
+        pages.append([e["id"] for e in page["entries"]])
+        after = page["next_after"]
+        if after is None:
+            break
+    assert pages == [ids[0:2], ids[2:4], ids[4:5]]
