@@ -9,6 +9,7 @@ from importlib.metadata import PackageNotFoundError, version
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
@@ -131,6 +132,11 @@ def _add_error_handlers(app: FastAPI) -> None:
             headers["Allow"] = ", ".join(sorted(_allowed_methods(request)))
         return _error(exc.status_code, _HTTP_CODES.get(exc.status_code, "invalid"), str(exc.detail), headers)
 
+    async def on_integrity_error(_request: Request, exc: Exception) -> JSONResponse:
+        # Two requests raced for one unique row (a join twice at once, say): the later one may retry.
+        logger.info("a concurrent change won: %s", type(exc).__name__)
+        return _error(409, "conflict", "Another change got there first; try again.")
+
     async def on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
         logger.exception("unexpected error", exc_info=exc)
         return _error(500, "internal", "The server failed; the error is in its log.")
@@ -138,4 +144,5 @@ def _add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(ApiError, on_api_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(IntegrityError, on_integrity_error)
     app.add_exception_handler(Exception, on_unexpected)

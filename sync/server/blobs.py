@@ -18,6 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sync.protocol import CHUNK_BYTES, UploadStart, UploadState
@@ -168,6 +169,21 @@ def write_chunk(
         raise not_found("There is no such upload.")
     if len(data) > CHUNK_BYTES:
         raise too_large(f"a chunk has at most {CHUNK_BYTES} bytes")
+    try:
+        return _write_chunk(
+            db=db, store=store, principal=principal, upload_id=upload_id, offset=offset, data=data
+        )
+    except IntegrityError:
+        # Another process finished the same blob at the same moment: it is complete either way.
+        settled = _settle_race(db=db, upload_id=upload_id)
+        if settled is None:
+            raise
+        return settled
+
+
+def _write_chunk(
+    *, db: Database, store: BlobStore, principal: Principal, upload_id: str, offset: int, data: bytes
+) -> UploadState:
     with db.write() as session:
         upload = session.execute(
             select(Upload).where(Upload.id == upload_id).with_for_update()
@@ -187,6 +203,17 @@ def write_chunk(
     if not verified:
         raise invalid("the file's SHA-256 does not match; the upload was discarded, start it again")
     return _complete(upload.sha256, upload.size)
+
+
+def _settle_race(*, db: Database, upload_id: str) -> UploadState | None:
+    """The blob's state when another process stored it first (dropping this upload), else None."""
+    with db.write() as session:
+        upload = session.get(Upload, upload_id)
+        blob = session.get(Blob, upload.sha256) if upload is not None else None
+        if upload is None or blob is None:
+            return None
+        session.delete(upload)
+        return _complete(blob.sha256, blob.size)
 
 
 def _write_at(path: Path, offset: int, data: bytes) -> None:

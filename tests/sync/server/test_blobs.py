@@ -7,11 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from sync.protocol import CHUNK_BYTES
 from sync.server.config import Settings
 from sync.server.filenames import content_disposition, sanitize_filename
+from tests.support.postgres import PostgresCluster
 from tests.sync.server.helpers import User, edited, login, sha256_of, version
 
 HOSTILE_NAMES = [
@@ -272,3 +274,52 @@ def test_uploads_unfinished_for_months_are_dropped_with_their_bytes(
         assert session.get(Upload, old["upload_id"]) is None
     db.dispose()
     assert not partial.exists()
+
+
+def test_two_processes_finishing_the_same_blob_at_once_both_end_complete(
+    postgres_cluster: PostgresCluster,
+    seeded_template: str,
+    app_shell: FastAPI,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PostgreSQL (READ COMMITTED): another process may store the blob between our check and our commit.
+
+    (SQLite serializes writers with BEGIN IMMEDIATE, so there the race cannot happen.)
+    """
+    from sync.server import blobs
+    from sync.server.api import make_context
+    from sync.server.db import Database, utc_now
+    from sync.server.models import Blob
+    from tests.sync.server.helpers import PROTOCOL, make_settings
+
+    url = postgres_cluster.create_database(template=seeded_template)
+    settings = make_settings(tmp_path / "data", url)
+    app_shell.state.context = make_context(settings)
+    other = Database(url)
+    keep = blobs._verify_and_keep
+
+    def racing(session: Any, store: Any, upload: Any) -> bool:
+        kept = keep(session, store, upload)
+        with other.write() as rival:  # the other process commits first
+            rival.add(Blob(sha256=upload.sha256, size=upload.size, created_at=utc_now()))
+        return kept
+
+    monkeypatch.setattr(blobs, "_verify_and_keep", racing)
+    data = b"the same photo, sent by two people"
+    try:
+        with TestClient(app_shell, headers=PROTOCOL) as client:
+            alice = login(client, "alice")
+            start = {"sha256": sha256_of(data), "size": len(data)}
+            state = alice.request("POST", "/blobs/uploads", json=start).json()
+            done = alice.request(
+                "PUT", f"/blobs/uploads/{state['upload_id']}", headers={"Upload-Offset": "0"}, content=data
+            )
+            assert done.status_code == 200 and done.json()["complete"]
+            again = alice.request("POST", "/blobs/uploads", json=start).json()
+            assert again["complete"]
+    finally:
+        other.dispose()
+        app_shell.state.context.db.dispose()
+        postgres_cluster.drop_database(url)
+    assert (settings.blob_dir / sha256_of(data)[:2] / sha256_of(data)).read_bytes() == data
