@@ -21,7 +21,7 @@ from sync.server.api import create_app
 from tests.sync.server.helpers import PROTOCOL, add_membership, add_users, login, make_settings, version
 
 #: Generated requests per operation and phase (PostgreSQL's run looks for what only it refuses).
-EXAMPLES_PER_OPERATION = {"sqlite": 15, "postgresql": 5}
+EXAMPLES_PER_OPERATION = {"sqlite": 12, "postgresql": 5}
 
 
 def _seeded_schema(base: Path, database_url: str, examples: int) -> tuple[Any, Any]:
