@@ -87,6 +87,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def app_arguments(argv: list[str]) -> argparse.Namespace | None:
+    """The arguments when they only open the app (``--data-dir DIR``, ``-v``, ``--smoke-test``); else None.
+
+    Opening the app is the common case and must start fast: building the whole command grammar
+    costs ~30 ms, so these few options are read directly. Anything else (a command, ``--help``,
+    a mistake) goes to the full parser, which also gives the usage errors.
+    """
+    values: dict[str, object] = {"command": None, "data_dir": None, "verbose": False, "smoke_test": False}
+    items = iter(argv)
+    for item in items:
+        if item in ("--verbose", "-v"):
+            values["verbose"] = True
+        elif item == "--smoke-test":
+            values["smoke_test"] = True
+        elif item == "--data-dir":
+            folder = next(items, None)
+            if folder is None or folder.startswith("-"):
+                return None
+            values["data_dir"] = folder
+        elif item.startswith("--data-dir=") and len(item) > len("--data-dir="):
+            values["data_dir"] = item.partition("=")[2]
+        else:
+            return None
+    return argparse.Namespace(**values)
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -105,7 +131,7 @@ def main(
     With no command, ``open_app(data_dir, smoke_test)`` opens the window; the composition
     root passes it, so the command line itself never imports the UI.
     """
-    args = build_parser().parse_args(argv)
+    args = app_arguments(sys.argv[1:] if argv is None else list(argv)) or build_parser().parse_args(argv)
     from desktop.logs import setup_logging
 
     setup_logging(verbose=args.verbose)

@@ -37,7 +37,6 @@ from desktop.core.kinds import Kind
 from desktop.paths import ProfilePaths
 from desktop.resources import demo_file
 from desktop.ui.empty_state import EmptyStatePanel
-from desktop.ui.icons import app_icon
 from desktop.ui.lazy import open_session
 from desktop.ui.pages.shell import SEARCH, PageShell
 from desktop.ui.search_box import make_search_box
@@ -55,6 +54,7 @@ if TYPE_CHECKING:  # the session loads SQLAlchemy and Whoosh: only after the win
     from desktop.ui.pages.record_page import RecordPage
     from desktop.ui.pages.search_page import SearchPage
     from desktop.ui.search_panel import SearchPanel
+    from desktop.ui.sync_ui import SyncUi
 
 logger = logging.getLogger(__name__)
 
@@ -183,11 +183,7 @@ class MainWindow(QMainWindow):
 
     def _build_top_bar(self) -> None:
         self.back_button = QToolButton()
-        back_icon = app_icon("back")
-        if back_icon is not None:
-            self.back_button.setIcon(back_icon)
-        else:
-            self.back_button.setText("←")
+        self.back_button.setText("←")  # the SVG icon replaces it once the pages show (_load_icons)
         self.back_button.setToolTip(self.tr("Back (Alt+Left)"))
         self.back_button.setAccessibleName(self.tr("Back"))
         self.back_button.setEnabled(False)
@@ -302,9 +298,7 @@ class MainWindow(QMainWindow):
         self.count_label.setAccessibleName(self.tr("Number of records"))
         status.addWidget(self.profile_label, 1)
         status.addPermanentWidget(self.count_label)
-        from desktop.ui.sync_ui import SyncUi  # the sync menu and the status-bar indicator
-
-        self.sync_ui = SyncUi(self)
+        self.sync_ui: SyncUi | None = None  # the sync menu and indicator, made when the profile opens
 
     def _connect(self) -> None:
         self.back_button.clicked.connect(self.go_back)
@@ -391,6 +385,10 @@ class MainWindow(QMainWindow):
             action.setEnabled(True)
         if self._editors is not None:
             self._editors.set_session(session)
+        if self.sync_ui is None:
+            from desktop.ui.sync_ui import SyncUi
+
+            self.sync_ui = SyncUi(self)
         self.sync_ui.set_session(session)
         self.demo_action.setEnabled(True)
         self.experts_button.setEnabled(bool(self.query_edit.text().strip()))
@@ -409,6 +407,16 @@ class MainWindow(QMainWindow):
         self.count_label.setText(self.tr("Not open"))
         self.session_failed.emit(error)
 
+    def _load_icons(self) -> None:
+        """The top bar's SVG icon, after the first frame (SVG support costs start-up time)."""
+        from desktop.ui.icons import app_icon
+
+        if self.back_button.icon().isNull():
+            back_icon = app_icon("back")
+            if back_icon is not None:
+                self.back_button.setIcon(back_icon)
+                self.back_button.setText("")
+
     def refresh_count(self) -> None:
         """Count the records (in the background) and show the empty state or the main page."""
         session = self.session
@@ -423,6 +431,9 @@ class MainWindow(QMainWindow):
             self.tr("1 record") if count == 1 else self.tr("{n} records").format(n=f"{count:,}")
         )
         self.pages.setCurrentIndex(self.PAGE_EMPTY if count == 0 else self.PAGE_MAIN)
+        self._load_icons()
+        if count:
+            self.shell.show_first_page()
         if count and first_records:
             self.focus_search_box()
         self.record_count_changed.emit(count)
@@ -606,7 +617,8 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Stop a sync at its next batch, let running work finish, then close the session."""
-        self.sync_ui.shutdown()
+        if self.sync_ui is not None:
+            self.sync_ui.shutdown()
         if not self.tasks.shutdown():
             logger.warning("background work still running at exit")
         session, self.session = self.session, None

@@ -171,3 +171,16 @@ def test_profile_written_by_a_newer_version_is_refused(tmp_path: Path) -> None:
     result = imbizo(data_dir, "search", "x")
     assert result.returncode == 1
     assert "newer version" in result.stderr
+
+
+def test_opening_the_app_reads_its_few_options_without_the_command_grammar() -> None:
+    from desktop.cli.main import app_arguments
+
+    args = app_arguments(["--data-dir", "/tmp/p", "-v", "--smoke-test"])
+    assert args is not None and (args.command, args.data_dir, args.verbose, args.smoke_test) == (
+        None, "/tmp/p", True, True,
+    )  # fmt: skip
+    assert app_arguments(["--data-dir=/tmp/q"]).data_dir == "/tmp/q"
+    assert app_arguments([]).data_dir is None
+    for full_parser_needed in (["search", "x"], ["--data-dir"], ["--help"], ["--data-dir", "-v"], ["x"]):
+        assert app_arguments(full_parser_needed) is None

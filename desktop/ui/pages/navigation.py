@@ -6,9 +6,7 @@ from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QIcon, QKeySequence
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QMenu, QStyle, QWidget
-
-from desktop.ui.icons import app_icon
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QMenu, QWidget
 
 #: Standard pixmaps for a page whose app icon is missing (names: QStyle's enum loads on first use).
 FALLBACK_ICONS = {
@@ -34,21 +32,39 @@ class NavigationList(QListWidget):
         self.setIconSize(QSize(20, 20))
         self.setSpacing(1)
         self.setFixedWidth(self.WIDTH)
+        self.icon_names: list[str] = []
+        self.icons_loaded = False
 
     def page_icon(self, name: str) -> QIcon:
         """The app's icon for a page, or a standard one while it has none."""
+        from desktop.ui.icons import app_icon  # SVG support: after the first frame (load_icons)
+
         shown = app_icon(name)
         if shown is not None:
             return shown
+        from PySide6.QtWidgets import QStyle
+
         return self.style().standardIcon(getattr(QStyle.StandardPixmap, FALLBACK_ICONS[name]))
 
     def add_page(self, title: str, icon_name: str) -> QListWidgetItem:
-        """Add one row."""
-        item = QListWidgetItem(self.page_icon(icon_name), title)
+        """Add one row (its icon comes with :meth:`load_icons`)."""
+        item = QListWidgetItem(title)
+        self.icon_names.append(icon_name)
         item.setData(Qt.ItemDataRole.AccessibleTextRole, title)
         item.setSizeHint(QSize(0, 30))
         self.addItem(item)
         return item
+
+    def load_icons(self) -> None:
+        """Give every row its icon. The navigation is hidden while the profile opens, so the
+        window shows first and the SVG icons load when the pages appear."""
+        if self.icons_loaded:
+            return
+        self.icons_loaded = True
+        for row, name in enumerate(self.icon_names):
+            item = self.item(row)
+            if item is not None:
+                item.setIcon(self.page_icon(name))
 
     def add_go_actions(self, menu: QMenu, go_to: Callable[[int], None]) -> Sequence[QAction]:
         """One Go menu entry per row, with Ctrl+1, Ctrl+2, ... as shortcuts."""

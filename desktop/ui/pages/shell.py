@@ -75,6 +75,7 @@ class PageShell(QWidget):
         self.query_edit = query_edit
         self.session: Session | None = None
         self.settings_state: QSettings | None = None
+        self.first_key = HOME
         self.specs = list_specs()
         self.list_pages = ListPages(self, self.specs)
         self.nav_keys = [HOME, SEARCH, *(spec.key for spec in self.specs), TRASH]
@@ -229,6 +230,7 @@ class PageShell(QWidget):
 
     def show_page(self, page: QWidget) -> None:
         """Switch to ``page`` and mark it in the navigation."""
+        self.nav.load_icons()
         self.stack.setCurrentWidget(page)
         key = self.key_of(page)
         if key == RECORD:
@@ -297,7 +299,16 @@ class PageShell(QWidget):
         settings.setValue("main_window/page", key or HOME)
 
     def restore_state(self, settings: QSettings) -> None:
-        """Show the page that was shown last (built now; the others get their state when built)."""
+        """Remember the page shown last; :meth:`show_first_page` shows it once there is something to show.
+
+        Nothing is built here: while the profile opens the window shows "Opening…", so building
+        a page now would only delay the first frame (bench/bench_startup.py).
+        """
         self.settings_state = settings
         key = str(settings.value("main_window/page", HOME))
-        self.show_key(key if key in self.nav_keys else HOME)
+        self.first_key = key if key in self.nav_keys else HOME
+
+    def show_first_page(self) -> None:
+        """Show the remembered page, unless a page is shown already."""
+        if self.current_page() is None:
+            self.show_key(self.first_key)
