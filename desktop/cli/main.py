@@ -134,7 +134,8 @@ def main(
     args = app_arguments(sys.argv[1:] if argv is None else list(argv)) or build_parser().parse_args(argv)
     from desktop.logs import setup_logging
 
-    setup_logging(verbose=args.verbose)
+    # The app opens its log file once its window shows (desktop/logs.py); commands open it now.
+    setup_logging(verbose=args.verbose, deferred=args.command is None and open_app is not None)
     if args.command is None:
         if open_app is None:
             build_parser().print_help()

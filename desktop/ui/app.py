@@ -92,6 +92,9 @@ class _OpenOnExpose(QObject):
     def open_now(self) -> None:
         if not self.done:
             self.done = True
+            from desktop.logs import finish_logging
+
+            finish_logging()  # the log file opens now that the window is on screen
             self.window.open_profile()
 
 

@@ -79,3 +79,19 @@ def test_logs_rotate_in_the_user_log_folder(tmp_path: Path, logging_restored: No
 
     setup_logging()  # a second set-up replaces our handler, never doubles it
     assert len([h for h in logging.getLogger().handlers if getattr(h, "_imbizo", False)]) == 1
+
+
+def test_the_app_keeps_early_records_until_its_log_file_opens(tmp_path: Path, logging_restored: None) -> None:
+    from desktop.logs import finish_logging
+
+    assert setup_logging(deferred=True) is None
+    logging.getLogger("desktop.test").warning("said before the window showed")
+    assert not (tmp_path / "logs" / "imbizo.log").exists()  # nothing touched the disk yet
+    path = finish_logging()
+    assert path == tmp_path / "logs" / "imbizo.log"
+    logging.getLogger("desktop.test").warning("said after")
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    text = path.read_text(encoding="utf-8")
+    assert text.index("said before the window showed") < text.index("said after")
+    assert finish_logging() is None  # once only
