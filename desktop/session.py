@@ -190,6 +190,7 @@ class Session:
         *,
         batch_files: int = IMPORT_BATCH_FILES,
         cancelled: Callable[[], bool] | None = None,
+        parse_in_child: bool = True,
     ) -> Generator[ImportProgress, None, ImportReport]:
         """Import files and folders a batch at a time: yields progress after each batch, returns the report.
 
@@ -197,14 +198,15 @@ class Session:
         batches; the cross-process write lock is held only during a batch. ``cancelled()`` is checked
         between batches: what was imported stays, and the index is brought up to date either way.
         Indexing follows :meth:`import_paths` (catch-ups as it goes, or one rebuild after a first bulk
-        import into an empty profile).
+        import into an empty profile). The files are parsed in a child process (``parse_in_child``):
+        the parsers would otherwise hold the interpreter the window runs on.
         """
         with self.store.writing():
             bulk = self.store.count() == 0
-            run = ImportRun(paths, self.store)
+            run = ImportRun(paths, self.store, parse_in_child=parse_in_child)
         indexed_at = 0
-        yield ImportProgress(0, run.total, run.current_name)
         try:
+            yield ImportProgress(0, run.total, run.current_name)
             while not run.done:
                 if cancelled is not None and cancelled():
                     run.cancel()
@@ -227,6 +229,8 @@ class Session:
         except GeneratorExit:  # closed at exit: the index catches up at the next start instead
             logger.info("import stopped after %d of %d files", run.position, run.total)
             raise
+        finally:
+            run.close()
         if bulk and self.store.count() >= BULK_REBUILD_FROM:
             self.reindex()
         else:

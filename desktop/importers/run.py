@@ -26,6 +26,7 @@ from desktop.importers.licences import CollectionFinder, is_licence_marker
 from desktop.importers.marc import IsbnIndex, is_marc21, is_marcxml, parse_marc
 from desktop.importers.markdown import parse_markdown
 from desktop.importers.model import ParsedFile, RunContext, SourceFile
+from desktop.importers.parse_process import ProcessParser
 from desktop.importers.text import decode_text, display_path
 from desktop.importers.vocab import parse_vocab_csv
 
@@ -88,7 +89,7 @@ def _priority(path: Path, finder: CollectionFinder, root: Path | None) -> int:
     return 2
 
 
-class _Parser:
+class Parser:
     """Parses single files with a shared collection cache and run context."""
 
     def __init__(self, context: RunContext | None = None) -> None:
@@ -155,7 +156,7 @@ class _Parser:
 
 def parse_path(path: Path) -> list[ParsedFile]:
     """Parse a file, or every file under a folder, without touching a store (for previews)."""
-    parser = _Parser()
+    parser = Parser()
     files = list(iter_files([Path(path)]))
     files.sort(key=lambda item: _priority(item[0], parser.finder, item[1]))
     result: list[ParsedFile] = []
@@ -196,10 +197,10 @@ class ImportRun:
     grows as it goes. :func:`import_paths` is the one-call form.
     """
 
-    def __init__(self, paths: Sequence[Path], store: RecordStore) -> None:
+    def __init__(self, paths: Sequence[Path], store: RecordStore, *, parse_in_child: bool = False) -> None:
         self.store = store
         self.report = ImportReport()
-        self._parser = _Parser()
+        self._parser = Parser()
         files = list(iter_files(paths))
         for path in paths:
             if not Path(path).exists():
@@ -209,6 +210,11 @@ class ImportRun:
         self._files = files
         self._isbns = IsbnIndex()
         _load_store_state(store, [p for p, _ in files], self._parser.context, self._isbns)
+        # The app parses in a child process (desktop/importers/parse_process.py) so the parsers never
+        # hold its interpreter; the command line has no window to keep alive and parses here.
+        self._child: ProcessParser | None = None
+        if parse_in_child and files:
+            self._child = ProcessParser(self._parser.context.topic_labels)
         self._saved_by: dict[str, str] = {}
         self.position = 0
         self.cancelled = False
@@ -244,7 +250,7 @@ class ImportRun:
             name = display_path(path)
             if progress is not None:
                 progress(self.position, self.total, name)
-            parsed = self._parser.parse(path, root)
+            parsed = (self._child or self._parser).parse(path, root)
             self.position += 1
             count += 1
             if parsed is None:
@@ -252,6 +258,12 @@ class ImportRun:
             self.report.files += 1
             _save_file(parsed, name, self.store, self._isbns, self._saved_by, self.report)
         return count
+
+    def close(self) -> None:
+        """Stop the child parser, if any (call it when the run ends, whatever way)."""
+        if self._child is not None:
+            self._child.close()
+            self._child = None
 
     def cancel(self) -> None:
         """Stop before the next file; what was imported stays, and the report says so."""

@@ -1,0 +1,139 @@
+"""Parsing import files in a child process, so the app's interpreter stays free for its window.
+
+The parsers are Python over C helpers that hold the interpreter for long stretches: a
+1 MB GOV.UK JSON file in ``json.loads``, YAML front matter in the C loader, regular
+expressions over long bodies, a 7,000-term vocabulary CSV. Run on a worker thread of
+the app they still stall the GUI thread for hundreds of milliseconds at a time
+(bench/bench_gui_stall.py measured 459 ms). In a child process (``spawn``, safe beside
+Qt's threads) they cannot. The child keeps its own parser with the run's context (the
+topic labels), fed one file at a time, in the run's order, so it parses exactly as the
+in-process parser would. A file that stops the child, or takes longer than the time
+limit, is reported as that file's error and the next file gets a fresh child.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+from multiprocessing.connection import Connection
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from desktop.importers.model import ParsedFile
+
+logger = logging.getLogger(__name__)
+
+#: Seconds one file may take to parse before the child is stopped.
+PARSE_TIMEOUT_S = 120.0
+
+
+class ProcessParser:
+    """The ``parse(path, root)`` of the in-process parser, answered by a child process."""
+
+    def __init__(self, topic_labels: dict[str, str], *, timeout: float = PARSE_TIMEOUT_S) -> None:
+        self.topic_labels = dict(topic_labels)
+        self.timeout = timeout
+        self._context = multiprocessing.get_context("spawn")
+        self._process: Any = None
+        self._conn: Connection | None = None
+
+    def parse(self, path: Path, root: Path | None) -> ParsedFile | None:
+        """Parse one file in the child; a child that fails or stalls becomes the file's error."""
+        conn = self._ensure_started()
+        try:
+            conn.send((str(path), str(root) if root is not None else None))
+            if not conn.poll(self.timeout):
+                self._kill()
+                return _failed(
+                    path, f"reading it took longer than {self.timeout:g} seconds, so it was stopped"
+                )
+            status, value = conn.recv()
+        except (EOFError, OSError, BrokenPipeError):
+            self._kill()
+            return _failed(
+                path, "it stopped the file reader (the file may be damaged or built to crash readers)"
+            )
+        if status == "labels":  # the child learned topic labels from this file: keep them for a restart
+            labels, parsed = value
+            self.topic_labels.update(labels)
+            return parsed  # type: ignore[no-any-return]
+        if status == "ok":
+            return value  # type: ignore[no-any-return]
+        return _failed(path, str(value))
+
+    def close(self) -> None:
+        """Let the child exit (killing it if it does not)."""
+        conn, process = self._conn, self._process
+        if conn is not None and process is not None and process.is_alive():
+            with contextlib.suppress(OSError):
+                conn.send(None)
+            process.join(2.0)
+        self._kill()
+
+    def __enter__(self) -> ProcessParser:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def _ensure_started(self) -> Connection:
+        if self._process is not None and self._process.is_alive() and self._conn is not None:
+            return self._conn
+        self._kill()
+        parent, child = self._context.Pipe(duplex=True)
+        process = self._context.Process(
+            target=_serve, args=(child, self.topic_labels), name="imbizo-import-parser", daemon=True
+        )
+        process.start()
+        child.close()
+        self._process, self._conn = process, parent
+        return parent
+
+    def _kill(self) -> None:
+        process, conn = self._process, self._conn
+        self._process = self._conn = None
+        if process is not None:
+            if process.is_alive():
+                process.kill()
+            process.join(5.0)
+            process.close()
+        if conn is not None:
+            conn.close()
+
+
+def _failed(path: Path, why: str) -> ParsedFile:
+    logger.warning("import: %s: %s", path, why)
+    return ParsedFile(path=path, errors=[why])
+
+
+def _serve(conn: Connection, topic_labels: dict[str, str]) -> None:
+    """The child's loop: receive (path, root), send ("ok" | "labels", parsed) or ("error", message)."""
+    from desktop.importers.model import RunContext
+    from desktop.importers.run import Parser
+
+    parser = Parser(RunContext(topic_labels=dict(topic_labels)))
+    while True:
+        try:
+            job = conn.recv()
+        except (EOFError, OSError):
+            return
+        if job is None:
+            return
+        path, root = job
+        before = dict(parser.context.topic_labels)
+        try:
+            parsed = parser.parse(Path(path), Path(root) if root is not None else None)
+            learned = {k: v for k, v in parser.context.topic_labels.items() if before.get(k) != v}
+            result: tuple[str, Any] = ("labels", (learned, parsed)) if learned else ("ok", parsed)
+        except MemoryError:
+            result = ("error", "the file is too large to read on this computer")
+        except BaseException as exc:  # never let the child die on a parser's surprise
+            result = ("error", f"it could not be read ({type(exc).__name__}: {exc})")
+        try:
+            conn.send(result)
+        except (OSError, ValueError):
+            return
