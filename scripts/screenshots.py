@@ -291,6 +291,60 @@ def editing_tour(app: QApplication, shooter: Shooter) -> None:
     window.settings_dialog.reject()
 
 
+def sync_tour(app: QApplication, out: Path, workdir: Path) -> None:
+    """Sign-in, the status bar while synced, and a conflict side by side (a real server process)."""
+    sys.path.insert(0, str(ROOT))
+    from desktop.core.kinds import Kind
+    from desktop.core.records import Record, new_record_id
+    from tests.support.server_process import running_server
+
+    password = "correct horse battery"
+    with running_server(workdir / "server", {"thandi": ("staff", password)}) as url:
+        laptop = Shooter(app, out, workdir / "sync-laptop", "sync-")
+        desktop = Shooter(app, out, workdir / "sync-desktop", "sync-other-")
+        for shooter in (laptop, desktop):
+            controller = shooter.window.sync_ui.controller
+            wait_until(app, lambda c=controller: c.service is not None, what="the sync service")
+        dialog = laptop.window.sync_ui.open_sign_in()
+        assert dialog is not None
+        dialog.server_edit.setText(url)
+        dialog.user_edit.setText("thandi")
+        dialog.password_edit.setText(password)
+        laptop.shot_of(dialog, "40-sign-in")
+        for shooter in (laptop, desktop):
+            controller = shooter.window.sync_ui.controller
+            controller.sign_in(url, "thandi", password)
+            wait_until(app, lambda c=controller: c.state.kind == "up_to_date", what="signed in")
+        dialog.close()
+        record = Record(
+            id=new_record_id(),
+            kind=Kind.CASE_STUDY,
+            fields={"title": "Standpipe queue tokens in Ward 9", "summary": "Numbered tokens at the gate."},
+        )
+        laptop.window.session.save(record)
+        for shooter in (laptop, desktop):
+            controller = shooter.window.sync_ui.controller
+            controller.sync_now()
+            wait_until(app, lambda c=controller: not c.running, what="a sync")
+        laptop.window.session.save(record.with_fields(summary="Numbered tokens, handed out from 6 am."))
+        other = desktop.window.session.store.get(record.id)
+        desktop.window.session.save(other.with_fields(summary="Tokens at the gate; the queue is gone by 8."))
+        for shooter in (laptop, desktop):
+            controller = shooter.window.sync_ui.controller
+            controller.refresh_status()
+            wait_until(app, lambda c=controller: not c.running, what="the status")
+            controller.sync_now()
+            wait_until(app, lambda c=controller: not c.running and c.state.kind != "syncing", what="a sync")
+        desktop.window.show_page(desktop.window.home)
+        desktop.shot("41-status-conflict")
+        conflicts = desktop.window.sync_ui.open_conflicts()
+        wait_until(app, lambda: bool(conflicts.items), what="the conflicts")
+        desktop.shot_of(conflicts, "42-conflicts")
+        conflicts.close()
+        laptop.close()
+        desktop.close()
+
+
 def corpus_tour(app: QApplication, out: Path, workdir: Path, corpus: Path) -> None:
     shooter = Shooter(app, out, workdir / "corpus-profile", "corpus-")
     started = time.monotonic()
@@ -382,6 +436,7 @@ def main(argv: list[str] | None = None) -> int:
         QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(workdir / "settings"))
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(workdir / "settings"))
         demo_tour(app, args.out, workdir)
+        sync_tour(app, args.out, workdir)
         if args.dark:
             use_dark_scheme(app)
             demo_tour(app, args.out, workdir, prefix="dark-")

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QPainter, QPalette, QTextDocument
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from desktop.core.kinds import KIND_LABELS, Kind
@@ -171,6 +171,7 @@ class HitDelegate(QStyledItemDelegate):
         width = rect.width() - 2 * self.PADDING
         head, body = self._documents(opt, index, width)
         painter.save()
+        painter.setClipRect(rect)  # a row never draws into its neighbour
         painter.translate(rect.left() + self.PADDING, rect.top() + self.PADDING)
         head.drawContents(painter)
         if body is not None:
@@ -179,7 +180,20 @@ class HitDelegate(QStyledItemDelegate):
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        """The row's height from font metrics alone: the view asks it of every row, not only the
+        visible ones, and laying out rich text for each was the GUI thread's biggest stall when
+        results arrived while typing (bench/bench_gui_stall.py). Paint lays out the visible rows."""
         width = option.rect.width() if option.rect.width() > 0 else 400
-        head, body = self._documents(option, index, width - 2 * self.PADDING)
-        height = int(head.size().height()) + (2 + self._snippet_height(option, body) if body else 0)
+        text_width = max(width - 2 * self.PADDING, 50)
+        bold = QFont(option.font)
+        bold.setWeight(QFont.Weight.DemiBold)
+        title = (
+            f"{index.data(Qt.ItemDataRole.DisplayRole) or ''}  {index.data(HitListModel.KindLabelRole) or ''}"
+        )
+        # Word wrap leaves ragged line ends: count lines against a slightly narrower width.
+        head_lines = max(1, -(-QFontMetrics(bold).horizontalAdvance(title) // int(text_width * 0.85)))
+        line = option.fontMetrics.lineSpacing()
+        height = head_lines * QFontMetrics(bold).lineSpacing()
+        if index.data(HitListModel.SnippetHtmlRole):
+            height += 2 + self.SNIPPET_LINES * line + 1
         return QSize(width, height + 2 * self.PADDING)
