@@ -13,14 +13,13 @@ limit, is reported as that file's error and the next file gets a fresh child.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import multiprocessing
 from multiprocessing.connection import Connection
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from desktop.child_process import ChildProcess
 from desktop.importers.model import ParsedFile
 
 logger = logging.getLogger(__name__)
@@ -35,23 +34,27 @@ class ProcessParser:
     def __init__(self, topic_labels: dict[str, str], *, timeout: float = PARSE_TIMEOUT_S) -> None:
         self.topic_labels = dict(topic_labels)
         self.timeout = timeout
-        self._context = multiprocessing.get_context("spawn")
-        self._process: Any = None
-        self._conn: Connection | None = None
+        self._child = ChildProcess(_serve, (self.topic_labels,), "imbizo-import-parser")
+
+    @property
+    def pid(self) -> int | None:
+        """The child's process id, or None when no child is running."""
+        return self._child.pid
 
     def parse(self, path: Path, root: Path | None) -> ParsedFile | None:
         """Parse one file in the child; a child that fails or stalls becomes the file's error."""
-        conn = self._ensure_started()
+        self._child.args = (self.topic_labels,)  # a restarted child knows what this run learned
+        conn = self._child.connection()
         try:
             conn.send((str(path), str(root) if root is not None else None))
             if not conn.poll(self.timeout):
-                self._kill()
+                self._child.kill()
                 return _failed(
                     path, f"reading it took longer than {self.timeout:g} seconds, so it was stopped"
                 )
             status, value = conn.recv()
         except (EOFError, OSError, BrokenPipeError):
-            self._kill()
+            self._child.kill()
             return _failed(
                 path, "it stopped the file reader (the file may be damaged or built to crash readers)"
             )
@@ -65,12 +68,7 @@ class ProcessParser:
 
     def close(self) -> None:
         """Let the child exit (killing it if it does not)."""
-        conn, process = self._conn, self._process
-        if conn is not None and process is not None and process.is_alive():
-            with contextlib.suppress(OSError):
-                conn.send(None)
-            process.join(2.0)
-        self._kill()
+        self._child.close()
 
     def __enter__(self) -> ProcessParser:
         return self
@@ -79,30 +77,6 @@ class ProcessParser:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
-
-    def _ensure_started(self) -> Connection:
-        if self._process is not None and self._process.is_alive() and self._conn is not None:
-            return self._conn
-        self._kill()
-        parent, child = self._context.Pipe(duplex=True)
-        process = self._context.Process(
-            target=_serve, args=(child, self.topic_labels), name="imbizo-import-parser", daemon=True
-        )
-        process.start()
-        child.close()
-        self._process, self._conn = process, parent
-        return parent
-
-    def _kill(self) -> None:
-        process, conn = self._process, self._conn
-        self._process = self._conn = None
-        if process is not None:
-            if process.is_alive():
-                process.kill()
-            process.join(5.0)
-            process.close()
-        if conn is not None:
-            conn.close()
 
 
 def _failed(path: Path, why: str) -> ParsedFile:

@@ -10,16 +10,14 @@ The child's address space is capped too, so a PDF cannot eat all the memory.
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import multiprocessing
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
+from desktop.child_process import ChildProcess
 from desktop.media.errors import MediaError
 from desktop.media.text import extract_text
 
@@ -48,32 +46,27 @@ class ExtractionWorker:
         memory_limit: int | None = MEMORY_LIMIT,
     ) -> None:
         self.timeout = timeout
-        self._function = function
-        self._memory_limit = memory_limit
-        self._context = multiprocessing.get_context("spawn")
-        self._process: Any = None
-        self._conn: Connection | None = None
+        self._child = ChildProcess(_serve, (function, memory_limit), "imbizo-text-extraction")
         self._lock = threading.Lock()
 
     @property
     def pid(self) -> int | None:
         """The child's process id, or None when no child is running."""
-        process = self._process
-        return int(process.pid) if process is not None and process.is_alive() else None
+        return self._child.pid
 
     def extract(self, path: Path, media_type: str) -> str:
         """The text of ``path``, extracted in the child; MediaError when it fails or times out."""
         with self._lock:
-            conn = self._ensure_started()
+            conn = self._child.connection()
             try:
                 conn.send((str(path), media_type))
             except (BrokenPipeError, EOFError, OSError):
-                self._kill()
-                conn = self._ensure_started()
+                self._child.kill()
+                conn = self._child.connection()
                 conn.send((str(path), media_type))
             if not conn.poll(self.timeout):
                 logger.warning("text extraction of %s took over %.0f s; stopping it", path, self.timeout)
-                self._kill()
+                self._child.kill()
                 raise MediaError(
                     f"Reading the text of the document took longer than {self.timeout:g} seconds, "
                     "so it was stopped. The file may be damaged or built to stall readers."
@@ -81,7 +74,7 @@ class ExtractionWorker:
             try:
                 status, value = conn.recv()
             except (EOFError, OSError) as exc:
-                self._kill()
+                self._child.kill()
                 raise MediaError("The document stopped the text reader; it is probably damaged.") from exc
             if status == "ok":
                 return str(value)
@@ -90,12 +83,7 @@ class ExtractionWorker:
     def close(self) -> None:
         """Ask the child to exit (killing it if it does not) and release the pipe."""
         with self._lock:
-            conn, process = self._conn, self._process
-            if conn is not None and process is not None and process.is_alive():
-                with contextlib.suppress(OSError):
-                    conn.send(None)
-                process.join(2.0)
-            self._kill()
+            self._child.close()
 
     def __enter__(self) -> ExtractionWorker:
         return self
@@ -104,33 +92,6 @@ class ExtractionWorker:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
-
-    def _ensure_started(self) -> Connection:
-        if self._process is not None and self._process.is_alive() and self._conn is not None:
-            return self._conn
-        self._kill()
-        parent, child = self._context.Pipe(duplex=True)
-        process = self._context.Process(
-            target=_serve,
-            args=(child, self._function, self._memory_limit),
-            name="imbizo-text-extraction",
-            daemon=True,
-        )
-        process.start()
-        child.close()
-        self._process, self._conn = process, parent
-        return parent
-
-    def _kill(self) -> None:
-        process, conn = self._process, self._conn
-        self._process = self._conn = None
-        if process is not None:
-            if process.is_alive():
-                process.kill()
-            process.join(5.0)
-            process.close()
-        if conn is not None:
-            conn.close()
 
 
 def _limit_memory(limit: int | None) -> None:

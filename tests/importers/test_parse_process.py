@@ -33,9 +33,10 @@ def test_a_child_that_dies_costs_one_file_and_the_next_gets_a_new_child(corpus: 
     with ProcessParser({}) as child:
         first = child.parse(*files[0])
         assert first is not None and first.records
-        pid = child._process.pid
+        pid = child.pid
+        assert pid is not None
         os.kill(pid, signal.SIGKILL)
         lost = child.parse(*files[1])
         assert lost is not None and lost.errors and "stopped the file reader" in lost.errors[0]
         again = child.parse(*files[1])
-        assert again is not None and again.records and child._process.pid != pid
+        assert again is not None and again.records and child.pid != pid
