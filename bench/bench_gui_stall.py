@@ -80,6 +80,7 @@ class Heartbeat:
     _last_cpu: float = 0.0
     _last_queued: float = 0.0
     _sample: str = ""
+    _others: str = ""
     _running: bool = True
 
     def start(self) -> None:
@@ -116,12 +117,11 @@ class Heartbeat:
         gap = (now - self._last) * 1000
         self.gaps.setdefault(self.phase, []).append(gap)
         if gap > STALL_MS:
-            stall = Stall(
-                gap, self.phase, self._sample, now, cpu - self._last_cpu, queued - self._last_queued
-            )
+            where = self._sample + (f"  || other threads: {self._others}" if self._others else "")
+            stall = Stall(gap, self.phase, where, now, cpu - self._last_cpu, queued - self._last_queued)
             self.stalls.append(stall)
         self._last, self._last_cpu, self._last_queued = now, cpu, queued
-        self._sample = ""
+        self._sample = self._others = ""
 
     def _watch(self) -> None:
         # Sample once per late beat, about 30 ms into the stall, so the stack shows what blocks.
@@ -131,9 +131,18 @@ class Heartbeat:
             last = self._last
             if (time.perf_counter() - last) * 1000 > 30 and sampled_for != last:
                 sampled_for = last
-                frame = sys._current_frames().get(self._main or 0)
+                frames = sys._current_frames()
+                frame = frames.get(self._main or 0)
                 if frame is not None:
                     self._sample = _short_stack(frame)
+                # The other threads too: when the GUI thread waits for the GIL, the holder is
+                # usually one of them, caught just after the long call it was in.
+                others = [
+                    _short_stack(f)
+                    for ident, f in frames.items()
+                    if ident not in (self._main, threading.get_ident())
+                ]
+                self._others = " || ".join(others)[:900]
 
 
 def _short_stack(frame: object) -> str:

@@ -26,6 +26,8 @@ logger = logging.getLogger(__name__)
 
 #: Seconds one file may take to parse before the child is stopped.
 PARSE_TIMEOUT_S = 120.0
+#: Records per message from the child (a chunk unpickles in a few milliseconds).
+RECORDS_PER_MESSAGE = 100
 
 
 class ProcessParser:
@@ -52,18 +54,25 @@ class ProcessParser:
                 return _failed(
                     path, f"reading it took longer than {self.timeout:g} seconds, so it was stopped"
                 )
+            records: list[Any] = []
             status, value = conn.recv()
+            while status == "records":  # a big file's records come in chunks (see _serve)
+                records.extend(value)
+                status, value = conn.recv()
         except (EOFError, OSError, BrokenPipeError):
             self._child.kill()
             return _failed(
                 path, "it stopped the file reader (the file may be damaged or built to crash readers)"
             )
         if status == "labels":  # the child learned topic labels from this file: keep them for a restart
-            labels, parsed = value
+            labels, value = value
             self.topic_labels.update(labels)
-            return parsed  # type: ignore[no-any-return]
+            status = "ok"
         if status == "ok":
-            return value  # type: ignore[no-any-return]
+            parsed: ParsedFile | None = value
+            if parsed is not None and records:
+                parsed.records = records
+            return parsed
         return _failed(path, str(value))
 
     def close(self) -> None:
@@ -108,6 +117,22 @@ def _serve(conn: Connection, topic_labels: dict[str, str]) -> None:
         except BaseException as exc:  # never let the child die on a parser's surprise
             result = ("error", f"it could not be read ({type(exc).__name__}: {exc})")
         try:
+            if result[0] != "error":
+                _send_records(conn, result)
             conn.send(result)
         except (OSError, ValueError):
             return
+
+
+def _send_records(conn: Connection, result: tuple[str, Any]) -> None:
+    """Send a parsed file's records ahead of it, a chunk at a time, and take them off the result.
+
+    Unpickling holds the receiving interpreter: one 7,000-term vocabulary in one message held
+    the app's for 400 ms (bench/bench_gui_stall.py); in chunks it lets go between them.
+    """
+    parsed = result[1][1] if result[0] == "labels" else result[1]
+    if parsed is None or len(parsed.records) <= RECORDS_PER_MESSAGE:
+        return
+    records, parsed.records = parsed.records, []
+    for start in range(0, len(records), RECORDS_PER_MESSAGE):
+        conn.send(("records", records[start : start + RECORDS_PER_MESSAGE]))

@@ -40,3 +40,16 @@ def test_a_child_that_dies_costs_one_file_and_the_next_gets_a_new_child(corpus: 
         assert lost is not None and lost.errors and "stopped the file reader" in lost.errors[0]
         again = child.parse(*files[1])
         assert again is not None and again.records and child.pid != pid
+
+
+def test_a_big_file_arrives_in_chunks_and_whole(corpus: Path) -> None:
+    eurovoc = next((corpus / "vocab").rglob("*eurovoc*.csv"), None)
+    if eurovoc is None:
+        import pytest
+
+        pytest.skip("no EuroVoc file in the corpus")
+    here = Parser(RunContext()).parse(eurovoc, corpus / "vocab")
+    with ProcessParser({}) as child:
+        there = child.parse(eurovoc, corpus / "vocab")
+    assert here is not None and there is not None and len(there.records) == len(here.records) > 1000
+    assert [r.id for r in there.records] == [r.id for r in here.records]
