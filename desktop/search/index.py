@@ -39,6 +39,8 @@ BATCH = 500
 #: ones are merged in a background thread (every search pays per segment; a save never waits
 #: for a merge it started, only for one already running).
 MERGE_AFTER_SEGMENTS = 8
+#: How long start-up waits for another process's segment merge to release the index write lock.
+LOCK_WAIT = 60.0
 #: Records changed beyond this share of the store are rebuilt rather than repaired one by one.
 REPAIR_SHARE = 0.2
 #: Catching up fewer changes than this is always done in place, whatever the share.
@@ -373,6 +375,7 @@ class SearchIndex:
         Commits without merging and refreshes searchers; returns the number of records touched.
         """
         with self._write_lock:
+            self._follow_stamp()
             pending, seq = self._pending(store)
             ids = set(changes.saved) | set(changes.deleted) | pending
             return self._update(store, ids, max(seq, changes.seq, self.watermark))
@@ -380,11 +383,35 @@ class SearchIndex:
     def catch_up(self, store: RecordStore) -> int:
         """Apply the store's change feed since the watermark; returns the number of records touched."""
         with self._write_lock:
+            self._follow_stamp()
             ids, seq = self._pending(store)
             count = self._update(store, ids, max(seq, self.watermark))
             if count:
                 logger.info("search index caught up %d records to seq %d", count, seq)
             return count
+
+    def _follow_stamp(self) -> None:
+        """Adopt what another process wrote to the stamp since we last looked (call under the locks).
+
+        Several processes (the app, the CLI, a second window) share one index folder; every
+        index write runs under the store's cross-process write lock, so the stamp on disk is
+        the truth. A newer watermark saves re-indexing what the other process already did; a
+        new generation (the other process rebuilt) must be followed, or our writes would go to
+        a folder that rebuild is about to remove.
+        """
+        stamp = read_stamp(self.index_dir)
+        if stamp is None or self._stamp is None or stamp == self._stamp:
+            return
+        if stamp.generation != self._stamp.generation or self._ix is None:
+            logger.info("search index: another process swapped in %s; following it", stamp.generation)
+            self._close_searchers()
+            self._open_current()
+            self._facet_cache = FacetCache()
+            self._vocab_version += 1
+        elif stamp.watermark > self._stamp.watermark:
+            self._stamp = stamp
+            self._vocab_version += 1  # its commits may have touched vocabulary terms
+            self._bump()  # searchers reopen on the other process's commits
 
     def _merge_later(self) -> None:
         """Start merging the small segments in a background thread once there are too many."""
@@ -469,6 +496,7 @@ class SearchIndex:
     def ensure_ready(self, store: RecordStore, procs: int = 2) -> Readiness:
         """Make the index equal to the store: rebuild if outdated, broken or locked; else catch up, repair."""
         with self._write_lock:
+            self._follow_stamp()
             reason = self._unusable_reason()
             if reason:
                 logger.warning("search index %s: %s; rebuilding", self.index_dir, reason)
@@ -516,8 +544,10 @@ class SearchIndex:
         if self._ix is None:
             return self._problem or "index not opened"
         try:
-            if storage.write_locked(self._ix):
-                return "index write lock held (LockError: stale after a crash, or another writer)"
+            if not storage.wait_for_write_lock(self._ix, LOCK_WAIT):
+                # The OS releases the lock when its holder dies, so this is a live writer
+                # (another process's segment merge) that has not finished in LOCK_WAIT seconds.
+                return f"index write lock held by another process for over {LOCK_WAIT:.0f} s"
             searcher = self.searcher()
             searcher.doc_count()
             self._indexed_pairs()

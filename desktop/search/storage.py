@@ -81,6 +81,28 @@ def write_locked(ix: Any) -> bool:
     return not acquired
 
 
+def wait_for_write_lock(ix: Any, timeout: float) -> bool:
+    """Wait up to ``timeout`` seconds for the index write lock to be free; True when it is.
+
+    Whoosh's file locks are OS locks (fcntl/msvcrt), released when their holder exits,
+    so a held lock is a live writer, never a leftover of a crash.
+    """
+    deadline = time.monotonic() + timeout
+    while write_locked(ix):
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def _generation_in_use(path: Path) -> bool:
+    """True when a live writer (another process) holds ``path``'s write lock."""
+    try:
+        return write_locked(_storage(path).open_index())
+    except Exception:  # unreadable or half-built: not something anyone is writing to
+        return False
+
+
 def remove_other_generations(root: Path, keep: str) -> None:
     """Delete generation folders other than ``keep`` (abandoned rebuilds, swapped-out indexes)."""
     if not root.is_dir():
@@ -89,6 +111,9 @@ def remove_other_generations(root: Path, keep: str) -> None:
         if child.name == keep or child.name == STAMP_NAME:
             continue
         if child.is_dir() and child.name.startswith(GEN_PREFIX):
+            if _generation_in_use(child):  # another process merges there: it follows the stamp later
+                logger.info("index generation %s is being written by another process; kept", child)
+                continue
             shutil.rmtree(child, ignore_errors=True)
             if child.exists():  # files still open elsewhere (Windows): try again next start
                 logger.info("could not remove old index generation %s yet", child)
