@@ -42,7 +42,14 @@ from desktop.store.locking import WriteLock
 from desktop.store.migrate import prepare_database
 from desktop.store.models import AttachmentRow, LinkRow, MetaRow, OutboxRow, RecordRow, RevisionRow
 from desktop.store.queries import BATCH_SIZE, RecordQueries
-from desktop.store.rows import SEQ_KEY, SeqCounter, attachment_from_row, dump_content, record_from_row
+from desktop.store.rows import (
+    SEQ_KEY,
+    SeqCounter,
+    attachment_from_row,
+    dump_content,
+    record_from_row,
+    upsert_row,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -182,7 +189,7 @@ class RecordRepository(RecordQueries, EditingStore, ListingQueries, AttachmentTe
         if key == SEQ_KEY:
             raise ValueError("the change-feed counter is kept by the store itself")
         with self._write_session("save a setting") as session:
-            session.merge(MetaRow(key=key, value=value))
+            upsert_row(session, MetaRow, key=key, value=value)
 
     def _current(self, session: Session, record_id: str) -> Record:
         row = session.get(RecordRow, record_id)

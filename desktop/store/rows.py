@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from desktop.core.ports import AttachmentInfo
 from desktop.core.records import Record
@@ -69,6 +71,24 @@ def attachment_from_row(row: AttachmentRow) -> AttachmentInfo:
     )
 
 
+def upsert_row(session: Session, model: Any, **values: object) -> None:
+    """Insert a row of ``model``, or replace the columns given of the row with its primary key.
+
+    One Core statement: the ORM's ``session.merge()`` costs a SELECT and a unit-of-work flush,
+    and the store does this for the feed counter on every save and for every synced record.
+    """
+    keys = [column.name for column in model.__table__.primary_key.columns]
+    statement = sqlite_insert(model).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=keys, set_={name: statement.excluded[name] for name in values if name not in keys}
+    )
+    session.execute(statement)
+    # A row of this key already loaded in the session would now be stale: reload it when read.
+    loaded = session.identity_map.get(identity_key(model, tuple(values[name] for name in keys)))
+    if loaded is not None:
+        session.expire(loaded)
+
+
 def read_seq(session: Session) -> int:
     """The change-feed counter (0 for a new store)."""
     value = session.scalar(select(MetaRow.value).where(MetaRow.key == SEQ_KEY))
@@ -95,4 +115,4 @@ class SeqCounter:
     def flush(self) -> None:
         """Write the counter back if it moved."""
         if self.value != self._start:
-            self._session.merge(MetaRow(key=SEQ_KEY, value=str(self.value)))
+            upsert_row(self._session, MetaRow, key=SEQ_KEY, value=str(self.value))

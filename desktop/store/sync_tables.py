@@ -25,7 +25,7 @@ from desktop.store.models import (
     SyncConflictRow,
     WorkingCopyRow,
 )
-from desktop.store.rows import attachment_from_row
+from desktop.store.rows import attachment_from_row, upsert_row
 from sync import protocol as p
 
 PENDING, DONE, REJECTED, CONFLICT = "pending", "done", "rejected", "conflict"
@@ -69,7 +69,7 @@ def get_meta(session: Session, key: str) -> str | None:
 
 def set_meta(session: Session, key: str, value: str) -> None:
     """Set a value of the store's key/value table."""
-    session.merge(MetaRow(key=key, value=value))
+    upsert_row(session, MetaRow, key=key, value=value)
 
 
 # -- bases ------------------------------------------------------------------------------
@@ -84,15 +84,15 @@ def load_base(session: Session, record_id: str) -> p.RecordVersion | None:
 def save_base(session: Session, version: p.RecordVersion) -> None:
     """Remember ``version`` as the record's last synced server version."""
     envelope = version.envelope
-    session.merge(
-        SyncBaseRow(
-            record_id=envelope.id,
-            kind=envelope.kind,
-            revision=envelope.revision,
-            deleted=envelope.deleted,
-            version=version.model_dump_json(),
-            synced_at=utc_now(),
-        )
+    upsert_row(
+        session,
+        SyncBaseRow,
+        record_id=envelope.id,
+        kind=envelope.kind,
+        revision=envelope.revision,
+        deleted=envelope.deleted,
+        version=version.model_dump_json(),
+        synced_at=utc_now(),
     )
 
 
@@ -208,7 +208,7 @@ def set_blob_state(session: Session, sha256: str, state: str | None) -> None:
     if state is None:
         session.execute(delete(SyncBlobRow).where(SyncBlobRow.sha256 == sha256))
     else:
-        session.merge(SyncBlobRow(sha256=sha256, state=state))
+        upsert_row(session, SyncBlobRow, sha256=sha256, state=state)
 
 
 # -- conflicts ---------------------------------------------------------------------------
