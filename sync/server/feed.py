@@ -80,13 +80,20 @@ def pending(*, db: Database, principal: Principal, cursor: int) -> PendingSummar
     """How many entries a pull from ``cursor`` would bring, and how many of them are deletions."""
     with db.read() as session:
         head = current_seq(session)
-        changes = deletions = 0
+        changes = 0
+        deleted: list[str] = []
         for _seq, entry in _feed(session, principal.actor, cursor=min(cursor, head), head=head):
             if entry is None:
                 continue
             changes += 1
             if entry.record is not None and entry.record.envelope.deleted:
-                deletions += 1
+                deleted.append(entry.record.envelope.id)
+        # Only a record the device could hold, live, at its cursor is a deletion there: one made
+        # and deleted since (on another device) deletes nothing of it (the fail-safe counts these).
+        deletions = sum(
+            len(_readable_at(session, principal.actor, deleted[n : n + _BATCH], cursor, live=True))
+            for n in range(0, len(deleted), _BATCH)
+        )
         return PendingSummary(cursor=cursor, changes=changes, deletions=deletions, latest=head)
 
 
@@ -115,8 +122,11 @@ def _rows_after(session: Session, *, cursor: int, upto: int) -> Iterator[list[Re
         after = batch[-1].seq
 
 
-def _readable_at(session: Session, actor: Actor, record_ids: list[str], cursor: int) -> set[str]:
-    """Of ``record_ids``, those whose version current at ``cursor`` the actor could read."""
+def _readable_at(
+    session: Session, actor: Actor, record_ids: list[str], cursor: int, *, live: bool = False
+) -> set[str]:
+    """Of ``record_ids``, those whose version current at ``cursor`` the actor could read (and, with
+    ``live``, that were not deleted then)."""
     if not record_ids or cursor <= 0:
         return set()
     latest = (
@@ -130,7 +140,8 @@ def _readable_at(session: Session, actor: Actor, record_ids: list[str], cursor: 
             latest, (RecordHistory.record_id == latest.c.record_id) & (RecordHistory.seq == latest.c.seq)
         )
     ).all()
-    return {record_id for record_id, access in rows if visible(actor, Access.from_json(access))}
+    found = {record_id: Access.from_json(access) for record_id, access in rows}
+    return {rid for rid, access in found.items() if visible(actor, access) and not (live and access.deleted)}
 
 
 def mark_resynced(*, db: Database, principal: Principal, cursor: int) -> None:
