@@ -12,9 +12,12 @@ have kinds, and each kind maps to one behaviour the user sees:
 - :class:`ProtocolError`: the answer is not the protocol;
 - :class:`InsecureTransportError`: plain http to an address the user has not allowed.
 
-Retries: network errors, 502/503/504 and 429 are retried with exponential backoff and
-full jitter; every call is safe to retry (pushes carry change ids, uploads offsets).
-The clock, the sleep and the random source are injectable for tests.
+Retries: network errors (a cut answer included), 502/503/504 and 429 are retried with
+exponential backoff and full jitter; every call is safe to retry (pushes carry change ids,
+uploads offsets). Uploads and downloads go on from where a cut stopped them, and count
+only the attempts that moved nothing, so a link that drops every connection after some
+kilobytes still delivers (uploads shrink their chunks on such a link). The clock, the
+sleep and the random source are injectable for tests.
 """
 
 from __future__ import annotations
@@ -50,6 +53,12 @@ MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 #: Bodies above this many bytes are sent gzip-compressed.
 GZIP_ABOVE_BYTES = 1024
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+#: The smallest chunk an upload falls back to on a link that cuts long requests (the server
+#: takes any chunk up to CHUNK_BYTES).
+MIN_CHUNK_BYTES = 16 * 1024
+#: Resumed attempts of one download at most (each moved some bytes): 10,000 cuts of a file.
+MAX_DOWNLOAD_ROUNDS = 10_000
+DOWNLOAD_BLOCK_BYTES = 16 * 1024
 
 
 class SyncError(Exception):
@@ -233,50 +242,76 @@ class SyncClient:
         """Upload a blob in chunks, resuming where the server's offset says; returns the final state.
 
         ``open_file`` opens the local bytes (called once per attempt, so a retry after a cut
-        reads from the server's offset, never re-sends what arrived).
+        reads from the server's offset, never re-sends what arrived). A chunk cut on the way
+        is sent again from the server's offset at half the size (down to MIN_CHUNK_BYTES);
+        only cuts in a row without a chunk getting through count against the retry policy.
         """
-        state = self._call(
-            "POST", "/blobs/uploads", p.UploadState, body=p.UploadStart(sha256=sha256, size=size)
-        )
-        rounds = 0
+        state = self._start_upload(sha256, size)
+        chunk_bytes = p.CHUNK_BYTES
+        failures = rounds = 0
         while not state.complete:
             rounds += 1
-            if rounds > size // p.CHUNK_BYTES + 50:  # bounded: a server that never advances is broken
+            if rounds > size // MIN_CHUNK_BYTES + 50:  # bounded: a server that never advances is broken
                 raise ProtocolError("The server does not take the upload forward.")
             with open_file() as handle:
                 handle.seek(state.offset)
-                chunk = handle.read(p.CHUNK_BYTES)
-            state = self._put_chunk(state, chunk)
+                chunk = handle.read(chunk_bytes)
+            try:
+                state = self._put_chunk(state, chunk)
+                failures = 0
+            except NetworkError:
+                failures += 1
+                if failures >= self.retry.attempts:
+                    raise
+                # A link that cuts long requests lets shorter ones through; the chunk may have
+                # arrived before the cut, so the server says where to go on.
+                chunk_bytes = max(MIN_CHUNK_BYTES, chunk_bytes // 2)
+                self.retry.sleep(self.retry.delay(failures))
+                state = self._start_upload(sha256, size)
         return state
+
+    def _start_upload(self, sha256: str, size: int) -> p.UploadState:
+        return self._call(
+            "POST", "/blobs/uploads", p.UploadState, body=p.UploadStart(sha256=sha256, size=size)
+        )
 
     def _put_chunk(self, state: p.UploadState, chunk: bytes) -> p.UploadState:
         headers = {"Upload-Offset": str(state.offset), "Content-Type": "application/octet-stream"}
         try:
             return self._call(
-                "PUT", f"/blobs/uploads/{state.upload_id}", p.UploadState, raw=chunk, headers=headers
+                "PUT",
+                f"/blobs/uploads/{state.upload_id}",
+                p.UploadState,
+                raw=chunk,
+                headers=headers,
+                retries=False,  # upload_blob retries, from the server's offset
             )
         except ServerRefused as exc:
-            if exc.status == 409:  # our offset was stale (an earlier chunk arrived after all): ask again
-                return self._call(
-                    "POST",
-                    "/blobs/uploads",
-                    p.UploadState,
-                    body=p.UploadStart(sha256=state.sha256, size=state.size),
-                )
+            # 409: our offset was stale (an earlier chunk arrived after all). 404: the upload is
+            # gone, finished by a chunk whose answer was lost (or dropped as stale): ask again.
+            if exc.status in (404, 409):
+                return self._start_upload(state.sha256, state.size)
             raise
 
     def download_blob(self, sha256: str, destination: Path) -> Path:
         """Download a blob to ``destination``, resuming a partial ``<name>.part``; checked by sha256."""
         partial = destination.with_name(destination.name + ".part")
-        for attempt in range(1, self.retry.attempts + 1):
+        failures = 0
+        for _ in range(MAX_DOWNLOAD_ROUNDS):
             have = partial.stat().st_size if partial.exists() else 0
             try:
                 self._download_range(sha256, partial, have)
                 break
             except NetworkError:
-                if attempt == self.retry.attempts:
+                if partial.exists() and partial.stat().st_size > have:
+                    failures = 0  # it moves: go on from the new end at once
+                    continue
+                failures += 1
+                if failures >= self.retry.attempts:
                     raise
-                self.retry.sleep(self.retry.delay(attempt))
+                self.retry.sleep(self.retry.delay(failures))
+        else:
+            raise NetworkError(f"The download of {sha256[:12]}… was cut {MAX_DOWNLOAD_ROUNDS:,} times.")
         digest = hashlib.sha256()
         with partial.open("rb") as handle:
             for block in iter(lambda: handle.read(1 << 20), b""):
@@ -301,7 +336,8 @@ class SyncClient:
         mode = "ab" if response.status_code == 206 and have else "wb"
         try:
             with partial.open(mode) as handle:
-                for block in response.iter_content(1 << 16):
+                # Small blocks: a cut loses the block being read, so little is fetched twice.
+                for block in response.iter_content(DOWNLOAD_BLOCK_BYTES):
                     handle.write(block)
                     self.bytes_received += len(block)
         except requests.RequestException as exc:
@@ -328,6 +364,7 @@ class SyncClient:
         headers: dict[str, str] | None = None,
         auth: bool = True,
         prefix: str = p.API_PREFIX,
+        retries: bool = True,
     ) -> requests.Response:
         data = raw
         send_headers = dict(headers or {})
@@ -338,7 +375,7 @@ class SyncClient:
                 data = gzip.compress(data, compresslevel=6)
                 send_headers["Content-Encoding"] = "gzip"
         response = self._send(
-            method, prefix + path, data=data, params=params, headers=send_headers, auth=auth
+            method, prefix + path, data=data, params=params, headers=send_headers, auth=auth, retries=retries
         )
         if response.status_code >= 400:
             self._raise_for(response)
@@ -383,11 +420,16 @@ class SyncClient:
                 last = exc
             else:
                 if response.status_code not in RETRY_STATUSES or attempt == attempts:
-                    if not stream:
+                    if stream:
+                        return response
+                    try:
                         self._read_capped(response)
-                    return response
-                response.close()
-                last = None
+                        return response
+                    except NetworkError as exc:  # the answer was cut: as retryable as no answer
+                        last = exc
+                else:
+                    response.close()
+                    last = None
             if attempt < attempts:
                 delay = self.retry.delay(attempt)
                 logger.info(

@@ -33,9 +33,9 @@ from sqlalchemy.orm import Session
 from desktop.core.changes import Changes
 from desktop.core.merge import merge_records, merge_sets
 from desktop.core.ports import AttachmentInfo
-from desktop.core.records import Record, revision_generation
+from desktop.core.records import Record, revision_generation, utc_now
 from desktop.store import sync_tables as t
-from desktop.store.models import AttachmentRow, RecordRow, SyncBaseRow
+from desktop.store.models import AttachmentRow, OutboxRow, RecordRow, SyncBaseRow, SyncBlobRow
 from desktop.store.rows import record_from_row
 from desktop.store.sync_mapping import record_of, version_of
 from sync import protocol as p
@@ -47,6 +47,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DEVICE_KEY, ACCOUNT_KEY, CURSOR_KEY = "sync.device_id", "sync.account", "sync.cursor"
+SERVER_ID_KEY = "sync.server_id"
 LOCAL_USER_KEY = "local_user"
 
 
@@ -115,6 +116,57 @@ class StoreReplica:
                 t.set_meta(session, CURSOR_KEY, "0")
             t.set_meta(session, ACCOUNT_KEY, account)
             t.set_meta(session, LOCAL_USER_KEY, account)  # new records are owned by the account
+
+    def server_id(self) -> str | None:
+        """The identity of the server database this profile synced with."""
+        return self.store.get_meta(SERVER_ID_KEY) or None
+
+    def set_server_id(self, server_id: str) -> None:
+        """Remember the server database's identity."""
+        with self.store._write_session("remember the server") as session:
+            t.set_meta(session, SERVER_ID_KEY, server_id)
+
+    def start_over(self, server_id: str) -> int:
+        """Start again with another server (confirmed by the person): nothing local is deleted.
+
+        The cursor, the synced bases and what the old server held of the files are
+        forgotten, so nothing counts as synced; the live records this account owns (or
+        made before signing in) get an outbox entry, so they are pushed again (a record
+        the server holds too comes back as a conflict or a clean merge, never silently).
+        Records of other people stay here, and the server's copies replace them when pulled.
+        """
+        queued = 0
+        with self.store._write_session("start again with the server") as session:
+            account = t.get_meta(session, ACCOUNT_KEY) or ""
+            session.execute(delete(SyncBaseRow))
+            session.execute(delete(SyncBlobRow))
+            t.set_meta(session, CURSOR_KEY, "0")
+            t.set_meta(session, SERVER_ID_KEY, server_id)
+            waiting = set(session.scalars(select(OutboxRow.record_id).where(OutboxRow.state == t.PENDING)))
+            rows = session.execute(
+                select(RecordRow.id, RecordRow.revision).where(
+                    RecordRow.deleted.is_(False),
+                    RecordRow.demo.is_(False),
+                    RecordRow.owner.in_({account, ""}),
+                )
+            )
+            now = utc_now()
+            for record_id, revision in rows:
+                if record_id in waiting:
+                    continue
+                session.add(
+                    OutboxRow(
+                        change_id=str(uuid.uuid4()),
+                        record_id=record_id,
+                        revision=revision,
+                        op="upsert",
+                        created_at=now,
+                        state=t.PENDING,
+                    )
+                )
+                queued += 1
+        self._skip.clear()
+        return queued
 
     # -- push --------------------------------------------------------------------------------
 
@@ -340,6 +392,11 @@ class StoreReplica:
         with self._read() as session:
             query = select(func.count()).select_from(SyncBaseRow).where(SyncBaseRow.deleted.is_(False))
             return int(session.scalar(query) or 0)
+
+    def live_ids(self) -> set[str]:
+        """Ids of the live records here, synced or not (a tombstone of any of them deletes it)."""
+        with self._read() as session:
+            return set(session.scalars(select(RecordRow.id).where(RecordRow.deleted.is_(False))))
 
     def digests(self) -> dict[str, p.KindDigest]:
         """Per kind, count and digest of the live synced copies."""

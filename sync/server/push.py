@@ -1,12 +1,14 @@
 """``POST /sync/push``: each change in its own transaction, answered once and the same on every retry.
 
-The steps of PROTOCOL.md "Push": a change id seen before gets its stored result; the
+The steps of PROTOCOL.md "Push": a change id seen before gets its stored result (unless
+it comes with other content: then it is no retry, and the answer is a conflict); the
 version is validated; a record new to the server is a first push; a stale base is a
 conflict; otherwise the edit rules decide between storing, proposing and refusing.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import uuid
@@ -60,6 +62,10 @@ logger = logging.getLogger(__name__)
 MAX_PAYLOAD_DEPTH = 32
 #: Attempts of one change when the database reports a race (a concurrent first push, a deadlock).
 _ATTEMPTS = 3
+#: Key of the pushed version's fingerprint in a stored result (not part of the answer).
+_PUSHED = "pushed_sha256"
+#: Rejections the client cures and then retries under the same change id: never stored.
+_CURABLE = frozenset({"missing_blob"})
 
 
 class _Rejected(Exception):
@@ -86,22 +92,46 @@ def push_change(*, db: Database, principal: Principal, change: PushChange) -> Pu
                         return _result(
                             change, PushOutcome.REJECTED, code="invalid", reason="change id already used"
                         )
-                    return PushResult.model_validate(stored.result)
+                    answer = dict(stored.result)
+                    pushed = answer.pop(_PUSHED, None)
+                    if pushed is not None and pushed != _fingerprint(change):
+                        return _reused(session, principal.actor, change)
+                    return PushResult.model_validate(answer)
                 result = _apply(session, principal.actor, change)
-                session.add(
-                    PushResultRow(
-                        change_id=change.change_id,
-                        user_id=principal.user_id,
-                        result=result.model_dump(mode="json"),
-                        at=utc_now(),
+                if result.code not in _CURABLE:
+                    session.add(
+                        PushResultRow(
+                            change_id=change.change_id,
+                            user_id=principal.user_id,
+                            result={**result.model_dump(mode="json"), _PUSHED: _fingerprint(change)},
+                            at=utc_now(),
+                        )
                     )
-                )
             return result
         except (IntegrityError, OperationalError):
             if attempt == _ATTEMPTS:
                 raise
             logger.info("push of change %s raced another writer; trying again", change.change_id)
     raise AssertionError("unreachable")
+
+
+def _fingerprint(change: PushChange) -> str:
+    """What a change id stands for: the version pushed under it (a retry sends the same one)."""
+    version = change.record.model_dump(mode="json")
+    return hashlib.sha256(json.dumps(version, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def _reused(session: Session, actor: Actor, change: PushChange) -> PushResult:
+    """A change id seen before, now with other content: not a retry, and never answered as if
+    its content were stored (that loses it silently). Nothing is stored; the answer is a
+    conflict with the server's current version, so the client merges and pushes again under a
+    new change id (or a refusal, when the record is not there for the pusher)."""
+    current = get_row(session, change.record.envelope.id)
+    if current is None or not visible(actor, row_access(current)):
+        return _result(
+            change, PushOutcome.REJECTED, code="conflict", reason="this change id was used for other content"
+        )
+    return _result(change, PushOutcome.CONFLICT, record=row_to_version(current))
 
 
 def _result(
