@@ -289,8 +289,12 @@ class StoreReplica:
         mine = record_from_row(mine_row)
         mine_files = t.attachments_of(session, record_id)
         theirs = record_of(server)
-        result = merge_records(record_of(base) if base is not None else None, mine, theirs)
+        shared = record_of(base) if base is not None else None
         base_files = [ref.sha256 for ref in base.attachments] if base is not None else []
+        own = t.own_ancestor(session, mine, server.envelope, stop=base.envelope.revision if base else "")
+        if own is not None:  # our own push reached the server, its answer did not: rebase as on an accept
+            shared, base_files = own, [ref.sha256 for ref in server.attachments]
+        result = merge_records(shared, mine, theirs)
         files = merge_sets(
             base_files, [a.sha256 for a in mine_files], [ref.sha256 for ref in server.attachments]
         )

@@ -20,12 +20,13 @@ from desktop.store.models import (
     MetaRow,
     OutboxRow,
     RecordRow,
+    RevisionRow,
     SyncBaseRow,
     SyncBlobRow,
     SyncConflictRow,
     WorkingCopyRow,
 )
-from desktop.store.rows import attachment_from_row, upsert_row
+from desktop.store.rows import attachment_from_row, load_record, upsert_row
 from sync import protocol as p
 
 PENDING, DONE, REJECTED, CONFLICT = "pending", "done", "rejected", "conflict"
@@ -99,6 +100,38 @@ def save_base(session: Session, version: p.RecordVersion) -> None:
 def drop_base(session: Session, record_id: str) -> None:
     """Forget a record's synced version (it is local-only from now on)."""
     session.execute(delete(SyncBaseRow).where(SyncBaseRow.record_id == record_id))
+
+
+def own_ancestor(session: Session, mine: Record, server: p.Envelope, *, stop: str = "") -> Record | None:
+    """The version made here that the server's version is (or is the server's child of), when it is
+    an ancestor of ``mine`` newer than ``stop`` (the sync base); else None.
+
+    A push whose answer never arrived (the sync was cut after the server stored it) leaves the
+    server holding a version this profile made while the base is older: that version, not the
+    base, is what both sides share.
+    """
+    wanted = {server.revision, server.parent_revision} - {""}
+    rows = session.execute(
+        select(RevisionRow.revision, RevisionRow.parent_revision).where(RevisionRow.record_id == mine.id)
+    ).all()
+    parents = {row.revision: row.parent_revision for row in rows}
+    revision = mine.revision
+    for _ in range(len(parents)):
+        if not revision or revision == stop or revision not in parents:
+            return None
+        if revision in wanted:
+            row = session.execute(
+                select(RevisionRow).where(RevisionRow.record_id == mine.id, RevisionRow.revision == revision)
+            ).scalar_one()
+            return load_record(
+                row.content,
+                created_at=mine.created_at,
+                updated_at=row.saved_at,
+                revision=row.revision,
+                parent_revision=row.parent_revision,
+            )
+        revision = parents[revision]
+    return None
 
 
 # -- the outbox -------------------------------------------------------------------------
