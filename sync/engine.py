@@ -300,6 +300,10 @@ class SyncEngine:
                 self.replica.blob_uploaded(need.sha256, too_large=True)
                 report.too_large.append(need.sha256)
                 continue
+            except FileNotFoundError:
+                # Detached (its bytes removed) while this sync ran: no waiting record needs it now.
+                logger.info("file %s went away before its upload: left out", need.sha256)
+                continue
             self.replica.blob_uploaded(need.sha256)
             report.uploaded += 1
 
