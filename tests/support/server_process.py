@@ -54,12 +54,12 @@ def running_server(data_dir: Path, users: Mapping[str, tuple[str, str]]) -> Iter
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 90  # seconds usually; up to a minute on a loaded 2-core machine
         while True:
             try:
                 if requests.get(f"{url}/health", timeout=1).ok:
                     break
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # not listening yet, or busy starting
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("the sync server did not start") from None
                 time.sleep(0.05)
