@@ -105,7 +105,12 @@ def _live(store: RecordRepository) -> list[Record]:
 
 
 def _operate(rng: random.Random, device: Device, oracle: Oracle, number: int) -> None:
-    """One random thing a person does on a device (or a sync over the faulty link)."""
+    """One random thing a person does on a device (or, one time in five, a sync over the faulty link).
+
+    12% creates, 53% field edits, 10% tag edits, 5% deletions, 20% syncs: enough syncs that
+    every device meets every fault many times, and enough edits between them that devices
+    edit the same records concurrently (the conflicts the oracle checks).
+    """
     roll = rng.random()
     live = _live(device.store)
     if roll < 0.12 or not live:
@@ -114,7 +119,7 @@ def _operate(rng: random.Random, device: Device, oracle: Oracle, number: int) ->
         device.store.save(record)
         oracle.created.add(record.id)
         oracle.written.setdefault((record.id, "title"), []).append(record.fields["title"])
-    elif roll < 0.60:
+    elif roll < 0.65:
         record = rng.choice(live)
         name = rng.choice(FIELDS)
         value = f"{device.name}:{name}:{number}"
@@ -123,12 +128,12 @@ def _operate(rng: random.Random, device: Device, oracle: Oracle, number: int) ->
             oracle.superseded.add((record.id, name, str(previous)))
         device.store.save(record.with_fields(**{name: value}))
         oracle.written.setdefault((record.id, name), []).append(value)
-    elif roll < 0.68:
+    elif roll < 0.75:
         record = rng.choice(live)
         tags = set(record.tags)
         tags.symmetric_difference_update({rng.choice(("water", "clinics", "roads", "schools"))})
         device.store.save(record.with_changes(tags=tuple(sorted(tags))))
-    elif roll < 0.72:
+    elif roll < 0.80:
         record = rng.choice(live)
         device.store.delete(record.id)
         oracle.deleted.add(record.id)
@@ -206,6 +211,7 @@ def _check(seed: int, devices: list[Device], oracle: Oracle, rounds: int) -> Non
         )
 
 
+@pytest.mark.timeout(900)  # a seed is bounded (600 operations, 4 heal rounds); a loaded CI machine is slow
 @pytest.mark.parametrize("seed", _seeds())
 def test_devices_converge_under_dropped_lost_and_doubled_requests(
     server: Any, fast_dir: Path, seed: int
