@@ -47,6 +47,8 @@ class AttachmentInfo:
     added_at: str
     #: Extraction of its text for search: pending, done, none (nothing to extract) or failed.
     text_state: str = "pending"
+    #: False while the file is only on the server (above the download limit: fetched when opened).
+    present: bool = True
 
 
 class RecordStore(Protocol):

@@ -68,6 +68,7 @@ def attachment_from_row(row: AttachmentRow) -> AttachmentInfo:
         size=row.size,
         added_at=row.added_at,
         text_state=row.text_state or "pending",
+        present=row.present is not False,
     )
 
 

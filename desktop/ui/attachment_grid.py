@@ -52,12 +52,13 @@ class AttachmentGrid(QListView):
         self.tiles.clear()
         for info in infos:
             size = self.locale().formattedDataSize(info.size)
+            if not info.present:  # only on the server until someone opens it
+                size = self.tr("%1, not downloaded").replace("%1", size)
             item = QStandardItem(self._type_icon(is_image(info.media_type)), f"{info.filename}\n{size}")
             item.setData(info, INFO_ROLE)
             item.setEditable(False)
-            item.setToolTip(
-                f"{info.filename}\n{info.media_type}, {size}\n{self._text_state(info.text_state)}"
-            )
+            state = self._text_state(info.text_state) if info.present else self._remote_hint()
+            item.setToolTip(f"{info.filename}\n{info.media_type}, {size}\n{state}")
             item.setData(f"{info.filename}, {size}", Qt.ItemDataRole.AccessibleTextRole)
             self.tiles.appendRow(item)
             if info.sha256 in chosen:
@@ -99,6 +100,9 @@ class AttachmentGrid(QListView):
             "done": self.tr("Text searchable"),
             "failed": self.tr("Text could not be read"),
         }.get(state, "")
+
+    def _remote_hint(self) -> str:
+        return self.tr("On the server: opening it downloads it")
 
     def _type_icon(self, image: bool) -> QIcon:
         try:

@@ -12,6 +12,8 @@ import logging
 import os
 import shutil
 import stat
+import weakref
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +29,24 @@ logger = logging.getLogger(__name__)
 
 #: Pending documents read per extraction step; steps repeat until none is left.
 EXTRACT_BATCH = 10
+
+#: Per open profile, how a file kept on the server is fetched (set by the sync controller once
+#: the profile's sync service exists). Panels are made by detail views and editors that know
+#: nothing of sync; they look the fetcher up when a file is opened.
+_FETCHERS: weakref.WeakKeyDictionary[Any, Callable[[str], Any]] = weakref.WeakKeyDictionary()
+
+
+def set_file_fetcher(session: Session, fetch: Callable[[str], Any] | None) -> None:
+    """Register (or with None, forget) how ``session``'s files are downloaded from its server."""
+    if fetch is None:
+        _FETCHERS.pop(session, None)
+    else:
+        _FETCHERS[session] = fetch
+
+
+def file_fetcher(session: Session | None) -> Callable[[str], Any] | None:
+    """How ``session``'s files are downloaded from its server (None when it has no sync service)."""
+    return _FETCHERS.get(session) if session is not None else None
 
 
 def expected_errors() -> tuple[type[BaseException], ...]:

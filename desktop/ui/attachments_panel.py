@@ -44,6 +44,7 @@ from desktop.ui.attachment_jobs import (
     TextExtraction,
     copy_for_opening,
     expected_errors,
+    file_fetcher,
     local_files,
     save_copy,
 )
@@ -73,6 +74,8 @@ class AttachmentsPanel(QWidget):
         self.last_message: QMessageBox | None = None
         #: How files are opened (replaceable in tests, where no viewer exists).
         self.open_url: Callable[[QUrl], Any] = QDesktopServices.openUrl
+        #: Fetches a file that is only on the server (``set_downloader``; None when not signed in).
+        self.downloader: Callable[[str], Any] | None = None
         self._generation = 0
         self._open_dir: Path | None = None
         self.setAcceptDrops(True)
@@ -163,6 +166,10 @@ class AttachmentsPanel(QWidget):
         self.set_record(self.record_id if session is not None else None)
         self.extraction.start(session)  # documents left pending when the app last closed
 
+    def set_downloader(self, downloader: Callable[[str], Any] | None) -> None:
+        """How to fetch a file kept on the server (large files are downloaded when opened)."""
+        self.downloader = downloader
+
     def set_record(self, record_id: str | None) -> None:
         """Show the attachments of this record (None: nothing)."""
         self.record_id = record_id
@@ -194,7 +201,7 @@ class AttachmentsPanel(QWidget):
 
         self.grid.show_attachments(infos)
         for info in infos:
-            if is_image(info.media_type):
+            if is_image(info.media_type) and info.present:
                 self._load_thumbnail(info.sha256)
         self._update_actions()
         self._set_hint()
@@ -332,12 +339,16 @@ class AttachmentsPanel(QWidget):
         if self._open_dir is None:
             self._open_dir = Path(tempfile.mkdtemp(prefix="imbizo-open-"))
         folder = self._open_dir
-        for info in self.grid.selected():
+
+        def open_copy(info: AttachmentInfo) -> None:
             self._run(
                 partial(copy_for_opening, session, info, folder),
                 lambda path: self.open_url(QUrl.fromLocalFile(str(path))),
                 write=False,
             )
+
+        for info in self.grid.selected():
+            self._when_present(info, partial(open_copy, info))
 
     def save_selected(self) -> None:
         """Ask where to save a copy of each selected file."""
@@ -352,11 +363,55 @@ class AttachmentsPanel(QWidget):
         session = self.session
         if session is not None:
             saved = self.tr("Saved a copy as %1")
-            self._run(
-                lambda: save_copy(session, info, dest),
-                lambda path: self._set_hint(saved.replace("%1", str(path))),
-                write=False,
+            self._when_present(
+                info,
+                lambda: self._run(
+                    lambda: save_copy(session, info, dest),
+                    lambda path: self._set_hint(saved.replace("%1", str(path))),
+                    write=False,
+                ),
             )
+
+    def _when_present(self, info: AttachmentInfo, then: Callable[[], None]) -> None:
+        """Run ``then`` once the file is on this computer, downloading it first if it is not.
+
+        Files above the download limit stay on the server at each sync (a paid link should not
+        carry every video of every record); opening or saving one fetches it, on the network lane.
+        """
+        if info.present:
+            then()
+            return
+        size = self.locale().formattedDataSize(info.size)
+        downloader = self.downloader or file_fetcher(self.session)
+        if downloader is None:
+            self._message(
+                self.tr("Attachments"),
+                self.tr(
+                    "%1 (%2) is on the server and has not been downloaded to this computer. "
+                    "Sign in to the server to download it."
+                )
+                .replace("%1", info.filename)
+                .replace("%2", size),
+            )
+            return
+        self._set_hint(self.tr("Downloading %1 (%2)…").replace("%1", info.filename).replace("%2", size))
+
+        def downloaded(_result: object) -> None:
+            self._set_hint()
+            self.reload()
+            then()
+
+        def failed(error: BaseException) -> None:
+            self._set_hint()
+            reason = str(error) or type(error).__name__
+            self._message(
+                self.tr("Attachments"),
+                self.tr("%1 could not be downloaded: %2").replace("%1", info.filename).replace("%2", reason),
+            )
+
+        self.tasks.run(
+            lambda: downloader(info.sha256), downloaded, failed, network=True, description="download a file"
+        )
 
     def remove_selected(self) -> None:
         """Remove the selected files from the record, after asking."""

@@ -15,13 +15,21 @@ PHOTO_MAX_SIDE_KEY = "photos/max_side"
 PHOTO_KEEP_LOCATION_KEY = "photos/keep_location"
 #: Longest side choices for photos downscaled for sharing; 0 means "keep the original size".
 PHOTO_MAX_SIDES = (0, 1600, 1024)
+DOWNLOAD_LIMIT_KEY = "sync/download_limit_mb"
+#: Files up to this many MB come down at every sync; larger ones when someone opens them.
+DOWNLOAD_LIMIT_CHOICES = (0, 1, 5, 20, 100, 1000)
+DEFAULT_DOWNLOAD_LIMIT_MB = 20
 
 __all__ = [
     "APPEARANCE_KEY",
+    "DEFAULT_DOWNLOAD_LIMIT_MB",
+    "DOWNLOAD_LIMIT_CHOICES",
+    "DOWNLOAD_LIMIT_KEY",
     "PHOTO_KEEP_LOCATION_KEY",
     "PHOTO_MAX_SIDES",
     "PHOTO_MAX_SIDE_KEY",
     "appearance_mode",
+    "download_limit_mb",
     "keep_photo_location",
     "photo_max_side",
 ]
@@ -49,3 +57,12 @@ def photo_max_side(settings: QSettings | None = None) -> int | None:
 def keep_photo_location(settings: QSettings | None = None) -> bool:
     """Whether photos keep their location metadata (off by default: privacy)."""
     return _bool((settings or QSettings()).value(PHOTO_KEEP_LOCATION_KEY, False))
+
+
+def download_limit_mb(settings: QSettings | None = None) -> int:
+    """Files up to this many MB are downloaded at each sync (0: none; larger ones when opened)."""
+    try:
+        value = int(str((settings or QSettings()).value(DOWNLOAD_LIMIT_KEY, DEFAULT_DOWNLOAD_LIMIT_MB)))
+    except (TypeError, ValueError):
+        return DEFAULT_DOWNLOAD_LIMIT_MB
+    return value if value >= 0 else DEFAULT_DOWNLOAD_LIMIT_MB

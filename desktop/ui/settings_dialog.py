@@ -1,4 +1,4 @@
-"""Settings (Preferences, Ctrl+,): data folder, appearance, photo defaults, autosave, your name.
+"""Settings (Preferences, Ctrl+,): data folder, appearance, photos, autosave, your name, downloads.
 
 Preferences live in QSettings (``desktop.ui.preferences``). The data folder is the
 exception: the profile is chosen before Qt starts and by the command line too, so it
@@ -79,6 +79,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self._build_appearance_group())
         layout.addWidget(self._build_photo_group())
         layout.addWidget(self._build_editing_group())
+        layout.addWidget(self._build_sync_group())
         layout.addStretch(1)  # spare height goes below the groups, not inside them
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok
@@ -181,6 +182,31 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Your &name:"), self.me_edit)
         return group
 
+    def _build_sync_group(self) -> QGroupBox:
+        group = QGroupBox(self.tr("Sync"), self)
+        form = QFormLayout(group)
+        self.download_combo = QComboBox(group)
+        self.download_combo.setAccessibleName(self.tr("Files downloaded at each sync"))
+        for megabytes in preferences.DOWNLOAD_LIMIT_CHOICES:
+            text = (
+                self.tr("None: every file when opened")
+                if megabytes == 0
+                else self.tr("Up to {size} MB each").format(size=megabytes)
+            )
+            self.download_combo.addItem(text, megabytes)
+        self.download_combo.currentIndexChanged.connect(self._on_changed)
+        form.addRow(self.tr("&Download files:"), self.download_combo)
+        note = QLabel(
+            self.tr(
+                "Larger files stay on the server until you open them, so a sync over a paid "
+                "or slow link does not carry every video and scan."
+            ),
+            group,
+        )
+        note.setWordWrap(True)
+        form.addRow("", note)
+        return group
+
     def _chosen_by_text(self) -> str:
         how = self._paths.chosen_by
         if how == "--data-dir":
@@ -198,6 +224,7 @@ class SettingsDialog(QDialog):
         for combo, value in (
             (self.appearance_combo, preferences.appearance_mode(settings)),
             (self.downscale_combo, preferences.photo_max_side(settings) or 0),
+            (self.download_combo, preferences.download_limit_mb(settings)),
         ):
             index = combo.findData(value)
             combo.setCurrentIndex(max(index, 0))
@@ -250,6 +277,7 @@ class SettingsDialog(QDialog):
         settings.setValue(preferences.APPEARANCE_KEY, self.appearance)
         settings.setValue(preferences.PHOTO_MAX_SIDE_KEY, int(self.downscale_combo.currentData()))
         settings.setValue(preferences.PHOTO_KEEP_LOCATION_KEY, self.keep_location_box.isChecked())
+        settings.setValue(preferences.DOWNLOAD_LIMIT_KEY, int(self.download_combo.currentData()))
         settings.sync()
         app = QApplication.instance()
         if isinstance(app, QApplication):
