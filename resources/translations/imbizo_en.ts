@@ -12,6 +12,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>%1, not downloaded</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Text not read yet</source>
         <translation type="unfinished"></translation>
     </message>
@@ -23,12 +27,16 @@
         <source>Text could not be read</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>On the server: opening it downloads it</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>AttachmentsPanel</name>
     <message>
         <source>Attachments</source>
-        <extracomment>Longest side of a photo downscaled for sharing over a paid link (a few hundred KB as JPEG). How files are opened (replaceable in tests, where no viewer exists).</extracomment>
+        <extracomment>Longest side of a photo downscaled for sharing over a paid link (a few hundred KB as JPEG). How files are opened (replaceable in tests, where no viewer exists). Fetches a file that is only on the server (``set_downloader``; None when not signed in).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -123,6 +131,18 @@
     </message>
     <message>
         <source>Saved a copy as %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 (%2) is on the server and has not been downloaded to this computer. Sign in to the server to download it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Downloading %1 (%2)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 could not be downloaded: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
@@ -1856,6 +1876,30 @@ Close it anyway? Your changes are kept and offered back the next time you open i
     </message>
     <message>
         <source>Your &amp;name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Files downloaded at each sync</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None: every file when opened</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Up to {size} MB each</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Download files:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Larger files stay on the server until you open them, so a sync over a paid or slow link does not carry every video and scan.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
