@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bench import bench_gui_stall, bench_search, bench_startup
+from bench import (
+    bench_first_sync,
+    bench_gui_stall,
+    bench_search,
+    bench_startup,
+    bench_sync_bytes,
+    bench_sync_load,
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -13,7 +20,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--smoke", action="store_true")
     args = parser.parse_args(argv)
-    for bench in (bench_search, bench_gui_stall, bench_startup):
+    for bench in (
+        bench_search,
+        bench_gui_stall,
+        bench_startup,
+        bench_sync_bytes,
+        bench_first_sync,
+        bench_sync_load,
+    ):
         code = bench.main(["--smoke"] if args.smoke else [])
         if code:
             return code
