@@ -262,7 +262,10 @@ class StoreReplica:
             return self._write_remote(session, record_of(stored))
         # Edited while the push was under way (R9): rebase the newer edit onto what the server stored.
         current = record_from_row(current_row)
-        result = merge_records(record_of(change.record), current, record_of(stored))
+        # The stored version is our own push, its envelope as the server decided (an owner, a status):
+        # a deletion (or a restore) made here since is ours, never a clash with the server's envelope.
+        stored_record = record_of(stored).with_changes(deleted=current.deleted)
+        result = merge_records(record_of(change.record), current, stored_record)
         return self._write_local(session, result.record, floor=stored.envelope.revision)
 
     def _take_server_version(self, session: Session, version: p.RecordVersion) -> Changes:
@@ -292,9 +295,11 @@ class StoreReplica:
         shared = record_of(base) if base is not None else None
         base_files = [ref.sha256 for ref in base.attachments] if base is not None else []
         own = t.own_ancestor(session, mine, server.envelope, stop=base.envelope.revision if base else "")
+        merging = theirs
         if own is not None:  # our own push reached the server, its answer did not: rebase as on an accept
             shared, base_files = own, [ref.sha256 for ref in server.attachments]
-        result = merge_records(shared, mine, theirs)
+            merging = theirs.with_changes(deleted=mine.deleted)
+        result = merge_records(shared, mine, merging)
         files = merge_sets(
             base_files, [a.sha256 for a in mine_files], [ref.sha256 for ref in server.attachments]
         )

@@ -53,17 +53,41 @@ def test_an_edit_after_a_lost_push_answer_goes_up_without_a_conflict(
     assert (arrived.fields["summary"], arrived.fields["lessons"]) == ("third", "ask the caretaker")
 
 
-def test_a_delete_after_a_lost_push_answer_is_not_a_conflict(make_client) -> None:
+@pytest.mark.parametrize("first_push", [False, True], ids=["edit", "new record the server gives an owner"])
+def test_a_delete_after_a_lost_push_answer_is_not_a_conflict(make_client, first_push: bool) -> None:
     laptop = make_client("alice")
     record = Record(id=new_record_id(), kind=Kind.CASE_STUDY, fields={"title": "Old rota"})
-    laptop.session.save(record)
-    laptop.service.sync()
-    laptop.session.save(laptop.session.store.get(record.id).with_fields(summary="edited"))
+    laptop.session.store.save(record)  # no owner yet: the server names one at the first push
+    if not first_push:
+        laptop.service.sync()
+        laptop.session.save(laptop.session.store.get(record.id).with_fields(summary="edited"))
     _push_without_answer(laptop)
     laptop.session.delete(record.id)
     report = laptop.service.sync()
     assert report.conflicts == 0 and not laptop.service.conflicts()
     assert laptop.session.store.get(record.id).deleted
+    assert laptop.service.status().pending == 0 and report.verified
+
+
+def test_a_delete_while_the_push_is_under_way_is_kept(make_client) -> None:
+    """The answer arrives after the record was deleted here: the deletion is pushed next, not undone."""
+    laptop = make_client("alice", label="laptop")
+    desktop = make_client("alice", label="desktop")
+    record = Record(id=new_record_id(), kind=Kind.CASE_STUDY, fields={"title": "Scratch"})
+    laptop.session.store.save(record)  # no owner yet: the server names one (a new revision)
+    replica = StoreReplica(laptop.session.store)
+    client = laptop.service.client()
+    changes = replica.pending_changes(50)
+    answer = client.push(changes)
+    client.close()
+    laptop.session.delete(record.id)  # while the answer was on its way
+    replica.apply_push_results(changes, answer.results)
+    assert laptop.session.store.get(record.id).deleted
+
+    report = laptop.service.sync()
+    assert report.conflicts == 0 and laptop.service.status().pending == 0
+    desktop.service.sync()
+    assert desktop.session.store.get(record.id).deleted
 
 
 def test_an_edit_by_another_device_still_conflicts(make_client) -> None:
