@@ -13,6 +13,7 @@ import logging
 import platform
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.core.records import utc_now
@@ -20,7 +21,14 @@ from desktop.credentials import TokenStore
 from desktop.store.replica import StoreReplica
 from desktop.store.sync_tables import ConflictRow
 from sync.client import AuthError, RetryPolicy, SyncClient, SyncError, check_transport
-from sync.engine import AccountMismatchError, Progress, SyncEngine, SyncReport
+from sync.engine import (
+    DELETION_MINIMUM,
+    DELETION_SHARE,
+    AccountMismatchError,
+    Progress,
+    SyncEngine,
+    SyncReport,
+)
 
 if TYPE_CHECKING:
     import requests
@@ -32,7 +40,12 @@ logger = logging.getLogger(__name__)
 
 SERVER_KEY = "sync.server_url"
 ALLOWED_HTTP_KEY = "sync.allowed_http_hosts"
+#: A private CA's certificate file (PEM) the profile trusts for its server (``imbizo login --ca-file``).
+CA_FILE_KEY = "sync.ca_file"
 LAST_SYNC_KEY = "sync.last"
+#: The deletion fail-safe's threshold, a setting of the profile (sync/engine.py has the defaults).
+DELETION_SHARE_KEY = "sync.deletion_share"
+DELETION_MINIMUM_KEY = "sync.deletion_minimum"
 
 
 class NotSignedInError(AuthError):
@@ -99,6 +112,10 @@ class SyncService:
         hosts = json.loads(self.session.store.get_meta(ALLOWED_HTTP_KEY) or "[]")
         return [str(host) for host in hosts] if isinstance(hosts, list) else []
 
+    def verify(self) -> bool | str:
+        """What https certificates are checked against: the system's CAs, or the profile's CA file."""
+        return self.session.store.get_meta(CA_FILE_KEY) or True
+
     def client(self, url: str | None = None, token: str | None = None) -> SyncClient:
         """A protocol client for the profile's server and token."""
         server = url or self.server_url()
@@ -108,13 +125,24 @@ class SyncService:
             server,
             token=token if token is not None else self.tokens.load(),
             allowed_http_hosts=self.allowed_http_hosts(),
+            verify=self.verify(),
             session=self.http,
             retry=self.retry,
         )
 
-    def login(self, url: str, username: str, password: str, *, allow_http: bool = False) -> SignIn:
+    def login(
+        self,
+        url: str,
+        username: str,
+        password: str,
+        *,
+        allow_http: bool = False,
+        ca_file: str | None = None,
+    ) -> SignIn:
         """Sign in to ``url`` as ``username``; the token is kept safely, never in the database.
 
+        ``ca_file``: a private CA's certificate (PEM) to trust for this server, kept for the
+        profile; certificates are always checked (there is no way to turn that off).
         Refused (AccountMismatchError) when the profile holds unsynced work of another account.
         """
         url = url.rstrip("/")
@@ -131,7 +159,8 @@ class SyncService:
             host = urlsplit(url).hostname or ""
             hosts = sorted({*hosts, host})
         check_transport(url, hosts)
-        client = SyncClient(url, allowed_http_hosts=hosts, session=self.http, retry=self.retry)
+        verify: bool | str = str(Path(ca_file).resolve()) if ca_file else self.verify()
+        client = SyncClient(url, allowed_http_hosts=hosts, verify=verify, session=self.http, retry=self.retry)
         answer = client.login(username, password, self.replica.device_id(), platform.node()[:100])
         previous = self.server_url()
         if previous and previous != url:
@@ -139,6 +168,8 @@ class SyncService:
         self.tokens.save(answer.token)
         self.session.store.set_meta(SERVER_KEY, url)
         self.session.store.set_meta(ALLOWED_HTTP_KEY, json.dumps(hosts))
+        if ca_file:
+            self.session.store.set_meta(CA_FILE_KEY, str(verify))
         self.replica.bind_account(answer.user.name)
         return SignIn(url, answer.user.name, answer.user.role.value, self.tokens.where, client.insecure)
 
@@ -163,18 +194,31 @@ class SyncService:
         self,
         *,
         allow_deletions: bool = False,
+        accept_server: bool = False,
         progress: Progress | None = None,
         cancelled: Callable[[], bool] | None = None,
     ) -> SyncReport:
-        """One sync with the profile's server (see sync/engine.py for the steps)."""
+        """One sync with the profile's server (see sync/engine.py for the steps).
+
+        ``allow_deletions`` confirms a sync the deletion fail-safe stopped; ``accept_server``
+        confirms starting again with a server that is not the one this profile synced with.
+        """
         client = self.client()
         if not client.token:
             raise NotSignedInError("Not signed in to the server: sign in first.")
         self.replica = self._new_replica()
-        engine = SyncEngine(self.replica, client, progress=progress, cancelled=cancelled)
+        share, minimum = self.deletion_threshold()
+        engine = SyncEngine(
+            self.replica,
+            client,
+            deletion_share=share,
+            deletion_minimum=minimum,
+            progress=progress,
+            cancelled=cancelled,
+        )
         started = utc_now()
         try:
-            report = engine.sync(allow_deletions=allow_deletions)
+            report = engine.sync(allow_deletions=allow_deletions, accept_server=accept_server)
         except SyncError as exc:
             self._remember(started, ok=False, error=str(exc), kind=type(exc).__name__)
             raise
@@ -182,6 +226,20 @@ class SyncService:
             client.close()
         self._remember(started, ok=True, report=asdict(report))
         return report
+
+    def deletion_threshold(self) -> tuple[float, int]:
+        """(share, minimum): a sync deleting more than share x local records, and > minimum, asks first."""
+        store = self.session.store
+        share = float(store.get_meta(DELETION_SHARE_KEY) or DELETION_SHARE)
+        minimum = int(store.get_meta(DELETION_MINIMUM_KEY) or DELETION_MINIMUM)
+        return share, minimum
+
+    def set_deletion_threshold(self, share: float, minimum: int) -> None:
+        """Change the fail-safe's threshold for this profile (share between 0 and 1, minimum >= 0)."""
+        if not 0.0 <= share <= 1.0 or minimum < 0:
+            raise ValueError("the share is between 0 and 1 and the minimum is not negative")
+        self.session.store.set_meta(DELETION_SHARE_KEY, repr(float(share)))
+        self.session.store.set_meta(DELETION_MINIMUM_KEY, str(int(minimum)))
 
     def _remember(self, started: str, **outcome: object) -> None:
         data = {"started": started, "finished": utc_now(), **outcome}
@@ -216,6 +274,7 @@ class SyncService:
         client = SyncClient(
             server,
             allowed_http_hosts=self.allowed_http_hosts(),
+            verify=self.verify(),
             session=self.http,
             retry=RetryPolicy(attempts=1),
             timeout=(5.0, 10.0),

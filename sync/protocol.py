@@ -221,6 +221,8 @@ class PendingSummary(_Model):
     changes: Annotated[int, Field(ge=0)]
     deletions: Annotated[int, Field(ge=0)]
     latest: Annotated[int, Field(ge=0)]
+    #: The server database's identity: new when it is created or restored from a backup.
+    server_id: Annotated[str, StringConstraints(pattern=r"^([0-9a-f]{16})?$")] = ""
 
 
 class KindDigest(_Model):
@@ -231,10 +233,15 @@ class KindDigest(_Model):
 
 
 class DigestResponse(_Model):
-    """Per-kind counts and digests, as of ``cursor``."""
+    """Per-kind counts and digests, as of ``cursor``.
+
+    ``files``: the distinct attachment files the live records refer to, as
+    :func:`file_digest` of (sha256, size), counting only files the server holds intact.
+    """
 
     cursor: Annotated[int, Field(ge=0)]
     kinds: dict[str, KindDigest]
+    files: KindDigest | None = None
 
 
 class IndexEntry(_Model):
@@ -330,6 +337,11 @@ class Health(_Model):
 def row_digest(record_id: str, revision: str) -> int:
     """The digest contribution of one record (an int, summed mod 2**256 so order never matters)."""
     return int.from_bytes(hashlib.sha256(f"{record_id}:{revision}".encode()).digest(), "big")
+
+
+def file_digest(sha256: str, size: int) -> int:
+    """The digest contribution of one attachment file (summed like :func:`row_digest`)."""
+    return row_digest(sha256, str(size))
 
 
 def combine_digests(values: list[int] | tuple[int, ...] | Any) -> str:

@@ -34,7 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, opens the app on the local profile.",
         epilog="Exit codes: 0 success (also for zero hits), 1 failure, 2 usage error, "
         "3 partial import, failed check, or a sync with conflicts or refusals; 4 not signed in; "
-        "5 this version is too old for the server; 6 the deletion fail-safe stopped a sync.",
+        "5 this version is too old for the server; 6 a sync stopped to ask first (mass deletion, or "
+        "another server).",
     )
     parser.add_argument(
         "--data-dir",

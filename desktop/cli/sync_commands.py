@@ -4,8 +4,9 @@ Passwords come from standard input (one line each; a terminal is asked without e
 never from the command line, where other users could see them in the process list.
 Exit codes beyond the common ones (desktop/cli/errors.py): 3 when a sync finished with
 conflicts, rejected changes or a count that still differs; 4 not signed in (or the
-session ended); 5 this Imbizo is too old for the server; 6 the deletion fail-safe
-stopped the sync (run again with ``--allow-deletions`` to confirm).
+session ended); 5 this Imbizo is too old for the server; 6 the sync stopped to ask first:
+the deletion fail-safe (run again with ``--allow-deletions`` to confirm), or a server that
+is not the one this profile synced with (``--new-server`` confirms starting again with it).
 """
 
 from __future__ import annotations
@@ -33,10 +34,16 @@ def add_parsers(sub: Any) -> None:
     )
     p.add_argument("user", metavar="USER")
     p.add_argument("--allow-http", action="store_true", help="allow plain http to this host (an office LAN)")
+    p.add_argument("--ca-file", metavar="PEM", help="trust this private CA's certificate for the server")
     p.add_argument("--json", action="store_true")
     sub.add_parser("logout", help="sign out and forget the token")
     p = sub.add_parser("sync", help="push local changes and pull the server's")
     p.add_argument("--allow-deletions", action="store_true", help="confirm a sync that deletes many records")
+    p.add_argument(
+        "--new-server",
+        action="store_true",
+        help="confirm starting again with a server this profile did not sync with (wiped, restored, moved)",
+    )
     p.add_argument("--json", action="store_true", help="print what was pushed, pulled, merged, in conflict")
     p = sub.add_parser("conflicts", help="list the open sync conflicts")
     p.add_argument("--json", action="store_true")
@@ -60,7 +67,7 @@ def _read_secret(prompt: str) -> str:
 def _sync_error(exc: Exception, *, signing_in: bool = False) -> CliError:
     """The exit code each kind of sync error maps to."""
     from sync.client import AuthError, OutdatedClientError
-    from sync.engine import DeletionFailsafeError
+    from sync.engine import DeletionFailsafeError, ServerRewoundError
 
     if isinstance(exc, AuthError):
         return CliError(str(exc) if signing_in else f"{exc} (imbizo login SERVER USER)", EXIT_AUTH)
@@ -68,6 +75,8 @@ def _sync_error(exc: Exception, *, signing_in: bool = False) -> CliError:
         return CliError(str(exc), EXIT_OUTDATED)
     if isinstance(exc, DeletionFailsafeError):
         return CliError(f"{exc} Run `imbizo sync --allow-deletions` to confirm.", EXIT_FAILSAFE)
+    if isinstance(exc, ServerRewoundError):
+        return CliError(f"{exc} Run `imbizo sync --new-server` to confirm.", EXIT_FAILSAFE)
     return CliError(str(exc))
 
 
@@ -93,7 +102,9 @@ def cmd_login(args: argparse.Namespace, open_session: Callable[[argparse.Namespa
         service = _service(session)
 
         def run() -> int:
-            signed = service.login(args.server, args.user, password, allow_http=args.allow_http)
+            signed = service.login(
+                args.server, args.user, password, allow_http=args.allow_http, ca_file=args.ca_file
+            )
             if args.json:
                 print(json.dumps(asdict(signed)))
             else:
@@ -124,7 +135,9 @@ def cmd_sync(args: argparse.Namespace, open_session: Callable[[argparse.Namespac
         def run() -> int:
             quiet = args.json or not sys.stderr.isatty()
             progress = None if quiet else on_progress_printer(lambda line: print(line, file=sys.stderr))
-            report = service.sync(allow_deletions=args.allow_deletions, progress=progress)
+            report = service.sync(
+                allow_deletions=args.allow_deletions, accept_server=args.new_server, progress=progress
+            )
             status = service.status()
             data = asdict(report) | {"conflicts_open": status.conflicts}
             data["rejected"] = [{"id": rid, "reason": reason} for rid, reason in report.rejected]

@@ -19,6 +19,7 @@ Decisions, per record (see desktop/core/merge.py for the merge itself):
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -142,31 +143,27 @@ class StoreReplica:
             session.execute(delete(SyncBlobRow))
             t.set_meta(session, CURSOR_KEY, "0")
             t.set_meta(session, SERVER_ID_KEY, server_id)
-            waiting = set(session.scalars(select(OutboxRow.record_id).where(OutboxRow.state == t.PENDING)))
-            rows = session.execute(
-                select(RecordRow.id, RecordRow.revision).where(
-                    RecordRow.deleted.is_(False),
-                    RecordRow.demo.is_(False),
-                    RecordRow.owner.in_({account, ""}),
-                )
-            )
-            now = utc_now()
-            for record_id, revision in rows:
-                if record_id in waiting:
-                    continue
-                session.add(
-                    OutboxRow(
-                        change_id=str(uuid.uuid4()),
-                        record_id=record_id,
-                        revision=revision,
-                        op="upsert",
-                        created_at=now,
-                        state=t.PENDING,
-                    )
-                )
-                queued += 1
+            queued = _queue_own(session, account)
         self._skip.clear()
         return queued
+
+    def requeue_own(self, record_ids: Sequence[str]) -> list[str]:
+        """Of ``record_ids`` (synced copies the server no longer lists), queue this account's own
+        to be pushed again, as not synced; returns them. An owner never loses sight of a record,
+        so the server lost it (a restore, a hand): removing the copy here would lose it twice."""
+        with self.store._write_session("send lost records again") as session:
+            account = t.get_meta(session, ACCOUNT_KEY) or ""
+            own = list(
+                session.scalars(
+                    select(RecordRow.id).where(
+                        RecordRow.id.in_(record_ids), RecordRow.owner.in_({account, ""})
+                    )
+                )
+            )
+            session.execute(delete(SyncBaseRow).where(SyncBaseRow.record_id.in_(own)))
+            _queue_own(session, account, own)
+        self._skip.clear()
+        return own
 
     # -- push --------------------------------------------------------------------------------
 
@@ -408,18 +405,102 @@ class StoreReplica:
             return set(session.scalars(select(RecordRow.id).where(RecordRow.deleted.is_(False))))
 
     def digests(self) -> dict[str, p.KindDigest]:
-        """Per kind, count and digest of the live synced copies."""
+        """Per kind, count and digest of the live synced copies.
+
+        A copy matches the server's only when its record is here as synced (its revision is
+        the base's, or it has changes waiting): a record row lost or changed behind the
+        store's back changes the digest, so the check after a sync sees it (R8).
+        """
         rows: dict[str, list[int]] = {}
+        broken = set(self.broken_copies())
         with self._read() as session:
             query = select(SyncBaseRow.kind, SyncBaseRow.record_id, SyncBaseRow.revision).where(
                 SyncBaseRow.deleted.is_(False)
             )
             for kind, record_id, revision in session.execute(query):
-                rows.setdefault(kind, []).append(p.row_digest(record_id, revision))
+                # A broken copy still counts, with a value the server's cannot match.
+                value = f"broken:{revision}" if record_id in broken else revision
+                rows.setdefault(kind, []).append(p.row_digest(record_id, value))
         return {
             kind: p.KindDigest(count=len(values), digest=p.combine_digests(values))
             for kind, values in rows.items()
         }
+
+    def broken_copies(self) -> list[str]:
+        """Synced records whose row is gone or holds another revision with no change waiting."""
+        with self._read() as session:
+            waiting = set(session.scalars(select(OutboxRow.record_id).where(OutboxRow.state != t.DONE)))
+            query = (
+                select(SyncBaseRow.record_id, SyncBaseRow.revision, RecordRow.revision)
+                .outerjoin(RecordRow, RecordRow.id == SyncBaseRow.record_id)
+                .where(SyncBaseRow.deleted.is_(False))
+            )
+            return [
+                record_id
+                for record_id, base, current in session.execute(query)
+                if current is None or (current != base and record_id not in waiting)
+            ]
+
+    def forget_copies(self, record_ids: Sequence[str]) -> None:
+        """Drop the bases of broken copies, so a reconciliation fetches them again."""
+        if record_ids:
+            with self.store._write_session("forget broken copies") as session:
+                session.execute(delete(SyncBaseRow).where(SyncBaseRow.record_id.in_(record_ids)))
+
+    def files_digest(self) -> p.KindDigest:
+        """The distinct files (sha256, size) the live synced records refer to, as the server digests them.
+
+        Records with changes still waiting, and files the server refused as too large, are
+        left out: the server does not know them (yet).
+        """
+        waiting = select(OutboxRow.record_id).where(OutboxRow.state != t.DONE)
+        refused = select(SyncBlobRow.sha256).where(SyncBlobRow.state == t.TOO_LARGE)
+        with self._read() as session:
+            rows = session.execute(
+                select(AttachmentRow.sha256, AttachmentRow.size)
+                .join(SyncBaseRow, SyncBaseRow.record_id == AttachmentRow.record_id)
+                .where(
+                    SyncBaseRow.deleted.is_(False),
+                    AttachmentRow.record_id.not_in(waiting),
+                    AttachmentRow.sha256.not_in(refused),
+                )
+                .distinct()
+            )
+            files = {sha: int(size) for sha, size in rows}
+        values = [p.file_digest(sha, size) for sha, size in files.items()]
+        return p.KindDigest(count=len(values), digest=p.combine_digests(values))
+
+    def damaged_blobs(self) -> list[str]:
+        """Files held here whose bytes no longer hash to their name (hashed again only after a change)."""
+        with self._read() as session:
+            shas = sorted(
+                set(session.scalars(select(AttachmentRow.sha256).where(AttachmentRow.present.is_(True))))
+            )
+        return [sha for sha in shas if not _intact(self.store.blobs.path_for(sha), sha)]
+
+    def drop_damaged(self, shas: Sequence[str]) -> None:
+        """Mark damaged files missing (the next download fetches them again) and remove their bytes."""
+        if not shas:
+            return
+        with self.store._write_session("set aside damaged files") as session:
+            session.execute(update(AttachmentRow).where(AttachmentRow.sha256.in_(shas)).values(present=False))
+        for sha in shas:
+            self.store.blobs.remove(sha)
+            logger.warning("file %s was damaged here: fetched again", sha)
+
+    def blobs_to_offer(self) -> list[BlobNeed]:
+        """Every file held here of a synced record (a repair offers them all to the server)."""
+        with self._read() as session:
+            rows = session.execute(
+                select(AttachmentRow.sha256, AttachmentRow.size)
+                .join(SyncBaseRow, SyncBaseRow.record_id == AttachmentRow.record_id)
+                .where(AttachmentRow.present.is_(True))
+                .distinct()
+            )
+            needs = {sha: BlobNeed(sha, int(size), self._opener(sha)) for sha, size in rows}
+            states = t.blob_states(session, needs)
+        refused = {sha for sha, state in states.items() if state == t.TOO_LARGE}
+        return [need for sha, need in needs.items() if sha not in refused]
 
     # -- files -------------------------------------------------------------------------------
 
@@ -508,6 +589,57 @@ class StoreReplica:
                 t.set_attachments(session, record_id, conflict.mine_attachments, present=present)
                 self.store._bump_revision(session, record_id)
         return Changes()
+
+
+def _queue_own(session: Session, account: str, only: Sequence[str] | None = None) -> int:
+    """An outbox entry for each live record of ``account`` (or made before sign-in) not already waiting."""
+    waiting = set(session.scalars(select(OutboxRow.record_id).where(OutboxRow.state == t.PENDING)))
+    query = select(RecordRow.id, RecordRow.revision).where(
+        RecordRow.deleted.is_(False), RecordRow.demo.is_(False), RecordRow.owner.in_({account, ""})
+    )
+    if only is not None:
+        query = query.where(RecordRow.id.in_(only))
+    now = utc_now()
+    queued = 0
+    for record_id, revision in session.execute(query):
+        if record_id in waiting:
+            continue
+        session.add(
+            OutboxRow(
+                change_id=str(uuid.uuid4()),
+                record_id=record_id,
+                revision=revision,
+                op="upsert",
+                created_at=now,
+                state=t.PENDING,
+            )
+        )
+        queued += 1
+    return queued
+
+
+#: path -> (size, mtime_ns, inode) when the file was last found intact (per process).
+_INTACT: dict[Path, tuple[int, int, int]] = {}
+
+
+def _intact(path: Path, sha256: str) -> bool:
+    """True when the file hashes to ``sha256`` (skipped while its size, mtime and inode stay the same)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return True  # missing is not damaged: it is fetched when needed
+    key = (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    if _INTACT.get(path) == key:
+        return True
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    if digest.hexdigest() != sha256:
+        _INTACT.pop(path, None)
+        return False
+    _INTACT[path] = key
+    return True
 
 
 def _ref(info: AttachmentInfo) -> p.AttachmentRef:

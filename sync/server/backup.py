@@ -172,7 +172,9 @@ def restore(settings: Settings, source: Path, *, force: bool = False) -> int:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(path, target)
     try:
-        migrate_database(settings)
+        # A new identity: a client that synced after this backup was taken must not resume
+        # from its cursor (the server forgot what came after), so it stops and asks.
+        migrate_database(settings, new_identity=True)
     except SchemaError as exc:
         raise BackupError(str(exc)) from exc
     logger.info("restored %s with %d blobs", source, len(blobs))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
+import ssl
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -37,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="migrate the database, then serve HTTP")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8765, help="port to listen on (default 8765)")
+    serve.add_argument("--ssl-certfile", type=Path, help="serve https with this certificate chain (PEM)")
+    serve.add_argument("--ssl-keyfile", type=Path, help="the certificate's private key (PEM)")
     adduser = commands.add_parser("adduser", help="add an account (password from standard input)")
     adduser.add_argument("name")
     adduser.add_argument("--role", required=True, choices=ROLES)
@@ -72,14 +75,33 @@ def read_password(prompt: str = "Password: ") -> str:
     return line.rstrip("\r\n")
 
 
+def tls_context(certfile: Path, keyfile: Path | None) -> ssl.SSLContext:
+    """The server's TLS settings: TLS 1.2 and 1.3 only (RELIABILITY.md S5), Python's default ciphers."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.load_cert_chain(certfile, keyfile)
+    return context
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> str:
     import uvicorn
 
     from sync.server.api import create_app
 
+    if bool(args.ssl_keyfile) != bool(args.ssl_certfile):
+        raise CommandError("--ssl-certfile and --ssl-keyfile go together")
+    tls: dict[str, object] = {}
+    if args.ssl_certfile:
+        context = tls_context(args.ssl_certfile, args.ssl_keyfile)  # a bad file fails here, before serving
+        tls = {
+            "ssl_certfile": str(args.ssl_certfile),
+            "ssl_keyfile": str(args.ssl_keyfile),
+            "ssl_context_factory": lambda _config, _default: context,
+        }
     app = create_app(settings)
-    logger.info("serving on http://%s:%d (data in %s)", args.host, args.port, settings.data_dir)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    scheme = "https" if tls else "http"
+    logger.info("serving on %s://%s:%d (data in %s)", scheme, args.host, args.port, settings.data_dir)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", **tls)  # type: ignore[arg-type]
     return ""
 
 

@@ -12,12 +12,13 @@ of the writing transaction, so sequence numbers become visible in commit order.
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, select, text, update
+from sqlalchemy import Engine, create_engine, event, insert, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -141,6 +142,27 @@ def next_seq(session: Session) -> int:
         update(Meta).where(Meta.key == FEED_SEQ_KEY).values(value=Meta.value + 1).returning(Meta.value)
     )
     return int(session.execute(statement).scalar_one())
+
+
+#: The meta key of this database's identity: made at its creation, made anew by a restore, so a
+#: client that synced with another database (a wiped, re-created or restored server) can tell.
+SERVER_ID_KEY = "server_id"
+
+
+def server_id(session: Session) -> str:
+    """This database's identity as 16 hex digits ("" before the first migration made one)."""
+    value = session.execute(select(Meta.value).where(Meta.key == SERVER_ID_KEY)).scalar_one_or_none()
+    return f"{int(value):016x}" if value else ""
+
+
+def ensure_server_id(connection: Connection, *, renew: bool = False) -> None:
+    """Give the database an identity if it has none (or a new one: ``renew`` after a restore)."""
+    value = secrets.randbits(62) | 1  # never 0, which reads as "none"
+    found = connection.execute(select(Meta.value).where(Meta.key == SERVER_ID_KEY)).scalar_one_or_none()
+    if found is None:
+        connection.execute(insert(Meta).values(key=SERVER_ID_KEY, value=value))
+    elif renew:
+        connection.execute(update(Meta).where(Meta.key == SERVER_ID_KEY).values(value=value))
 
 
 def current_seq(session: Session) -> int:

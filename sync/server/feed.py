@@ -25,13 +25,15 @@ from sync.protocol import (
     PullResponse,
     RecordVersion,
     combine_digests,
+    file_digest,
     row_digest,
 )
+from sync.server import blob_check
 from sync.server.access import Access, Actor, visible
 from sync.server.auth import Principal
-from sync.server.db import Database, current_seq
+from sync.server.db import Database, current_seq, server_id
 from sync.server.errors import not_found
-from sync.server.models import Device, RecordHistory, RecordRow, User
+from sync.server.models import Blob, Device, RecordBlob, RecordHistory, RecordRow, User
 from sync.server.records import ACCESS_COLUMNS, columns_access, row_access, row_to_version
 
 #: Rows read from the database at a time.
@@ -94,7 +96,9 @@ def pending(*, db: Database, principal: Principal, cursor: int) -> PendingSummar
             len(_readable_at(session, principal.actor, deleted[n : n + _BATCH], cursor, live=True))
             for n in range(0, len(deleted), _BATCH)
         )
-        return PendingSummary(cursor=cursor, changes=changes, deletions=deletions, latest=head)
+        return PendingSummary(
+            cursor=cursor, changes=changes, deletions=deletions, latest=head, server_id=server_id(session)
+        )
 
 
 def _needs_resync(session: Session, principal: Principal) -> bool:
@@ -168,18 +172,42 @@ def _visible_rows(session: Session, actor: Actor, *, after: str = "") -> Iterato
         after = batch[-1].id
 
 
-def digest(*, db: Database, principal: Principal) -> DigestResponse:
-    """Per kind: how many live records the user may read, and the digest of their (id, revision)."""
+def digest(*, db: Database, principal: Principal, blobs: Any = None) -> DigestResponse:
+    """Per kind: how many live records the user may read, and the digest of their (id, revision).
+
+    With the blob store, ``files`` too: the distinct files those records refer to that the
+    server holds intact (a damaged one is set aside: see sync/server/blob_check.py).
+    """
     with db.read() as session:
         head = current_seq(session)
         values: dict[str, list[int]] = defaultdict(list)
+        live: list[str] = []
         for row in _visible_rows(session, principal.actor):
             if not row.deleted:
                 values[row.kind].append(row_digest(row.id, row.revision))
+                live.append(row.id)
         kinds = {
             kind: KindDigest(count=len(v), digest=combine_digests(v)) for kind, v in sorted(values.items())
         }
+        files: dict[str, int] = {}
+        if blobs is not None:
+            for start in range(0, len(live), _BATCH):
+                rows = session.execute(
+                    select(RecordBlob.sha256, Blob.size)
+                    .join(Blob, Blob.sha256 == RecordBlob.sha256)
+                    .where(RecordBlob.record_id.in_(live[start : start + _BATCH]))
+                )
+                files.update((sha, int(size)) for sha, size in rows)
+    if blobs is None:
         return DigestResponse(cursor=head, kinds=kinds)
+    intact = []
+    for sha, size in sorted(files.items()):
+        if blob_check.is_intact(blobs, sha, size):
+            intact.append(file_digest(sha, size))
+        else:
+            blob_check.set_aside(db, blobs, sha)
+    summary = KindDigest(count=len(intact), digest=combine_digests(intact))
+    return DigestResponse(cursor=head, kinds=kinds, files=summary)
 
 
 def index_page(*, db: Database, principal: Principal, after: str = "") -> IndexPage:

@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from sync.server.config import Settings
-from sync.server.db import create_db_engine
+from sync.server.db import create_db_engine, ensure_server_id
 
 logger = logging.getLogger(__name__)
 
@@ -69,8 +69,11 @@ def _migration_lock(settings: Settings, connection: Connection) -> Iterator[None
             yield
 
 
-def migrate_database(settings: Settings) -> tuple[str | None, str]:
+def migrate_database(settings: Settings, *, new_identity: bool = False) -> tuple[str | None, str]:
     """Upgrade the database to the head revision; returns (revision before, revision after).
+
+    The database gets its identity (``server_id``) here if it has none; ``new_identity``
+    gives it a new one (after a restore: clients must not trust what they saw before).
 
     Raises SchemaError, changing nothing, for a database from a newer server.
     """
@@ -93,6 +96,8 @@ def migrate_database(settings: Settings) -> tuple[str | None, str]:
                 command.upgrade(config, "head")
                 connection.commit()
                 logger.info("server database migrated from %s to %s", before or "nothing", head)
+            ensure_server_id(connection, renew=new_identity)
+            connection.commit()
             return before, head
     finally:
         engine.dispose()

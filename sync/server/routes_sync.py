@@ -56,7 +56,7 @@ def pending(principal: PrincipalDep, context: ContextDep, cursor: Cursor = 0) ->
 @router.get("/sync/digest", response_model=DigestResponse, responses=errors(*SIGNED_IN))
 def digest(principal: PrincipalDep, context: ContextDep) -> DigestResponse:
     """Counts and digests per kind of the live records the user may read."""
-    return feed.digest(db=context.db, principal=principal)
+    return feed.digest(db=context.db, principal=principal, blobs=context.blobs)
 
 
 @router.get("/sync/index", response_model=IndexPage, responses=errors(*SIGNED_IN))

@@ -157,6 +157,7 @@ def test_the_feed_is_in_sequence_order_each_record_once_and_pages_with_has_more(
     last = lib.request("GET", "/sync/pull", params={"cursor": cursor, "limit": 3}).json()
     assert last == {"changes": [], "cursor": cursor, "has_more": False, "resync": False}
     pending = lib.request("GET", "/sync/pending", params={"cursor": 0}).json()
+    assert len(pending.pop("server_id")) == 16  # the database's identity (sync target safety, R7)
     assert pending == {"cursor": 0, "changes": 7, "deletions": 0, "latest": cursor}
 
 
