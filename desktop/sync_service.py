@@ -22,6 +22,7 @@ from desktop.store.replica import StoreReplica
 from desktop.store.sync_tables import ConflictRow
 from sync.client import AuthError, RetryPolicy, SyncClient, SyncError, check_transport
 from sync.engine import (
+    DEFAULT_DOWNLOAD_LIMIT,
     DELETION_MINIMUM,
     DELETION_SHARE,
     AccountMismatchError,
@@ -195,6 +196,7 @@ class SyncService:
         *,
         allow_deletions: bool = False,
         accept_server: bool = False,
+        download_limit: int | None = None,
         progress: Progress | None = None,
         cancelled: Callable[[], bool] | None = None,
     ) -> SyncReport:
@@ -202,6 +204,8 @@ class SyncService:
 
         ``allow_deletions`` confirms a sync the deletion fail-safe stopped; ``accept_server``
         confirms starting again with a server that is not the one this profile synced with.
+        ``download_limit``: files up to this many bytes come down (larger ones when opened,
+        :meth:`download_file`); None keeps the engine's default.
         """
         client = self.client()
         if not client.token:
@@ -213,6 +217,7 @@ class SyncService:
             client,
             deletion_share=share,
             deletion_minimum=minimum,
+            download_limit=DEFAULT_DOWNLOAD_LIMIT if download_limit is None else download_limit,
             progress=progress,
             cancelled=cancelled,
         )
@@ -226,6 +231,24 @@ class SyncService:
             client.close()
         self._remember(started, ok=True, report=asdict(report))
         return report
+
+    def download_file(self, sha256: str) -> Path:
+        """Download one attachment that was left on the server (above the download limit) now.
+
+        The bytes are checked against ``sha256`` by the client before the store takes them;
+        returns where the file is kept. Raises NotSignedInError, or the client's SyncError.
+        """
+        client = self.client()
+        if not client.token:
+            raise NotSignedInError("Not signed in to the server: sign in to download this file.")
+        replica = self._new_replica()
+        path = replica.blob_download_path(sha256)
+        try:
+            client.download_blob(sha256, path)
+        finally:
+            client.close()
+        replica.blob_downloaded(sha256, path)
+        return self.session.blob_path(sha256)
 
     def deletion_threshold(self) -> tuple[float, int]:
         """(share, minimum): a sync deleting more than share x local records, and > minimum, asks first."""

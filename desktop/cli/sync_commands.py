@@ -44,6 +44,12 @@ def add_parsers(sub: Any) -> None:
         action="store_true",
         help="confirm starting again with a server this profile did not sync with (wiped, restored, moved)",
     )
+    p.add_argument(
+        "--download-limit",
+        type=float,
+        metavar="MB",
+        help="download files up to this size (default 20 MB; larger ones stay on the server until opened)",
+    )
     p.add_argument("--json", action="store_true", help="print what was pushed, pulled, merged, in conflict")
     p = sub.add_parser("conflicts", help="list the open sync conflicts")
     p.add_argument("--json", action="store_true")
@@ -126,7 +132,7 @@ def cmd_logout(args: argparse.Namespace, open_session: Callable[[argparse.Namesp
 
 
 def cmd_sync(args: argparse.Namespace, open_session: Callable[[argparse.Namespace], Any]) -> int:
-    """``imbizo sync [--json] [--allow-deletions]``."""
+    """``imbizo sync [--json] [--allow-deletions] [--new-server] [--download-limit MB]``."""
     from desktop.sync_service import on_progress_printer
 
     with open_session(args) as session:
@@ -135,8 +141,12 @@ def cmd_sync(args: argparse.Namespace, open_session: Callable[[argparse.Namespac
         def run() -> int:
             quiet = args.json or not sys.stderr.isatty()
             progress = None if quiet else on_progress_printer(lambda line: print(line, file=sys.stderr))
+            limit = args.download_limit
             report = service.sync(
-                allow_deletions=args.allow_deletions, accept_server=args.new_server, progress=progress
+                allow_deletions=args.allow_deletions,
+                accept_server=args.new_server,
+                download_limit=None if limit is None else max(0, int(limit * 1024 * 1024)),
+                progress=progress,
             )
             status = service.status()
             data = asdict(report) | {"conflicts_open": status.conflicts}

@@ -100,7 +100,10 @@ class SyncController(QObject):
         self.tasks.read(make, self._on_service_ready, description="read the sync settings")
 
     def _on_service_ready(self, service: SyncService) -> None:
+        from desktop.ui.attachment_jobs import set_file_fetcher
+
         self.service = service
+        set_file_fetcher(service.session, service.download_file)  # large files, fetched when opened
         self.refresh_status(sync_if_signed_in=True)
 
     def set_interval(self, minutes: int) -> None:
@@ -164,10 +167,14 @@ class SyncController(QObject):
         self.probe_timer.stop()
         self._set(SyncState(SYNCING, self.tr("Syncing…"), self.state.detail))
         stop = self._stop
+        from desktop.ui.preferences import download_limit_mb
+
+        download_limit = download_limit_mb() * 1024 * 1024  # read here: QSettings on the GUI thread
 
         def run() -> Any:
             return service.sync(
                 allow_deletions=allow_deletions,
+                download_limit=download_limit,
                 progress=lambda step, done, total: self._progress.emit(step, done, total),
                 cancelled=stop.is_set,
             )

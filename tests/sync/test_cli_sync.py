@@ -84,3 +84,27 @@ def test_a_wrong_password_and_a_bad_server_are_clear_failures(tmp_path: Path, se
     assert nowhere.returncode == 1 and "could not be reached" in nowhere.stderr
     outside = imbizo(tmp_path, "a", "login", "http://example.org", "alice", stdin=PASSWORD + "\n")
     assert outside.returncode == 1 and "plain http" in outside.stderr
+
+
+def test_sync_download_limit_leaves_large_files_on_the_server(tmp_path: Path, server_url: str) -> None:
+    from desktop.core.kinds import Kind
+    from desktop.core.records import Record, new_record_id
+    from desktop.paths import ProfilePaths
+    from desktop.session import Session
+
+    scan = tmp_path / "survey.bin"
+    scan.write_bytes(b"\x07" * 300_000)
+    with Session.open(ProfilePaths(tmp_path / "a", "--data-dir")) as session:
+        record = Record(id=new_record_id(), kind=Kind.SITE_VISIT, fields={"title": "Survey"})
+        session.save(record)
+        session.add_attachment(record.id, scan)
+    for profile in ("a", "b", "c"):
+        assert imbizo(tmp_path, profile, "login", server_url, "alice", stdin=PASSWORD + "\n").returncode == 0
+    assert imbizo(tmp_path, "a", "sync").returncode == 0
+    small = json.loads(imbizo(tmp_path, "b", "sync", "--download-limit", "0.1", "--json").stdout)
+    assert small["pulled"] == 1 and small["downloaded"] == 0  # 300 KB > 0.1 MB: opened later, on demand
+    whole = json.loads(imbizo(tmp_path, "c", "sync", "--json").stdout)  # the default limit is 20 MB
+    assert whole["downloaded"] == 1
+    with Session.open(ProfilePaths(tmp_path / "b", "--data-dir")) as session:
+        [info] = session.attachments(record.id)
+        assert not info.present

@@ -100,3 +100,47 @@ def test_a_server_that_goes_away_shows_offline(qtbot, open_window, tmp_path) -> 
     qtbot.waitUntil(lambda: controller.state.kind == OFFLINE, timeout=60_000)
     assert window.sync_ui.button.text() == "Offline"
     assert controller.probe_timer.isActive()  # it checks again, and syncs when the server answers
+
+
+def test_a_file_over_the_download_limit_comes_down_when_opened(
+    qtbot, open_window, tmp_path, server_url
+) -> None:
+    from PySide6.QtCore import QSettings
+
+    from desktop.session import Session
+    from desktop.sync_service import SyncService
+    from desktop.ui import preferences
+    from desktop.ui.attachments_panel import AttachmentsPanel
+
+    # A colleague attaches a 2 MB scan and syncs (a real profile and a real client, no window).
+    scan = tmp_path / "borehole-survey.bin"
+    scan.write_bytes(bytes(range(256)) * (8 * 1024))
+    with Session.open(ProfilePaths(tmp_path / "colleague", "--data-dir")) as colleague:
+        record = Record(id=new_record_id(), kind=Kind.SITE_VISIT, fields={"title": "Borehole survey"})
+        colleague.save(record)
+        colleague.add_attachment(record.id, scan)
+        service = SyncService(colleague, use_keyring=False)
+        service.login(server_url, "alice", PASSWORD)
+        assert service.sync().pushed == 1
+
+    QSettings().setValue(preferences.DOWNLOAD_LIMIT_KEY, 1)  # this laptop takes files up to 1 MB
+    window = open_window(ProfilePaths(tmp_path / "laptop", "--data-dir"))
+    _sign_in(qtbot, window, server_url)
+    _sync(qtbot, window)
+    [info] = window.session.attachments(record.id)
+    assert not info.present and not window.session.blob_path(info.sha256).exists()
+
+    panel = AttachmentsPanel(window.tasks)
+    qtbot.addWidget(panel)
+    opened: list[Path] = []
+    panel.open_url = lambda url: opened.append(Path(url.toLocalFile()))
+    panel.set_session(window.session)
+    panel.set_record(record.id)
+    qtbot.waitUntil(lambda: len(panel.attachments()) == 1, timeout=WAIT_MS)
+    assert "not downloaded" in panel.grid.tiles.item(0).text()
+    panel.grid.select_row(0)
+    panel.open_selected()
+    qtbot.waitUntil(lambda: bool(opened), timeout=WAIT_MS)
+    assert opened[0].name == "borehole-survey.bin" and opened[0].read_bytes() == scan.read_bytes()
+    qtbot.waitUntil(lambda: "not downloaded" not in panel.grid.tiles.item(0).text(), timeout=WAIT_MS)
+    assert window.session.attachments(record.id)[0].present
