@@ -69,7 +69,8 @@ test)
     echo "== ruff"; "$VENV/bin/ruff" check . && "$VENV/bin/ruff" format --check .
     echo "== mypy"; "$VENV/bin/mypy" desktop sync
     echo "== import-linter"; "$VENV/bin/lint-imports"
-    echo "== pytest"; "$VENV/bin/pytest" -q -p no:cacheprovider "$@"
+    # Two workers: most tests use one core, and CI machines have two (IMBIZO_TEST_WORKERS=0: one process).
+    echo "== pytest"; "$VENV/bin/pytest" -q -p no:cacheprovider -n "${IMBIZO_TEST_WORKERS:-2}" --dist worksteal "$@"
     echo "== benchmarks (smoke size)"; "$VENV/bin/python" -m bench.run_all --smoke
     ;;
 bundle)
