@@ -31,7 +31,11 @@ Tamper = Callable[[dict[str, Any]], dict[str, Any]]
 
 def case_study(title: str, **fields: object) -> Record:
     """A case study with the fields a staff member fills in."""
-    values = {"title": title, "summary": "What we did", "district": "Northern Demo District"}
+    values: dict[str, object] = {
+        "title": title,
+        "summary": "What we did",
+        "district": "Northern Demo District",
+    }
     values.update(fields)
     return Record(id=new_record_id(), kind=Kind.CASE_STUDY, fields=values)
 
@@ -90,16 +94,16 @@ def shifted_clock(offset: timedelta) -> Iterator[None]:
     Only the desktop module's ``datetime`` is replaced, so the in-process server keeps the
     real time, as a server on another machine would.
     """
-    real = records_module.datetime
+    real = records_module.datetime  # type: ignore[attr-defined]
 
     class Shifted(datetime):
         @classmethod
-        def now(cls, tz: Any = None) -> Shifted:  # type: ignore[override]
+        def now(cls, tz: Any = None) -> Shifted:
             moment = real.now(tz or UTC) + offset
             return cls.fromtimestamp(moment.timestamp(), tz or UTC)
 
-    records_module.datetime = Shifted  # type: ignore[misc]
+    records_module.datetime = Shifted  # type: ignore[attr-defined]
     try:
         yield
     finally:
-        records_module.datetime = real  # type: ignore[misc]
+        records_module.datetime = real  # type: ignore[attr-defined]

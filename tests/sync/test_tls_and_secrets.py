@@ -168,7 +168,7 @@ def bad_tls_server(pki: dict[str, Path]) -> Iterator[Any]:
 
 def test_four_bad_certificates_are_refused(tls_server, bad_tls_server, pki) -> None:
     ca = str(pki["ca"])
-    cases = {
+    cases: dict[str, tuple[str, bool | str]] = {
         "self-signed": (bad_tls_server("self_signed"), ca),
         "expired": (bad_tls_server("expired"), ca),
         "wrong host name": (f"https://127.0.0.1:{tls_server['port']}", ca),  # the certificate says localhost
@@ -205,7 +205,12 @@ def test_plain_http_to_a_host_that_is_not_loopback_is_refused_with_no_fallback(t
     try:
         sent: list[str] = []
         http = requests.Session()
-        http.request = lambda *args, **kwargs: sent.append(args[1]) or requests.Response()  # type: ignore[method-assign]
+
+        def record(method: str, url: str, **_kwargs: Any) -> requests.Response:
+            sent.append(url)
+            return requests.Response()
+
+        http.request = record  # type: ignore[method-assign,assignment]
         service = SyncService(session, http=http, use_keyring=False)
         with pytest.raises(InsecureTransportError):
             service.login("http://example.org", "alice", PASSWORD)
@@ -246,7 +251,7 @@ def test_the_server_speaks_tls_1_2_and_1_3_only(tls_server, pki) -> None:
 class MemoryKeyring(KeyringBackend):
     """An OS keyring stand-in for a headless machine (TOOLCHAIN.md: no backend answers here)."""
 
-    priority = 10  # type: ignore[assignment]
+    priority = 10
 
     def __init__(self) -> None:
         super().__init__()
