@@ -329,10 +329,15 @@ class SyncClient:
         response = self._send(
             "GET", f"{p.API_PREFIX}/blobs/{sha256}", headers=headers, stream=True, retries=False
         )
-        if response.status_code == 416:  # we have it all already
-            return
+        if response.status_code == 416:  # we have it all already (only if we had some: else a broken server)
+            if have:
+                return
+            raise ProtocolError(f"The server refused to send the file {sha256[:12]}… from its start.")
         if response.status_code not in (200, 206):
             self._raise_for(response)
+        if not _framed(response):
+            response.close()
+            raise NetworkError(f"The answer for {sha256[:12]}… was cut in its head.")
         mode = "ab" if response.status_code == 206 and have else "wb"
         try:
             with partial.open(mode) as handle:
@@ -440,6 +445,9 @@ class SyncClient:
 
     def _read_capped(self, response: requests.Response) -> None:
         """Read the whole body now, refusing one larger than MAX_RESPONSE_BYTES."""
+        if not _framed(response):
+            response.close()
+            raise NetworkError(f"The answer from {self.base_url} was cut in its head.")
         chunks = []
         total = 0
         try:
@@ -477,6 +485,17 @@ class SyncClient:
         raise ServerRefused(
             status, code or f"http_{status}", message or f"The server refused (HTTP {status})."
         )
+
+
+def _framed(response: requests.Response) -> bool:
+    """Whether the answer says where its body ends (Content-Length or chunked), as every answer
+    of the server does. A head cut before that line still parses (http.client takes the end
+    of the stream for the end of the head), and its body would read as empty: a cut, not an answer.
+    """
+    if response.status_code in (204, 304) or response.request.method == "HEAD":
+        return True
+    headers = response.headers
+    return "content-length" in headers or "chunked" in headers.get("transfer-encoding", "").lower()
 
 
 def _error_of(response: requests.Response) -> tuple[str, str]:
