@@ -503,6 +503,6 @@ def _error_of(response: requests.Response) -> tuple[str, str]:
     try:
         data = json.loads(response.content or b"{}")
         error = p.ErrorBody.model_validate(data)
-    except (ValueError, ValidationError):
+    except (ValueError, ValidationError, RecursionError):  # RecursionError: JSON nested too deep
         return "", ""
     return error.error, error.message
