@@ -30,7 +30,7 @@ from pathlib import Path
 
 from bench.bench_search import load
 from bench.common import CORPUS
-from bench.sync_common import client_profile, corpus_records, servers, service_for
+from bench.sync_common import client_profile, corpus_records, exit_on_sigterm, servers, service_for
 from bench.sync_meter import Synced, gzip6, json_of, kb, line, metered_sync
 from desktop.store.sync_mapping import version_of
 from sync import protocol as p
@@ -138,6 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true", help="20 records (as CI runs it)")
     parser.add_argument("--records", type=int, default=0, help="a slice of this many records (default: all)")
     args = parser.parse_args(argv)
+    exit_on_sigterm()
     if not CORPUS.is_dir():
         print(f"no corpus at {CORPUS}; set IMBIZO_CORPUS", file=sys.stderr)
         return 1

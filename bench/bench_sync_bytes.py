@@ -26,7 +26,7 @@ from pathlib import Path
 
 from bench.bench_search import load
 from bench.common import CORPUS
-from bench.sync_common import client_profile, servers, service_for
+from bench.sync_common import client_profile, exit_on_sigterm, servers, service_for
 from bench.sync_meter import (
     Synced,
     WireFigures,
@@ -241,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records", type=int, default=0, help="a slice of this many records (default: all)")
     parser.add_argument("--edits", type=int, default=20, help="records edited in the second edit round")
     args = parser.parse_args(argv)
+    exit_on_sigterm()
     if not CORPUS.is_dir():
         print(f"no corpus at {CORPUS}; set IMBIZO_CORPUS", file=sys.stderr)
         return 1

@@ -35,7 +35,7 @@ from typing import Any
 
 from bench.bench_search import load
 from bench.common import CORPUS, p50_p95
-from bench.sync_common import Servers, corpus_records, postgres, servers
+from bench.sync_common import Servers, corpus_records, exit_on_sigterm, postgres, servers
 from bench.sync_load_client import BATCH, ClientResult
 from bench.sync_meter import line
 from desktop.core.kinds import Kind
@@ -117,7 +117,9 @@ def run_load(
     return results, window, cpu
 
 
-def report(label: str, results: list[ClientResult], window: float, cpu: dict[str, float]) -> None:
+def report(
+    label: str, results: list[ClientResult], window: float, cpu: dict[str, float], processes: int
+) -> None:
     """One block of figures per backend."""
     pushes = [ms for r in results for ms in r.latencies["push"]]
     pulls = [ms for r in results for ms in r.latencies["pull"]]
@@ -143,6 +145,11 @@ def report(label: str, results: list[ClientResult], window: float, cpu: dict[str
         f"{len(pulls)} pulls ({pulled:,} entries)\n  CPU in cores: server processes {cpu['servers']:.2f}, "
         f"PostgreSQL {cpu['database']:.2f}, clients {cpu['clients']:.2f}, other work on the machine "
         f"{others:.2f}, of {cpu['cores']:.0f} cores"
+    )
+    server_ms = (cpu["servers"] + cpu["database"]) * window * 1000
+    print(
+        f"  each server process had {cpu['servers'] / processes:.2f} of a core; server and database CPU "
+        f"per accepted change (its push and the pulls that delivered it): {server_ms / max(1, pushed):.1f} ms"
     )
     for error in errors[:5]:
         print(f"  client error: {error}")
@@ -182,6 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--backend", choices=("both", "sqlite", "postgresql"), default="both")
     args = parser.parse_args(argv)
+    exit_on_sigterm()
     if not CORPUS.is_dir():
         print(f"no corpus at {CORPUS}; set IMBIZO_CORPUS", file=sys.stderr)
         return 1
@@ -190,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     templates = _templates(10 if args.smoke else 100, smoke=args.smoke)
     kinds = ("sqlite", "postgresql") if args.backend == "both" else (args.backend,)
     work = Path(tempfile.mkdtemp(prefix="imbizo-bench-sync-load-"))
-    blocks: list[tuple[str, list[ClientResult], float, dict[str, float]]] = []
+    blocks: list[tuple[str, list[ClientResult], float, dict[str, float], int]] = []
     try:
         librarians = sum(role == "librarian" for role in users.values())
         print(
@@ -206,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
                     "SQLite, 1 process" if kind == "sqlite" else f"PostgreSQL, {len(running.urls)} processes"
                 )
                 results, window, cpu = run_load(running, list(users), templates, seconds, args.seed)
-                blocks.append((label, results, window, cpu))
+                blocks.append((label, results, window, cpu, len(running.urls)))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(

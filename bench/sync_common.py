@@ -14,7 +14,9 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
@@ -33,6 +35,11 @@ from sync.client import RetryPolicy
 from tests.support.server_process import BIN, free_port, server_env
 
 PASSWORD = "bench-password-1"
+
+
+def exit_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit, so the ``finally`` blocks stop the servers this run started."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
 
 # -- servers ------------------------------------------------------------------------------------
