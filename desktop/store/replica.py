@@ -35,11 +35,13 @@ from desktop.core.changes import Changes
 from desktop.core.merge import merge_records, merge_sets
 from desktop.core.ports import AttachmentInfo
 from desktop.core.records import Record, revision_generation, utc_now
+from desktop.core.validation import ensure_valid
 from desktop.store import sync_tables as t
 from desktop.store.models import AttachmentRow, OutboxRow, RecordRow, SyncBaseRow, SyncBlobRow
 from desktop.store.rows import record_from_row
 from desktop.store.sync_mapping import record_of, version_of
 from sync import protocol as p
+from sync.client import ProtocolError
 from sync.engine import AccountMismatchError, BlobNeed, FeedApplied, PushApplied
 
 if TYPE_CHECKING:
@@ -218,6 +220,10 @@ class StoreReplica:
                 if row is None:
                     continue
                 record_id = change.record.envelope.id
+                if result.record is not None and result.record.envelope.id != record_id:
+                    raise ProtocolError(
+                        f"The server answered the push of {record_id} with another record: nothing applied."
+                    )
                 outcome = result.outcome
                 if outcome is p.PushOutcome.ACCEPTED and result.record is not None:
                     collected.append(self._accepted(session, change, result.record, row.id))
@@ -256,19 +262,19 @@ class StoreReplica:
         if current_row is None:
             return Changes()
         if current_row.revision == change.record.envelope.revision:
-            return self._write_remote(session, record_of(stored))
+            return self._write_remote(session, _server_record(stored))
         # Edited while the push was under way (R9): rebase the newer edit onto what the server stored.
         current = record_from_row(current_row)
         # The stored version is our own push, its envelope as the server decided (an owner, a status):
         # a deletion (or a restore) made here since is ours, never a clash with the server's envelope.
-        stored_record = record_of(stored).with_changes(deleted=current.deleted)
+        stored_record = _server_record(stored).with_changes(deleted=current.deleted)
         result = merge_records(record_of(change.record), current, stored_record)
         return self._write_local(session, result.record, floor=stored.envelope.revision)
 
     def _take_server_version(self, session: Session, version: p.RecordVersion) -> Changes:
         """Make the server's version current and the base (its files as it lists them)."""
         t.save_base(session, version)
-        changes = self._write_remote(session, record_of(version))  # the row first: files refer to it
+        changes = self._write_remote(session, _server_record(version))  # the row first: files refer to it
         present = {
             ref.sha256 for ref in version.attachments if self.store.blobs.path_for(ref.sha256).exists()
         }
@@ -288,7 +294,7 @@ class StoreReplica:
             return True, self._take_server_version(session, server)
         mine = record_from_row(mine_row)
         mine_files = t.attachments_of(session, record_id)
-        theirs = record_of(server)
+        theirs = _server_record(server)
         shared = record_of(base) if base is not None else None
         base_files = [ref.sha256 for ref in base.attachments] if base is not None else []
         own = t.own_ancestor(session, mine, server.envelope, stop=base.envelope.revision if base else "")
@@ -589,6 +595,21 @@ class StoreReplica:
                 t.set_attachments(session, record_id, conflict.mine_attachments, present=present)
                 self.store._bump_revision(session, record_id)
         return Changes()
+
+
+def _server_record(version: p.RecordVersion) -> Record:
+    """The local record of a version from the server, checked as a local save is (ensure_valid).
+
+    A broken or hostile server's record never reaches the store: the batch stops (its
+    transaction rolls back) with a ProtocolError the person can read.
+    """
+    try:
+        return ensure_valid(record_of(version))
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ProtocolError(
+            f"The server sent a record that is not valid ({version.envelope.id}: {str(exc)[:300]}); "
+            "nothing of this batch was applied."
+        ) from exc
 
 
 def _queue_own(session: Session, account: str, only: Sequence[str] | None = None) -> int:
