@@ -22,6 +22,7 @@ from sync.client import RetryPolicy
 from sync.protocol import Role
 from sync.server.api import create_app
 from tests.support.asgi_transport import ASGIAdapter, Faults, in_process_session
+from tests.support.postgres import postgres_cluster as postgres_cluster  # a fixture, shared
 from tests.sync.server.helpers import PASSWORD, add_users, make_settings
 
 SERVER_URL = "http://127.0.0.1"  # in-process: no socket; loopback needs no http allowance
