@@ -25,7 +25,13 @@ SLICES = (
     "experts/digitalgov/authors",
 )
 
-pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not at {CORPUS}")
+pytestmark = [
+    pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not at {CORPUS}"),
+    # The module's profile is an import of >1,000 corpus records through the command line,
+    # built in the first test's set-up: a minute on a busy 2-core machine, more with both
+    # test workers building their own.
+    pytest.mark.timeout(600),
+]
 
 
 def imbizo(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
