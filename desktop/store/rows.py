@@ -72,18 +72,30 @@ def attachment_from_row(row: AttachmentRow) -> AttachmentInfo:
     )
 
 
+#: Built upsert statements by (model, columns given): building one costs more than running it.
+_UPSERTS: dict[tuple[Any, tuple[str, ...]], Any] = {}
+
+
+def _upsert_statement(model: Any, names: tuple[str, ...]) -> tuple[Any, list[str]]:
+    keys = [column.name for column in model.__table__.primary_key.columns]
+    statement = _UPSERTS.get((model, names))
+    if statement is None:
+        base = sqlite_insert(model)
+        statement = base.on_conflict_do_update(
+            index_elements=keys, set_={name: base.excluded[name] for name in names if name not in keys}
+        )
+        _UPSERTS[(model, names)] = statement
+    return statement, keys
+
+
 def upsert_row(session: Session, model: Any, **values: object) -> None:
     """Insert a row of ``model``, or replace the columns given of the row with its primary key.
 
     One Core statement: the ORM's ``session.merge()`` costs a SELECT and a unit-of-work flush,
     and the store does this for the feed counter on every save and for every synced record.
     """
-    keys = [column.name for column in model.__table__.primary_key.columns]
-    statement = sqlite_insert(model).values(**values)
-    statement = statement.on_conflict_do_update(
-        index_elements=keys, set_={name: statement.excluded[name] for name in values if name not in keys}
-    )
-    session.execute(statement)
+    statement, keys = _upsert_statement(model, tuple(sorted(values)))
+    session.execute(statement, values)
     # A row of this key already loaded in the session would now be stale: reload it when read.
     loaded = session.identity_map.get(identity_key(model, tuple(values[name] for name in keys)))
     if loaded is not None:
