@@ -89,20 +89,35 @@ def _file_bytes(rng: random.Random) -> bytes:
     return rng.randbytes(size)
 
 
+#: Beyond its budget a device goes on editing (so every sync has something to push); this share
+#: of those edits attaches a file.
+EXTRA_FILE_SHARE = 0.1
+
+
+def attach(rng: random.Random, device: Device, oracle: Oracle, number: int, data: bytes | None = None) -> str:
+    """Attach a file (random bytes) to one of the device's live records; the record's id."""
+    record_id = rng.choice(_live_own(device, oracle))
+    payload = data if data is not None else _file_bytes(rng)
+    info = device.store.add_attachment(record_id, payload, f"file-{number}.bin", "application/octet-stream")
+    oracle.records[record_id].attachments.add(info.sha256)
+    device.files_left = max(0, device.files_left - 1)
+    device.files_waiting = True
+    oracle.acked_files += 1
+    return record_id
+
+
 def operate(rng: random.Random, device: Device, oracle: Oracle, number: int) -> str:
-    """One acknowledged edit on ``device`` (create, field edit, tags, delete, attach, detach); its name."""
+    """One acknowledged edit on ``device`` (create, field edit, tags, delete, attach, detach); its name.
+
+    Files are spread over the device's remaining budget of operations (``ops_left``); past the
+    budget, edits go on with a file now and then.
+    """
     store = device.store
     live = _live_own(device, oracle)
     roll = rng.random()
-    if device.files_left and live and roll < device.files_left / max(1, device.ops_left):
-        record_id = rng.choice(live)
-        info = store.add_attachment(
-            record_id, _file_bytes(rng), f"file-{number}.bin", "application/octet-stream"
-        )
-        oracle.records[record_id].attachments.add(info.sha256)
-        device.files_left -= 1
-        device.files_waiting = True
-        oracle.acked_files += 1
+    share = device.files_left / device.ops_left if device.ops_left > 0 else EXTRA_FILE_SHARE
+    if live and (device.files_left or device.ops_left <= 0) and roll < share:
+        attach(rng, device, oracle, number)
         kind = "attach"
     elif roll < 0.25 or not live:
         record_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))

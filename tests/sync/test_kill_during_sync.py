@@ -45,7 +45,7 @@ from tests.support.postgres import PostgresCluster
 from tests.support.sync_child import ChildOptions, ChildSync, sign_in, start_sync
 from tests.support.sync_processes import ServerProcess, server_group
 from tests.support.sync_tap import read_tap
-from tests.support.sync_world import Device, Oracle, end_state_problems, operate
+from tests.support.sync_world import Device, Oracle, attach, end_state_problems, operate
 from tests.sync.server.helpers import PASSWORD
 
 KILLS = int(os.environ.get("IMBIZO_R4_KILLS", "60"))
@@ -165,7 +165,7 @@ def _killed_sync(run: Run, device: Device, quota: int) -> None:
         if now - started > CHILD_LIMIT:
             child.kill()
             raise AssertionError(f"{run.where()}: sync child {child.attempt} ran for {CHILD_LIMIT} s")
-        if edits < quota and device.ops_left:
+        if edits < quota:
             run.edit(device)
             edits += 1
         message = child.poll(0.0 if edits < quota else 0.005)
@@ -183,13 +183,13 @@ def _client_kills(run: Run, kills: int) -> None:
     for device in run.devices:
         for _ in range(round(device.ops_left * BACKLOG_SHARE)):
             run.edit(device)
-    quota = max(1, math.ceil(max(d.ops_left for d in run.devices) / planned))
+    quota = max(2, math.ceil(max(d.ops_left for d in run.devices) / planned))
     for number in range(kills * 4):  # bounded: most syncs are killed, a few run to the end
         if run.kills >= kills:
             break
         _killed_sync(run, run.devices[number % DEVICES], quota)
     for device in run.devices:
-        while device.ops_left:
+        while device.ops_left > 0:
             run.edit(device)
 
 
@@ -197,10 +197,18 @@ def _server_kills(run: Run, kills: int) -> None:
     """Kill the server a device talks to while its push (or upload) is in flight; restart it at once."""
     for number in range(kills):
         device = run.devices[number % DEVICES]
-        device.ops_left, device.files_left = 60, 2 if number % 3 == 2 else 0
-        while device.ops_left:
+        device.ops_left, device.files_left = 60, 0
+        while device.ops_left > 0:
             run.edit(device)
         target = "chunk" if number % 3 == 2 else "push"
+        if target == "chunk":  # a file of three chunks: the kill lands while its upload goes on
+            attach(
+                run.op_rngs[device.name],
+                device,
+                run.oracle,
+                run.ops_done,
+                run.plan.randbytes(3 * CHUNK_BYTES),
+            )
         delay = run.plan.uniform(0.0, 0.05)
         child, started = _begin(run, device, PATIENT)
         while child.outcome is None:
@@ -239,6 +247,16 @@ def _quiesce(run: Run) -> int:
     raise AssertionError(f"{run.where()}: still changing after {QUIESCENCE_ROUNDS} rounds of syncs")
 
 
+def _step(request: str) -> str:
+    """The sync step a request ("METHOD /api/v1/...") belongs to, for the kill-position counts."""
+    method, path = request.split(" ", 1)
+    if "/blobs/uploads" in path:
+        return "chunk" if method == "PUT" else "upload start"
+    if "/blobs/" in path:
+        return "download"
+    return path.rsplit("/", 1)[-1]
+
+
 def _resend_problems(run: Run) -> tuple[list[str], dict[str, int]]:
     problems, totals = [], Counter[str]()
     for device in run.devices:
@@ -259,8 +277,7 @@ def _resend_problems(run: Run) -> tuple[list[str], dict[str, int]]:
                     f"{attempt} resent {tap.resent_chunk_bytes[attempt]} chunk bytes after {allowed} cuts"
                 )
         for request in tap.in_flight.values():
-            step = "chunk" if "/blobs/uploads/" in request else request.split("/")[-1]
-            totals[f"killed during {step}"] += 1
+            totals[f"killed during {_step(request)}"] += 1
     return problems, dict(totals)
 
 
@@ -318,6 +335,9 @@ def test_no_edit_lost_or_doubled_when_client_and_server_are_killed_during_sync(r
         rounds = phase()
         phases[name] = round(time.monotonic() - begun, 1)
     resend, totals = _resend_problems(run)
+    totals["killed between requests"] = run.kills - sum(
+        count for name, count in totals.items() if name.startswith("killed during")
+    )
     print(
         f"{run.where()}: {run.kills} client kills {dict(run.modes)}, {run.server_kills} server kills, "
         f"syncs {dict(run.syncs)}, {run.oracle.acked_ops} acknowledged edits "
