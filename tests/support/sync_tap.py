@@ -162,6 +162,8 @@ def read_tap(path: Path) -> TapReport:
             blob = upload_sha.get(entry["upload"], entry["upload"])
             start, end = entry["offset"], entry["offset"] + entry["len"]
             report.chunk_bytes_sent += entry["len"]
-            report.resent_chunk_bytes[attempt] += max(0, min(end, reached[blob]) - start)
+            overlap = min(end, reached[blob]) - start
+            if overlap > 0:
+                report.resent_chunk_bytes[attempt] += overlap
             reached[blob] = max(reached[blob], end)
     return report
