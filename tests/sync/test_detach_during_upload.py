@@ -7,11 +7,14 @@ with an error: the record no longer refers to the file, so it goes up without it
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from desktop.core.kinds import Kind
 from desktop.core.records import Record, new_record_id
 
 
-def test_a_file_detached_while_the_sync_uploads_it_is_left_out(make_client) -> None:
+def test_a_file_detached_while_the_sync_uploads_it_is_left_out(make_client: Callable[..., Any]) -> None:
     laptop = make_client("alice", label="laptop")
     desktop = make_client("alice", label="desktop")
     record = Record(id=new_record_id(), kind=Kind.CASE_STUDY, fields={"title": "Meter photos"})

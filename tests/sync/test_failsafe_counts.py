@@ -7,6 +7,9 @@ it never had them, so the pull deletes nothing of its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from desktop.core.kinds import Kind
 from desktop.core.records import Record, new_record_id
 
@@ -15,7 +18,9 @@ def _note(title: str) -> Record:
     return Record(id=new_record_id(), kind=Kind.CASE_STUDY, fields={"title": title})
 
 
-def test_records_made_and_deleted_while_a_device_was_away_are_not_its_deletions(make_client) -> None:
+def test_records_made_and_deleted_while_a_device_was_away_are_not_its_deletions(
+    make_client: Callable[..., Any],
+) -> None:
     laptop = make_client("alice", label="laptop")
     desktop = make_client("alice", label="desktop")
     kept = [_note(f"kept {n}") for n in range(5)]
@@ -37,7 +42,7 @@ def test_records_made_and_deleted_while_a_device_was_away_are_not_its_deletions(
     assert all(desktop.session.store.get(r.id) is not None for r in kept)
 
 
-def test_deleting_most_of_what_a_device_holds_still_asks_first(make_client) -> None:
+def test_deleting_most_of_what_a_device_holds_still_asks_first(make_client: Callable[..., Any]) -> None:
     import pytest
 
     from sync.engine import DeletionFailsafeError

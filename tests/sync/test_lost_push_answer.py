@@ -9,6 +9,9 @@ nothing typed is set aside.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 from desktop.core.kinds import Kind
@@ -16,7 +19,7 @@ from desktop.core.records import Record, Status, new_record_id
 from desktop.store.replica import StoreReplica
 
 
-def _push_without_answer(profile) -> None:
+def _push_without_answer(profile: Any) -> None:
     """Push what is pending, as a sync would, and drop the answer (the process was killed)."""
     client = profile.service.client()
     try:
@@ -31,7 +34,7 @@ def _push_without_answer(profile) -> None:
     ids=["edit", "new record", "new record the server makes a draft"],
 )
 def test_an_edit_after_a_lost_push_answer_goes_up_without_a_conflict(
-    make_client, first_push: bool, status: Status
+    make_client: Callable[..., Any], first_push: bool, status: Status
 ) -> None:
     laptop = make_client("alice", label="laptop")
     desktop = make_client("alice", label="desktop")
@@ -54,7 +57,9 @@ def test_an_edit_after_a_lost_push_answer_goes_up_without_a_conflict(
 
 
 @pytest.mark.parametrize("first_push", [False, True], ids=["edit", "new record the server gives an owner"])
-def test_a_delete_after_a_lost_push_answer_is_not_a_conflict(make_client, first_push: bool) -> None:
+def test_a_delete_after_a_lost_push_answer_is_not_a_conflict(
+    make_client: Callable[..., Any], first_push: bool
+) -> None:
     laptop = make_client("alice")
     record = Record(id=new_record_id(), kind=Kind.CASE_STUDY, fields={"title": "Old rota"})
     laptop.session.store.save(record)  # no owner yet: the server names one at the first push
@@ -69,7 +74,7 @@ def test_a_delete_after_a_lost_push_answer_is_not_a_conflict(make_client, first_
     assert laptop.service.status().pending == 0 and report.verified
 
 
-def test_a_delete_while_the_push_is_under_way_is_kept(make_client) -> None:
+def test_a_delete_while_the_push_is_under_way_is_kept(make_client: Callable[..., Any]) -> None:
     """The answer arrives after the record was deleted here: the deletion is pushed next, not undone."""
     laptop = make_client("alice", label="laptop")
     desktop = make_client("alice", label="desktop")
@@ -90,7 +95,7 @@ def test_a_delete_while_the_push_is_under_way_is_kept(make_client) -> None:
     assert desktop.session.store.get(record.id).deleted
 
 
-def test_an_edit_by_another_device_still_conflicts(make_client) -> None:
+def test_an_edit_by_another_device_still_conflicts(make_client: Callable[..., Any]) -> None:
     """The shared version is only ever one this profile made: a real clash is still a conflict."""
     laptop = make_client("alice", label="laptop")
     desktop = make_client("alice", label="desktop")
