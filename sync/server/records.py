@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -44,17 +45,8 @@ def row_to_version(row: RecordRow) -> RecordVersion:
 
 def row_access(row: RecordRow) -> Access:
     """The access fields of a stored record (read from its columns: no validation of the payload)."""
-    return Access(
-        kind=row.kind,
-        owner=row.owner,
-        co_authors=tuple(row.co_authors),
-        reviewers=tuple(row.reviewers),
-        community=row.community,
-        status=Status(row.status),
-        visibility=Visibility(row.visibility),
-        deleted=row.deleted,
-        handle=payload_handle(row.payload) if row.kind == "expert" else "",
-    )
+    handle = payload_handle(row.payload) if row.kind == "expert" else ""
+    return replace(columns_access(row), handle=handle)
 
 
 #: The columns that decide who may read a record, and what the digest and index need.
