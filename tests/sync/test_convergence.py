@@ -223,20 +223,28 @@ def _check(seed: int, devices: list[Device], oracle: Oracle, rounds: int) -> Non
         )
 
 
+def run_and_check(seed: int, devices: list[Device], operations: int) -> tuple[Oracle, int]:
+    """The fuzz of one seed: ``operations`` per device, then heal, then the oracle's checks.
+
+    Returns what the oracle saw and the heal rounds used.
+    """
+    rng = random.Random(seed)
+    oracle = Oracle()
+    for number in range(operations * len(devices)):
+        _operate(rng, rng.choice(devices), oracle, number)
+    rounds = _heal(devices)
+    _check(seed, devices, oracle, rounds)
+    return oracle, rounds
+
+
 @pytest.mark.timeout(900)  # a seed is bounded (600 operations, 4 heal rounds); a loaded CI machine is slow
 @pytest.mark.parametrize("seed", _seeds())
 def test_devices_converge_under_dropped_lost_and_doubled_requests(
     fast_server: Any, fast_dir: Path, seed: int
 ) -> None:
-    server = fast_server
-    rng = random.Random(seed)
-    devices = [_device(server, fast_dir, index, seed) for index in range(DEVICES)]
-    oracle = Oracle()
+    devices = [_device(fast_server, fast_dir, index, seed) for index in range(DEVICES)]
     try:
-        for number in range(OPERATIONS * DEVICES):
-            _operate(rng, rng.choice(devices), oracle, number)
-        rounds = _heal(devices)
-        _check(seed, devices, oracle, rounds)
+        run_and_check(seed, devices, OPERATIONS)
         fired = {kind: sum(d.faults.counts[kind] for d in devices) for kind in ("request", "response")}
         assert all(fired.values()), f"seed {seed}: the faults did not fire: {fired}"
     finally:

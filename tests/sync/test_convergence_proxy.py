@@ -17,7 +17,6 @@ operations per device (60; 200 with ``IMBIZO_LONG=1``); ``IMBIZO_SEED=<n>`` repl
 from __future__ import annotations
 
 import os
-import random
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,7 +29,7 @@ from tests.support.asgi_transport import Faults as AdapterFaults
 from tests.support.fault_proxy import ByteFaults, FaultProxy, Faults
 from tests.sync.conftest import no_sleep_retry
 from tests.sync.real_link import SHORT_TIMEOUT, LinkSwitch, RealServer, fast_folder, real_server
-from tests.sync.test_convergence import Device, Oracle, _check, _heal, _operate
+from tests.sync.test_convergence import Device, run_and_check
 
 LONG = os.environ.get("IMBIZO_LONG") == "1"
 DEVICES = 3
@@ -93,14 +92,9 @@ def _device(real: RealServer, folder: Path, index: int, seed: int) -> Device:
 @pytest.mark.timeout(600)
 @pytest.mark.parametrize("seed", _seeds())
 def test_devices_converge_over_a_real_lossy_link(real: RealServer, profiles: Path, seed: int) -> None:
-    rng = random.Random(seed)
     devices = [_device(real, profiles, index, seed) for index in range(DEVICES)]
-    oracle = Oracle()
     try:
-        for number in range(OPERATIONS * DEVICES):
-            _operate(rng, rng.choice(devices), oracle, number)
-        rounds = _heal(devices)
-        _check(seed, devices, oracle, rounds)
+        oracle, rounds = run_and_check(seed, devices, OPERATIONS)
         fired: dict[str, int] = {}
         for device in devices:
             for kind, count in device.adapter.proxy.stats().faults.items():
