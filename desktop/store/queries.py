@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from desktop.core.changes import ChangeEntry
@@ -14,7 +14,17 @@ from desktop.core.kinds import Kind
 from desktop.core.ports import AttachmentInfo, Backlink, RevisionInfo
 from desktop.core.records import Record, Relation
 from desktop.store.models import AttachmentRow, LinkRow, MetaRow, OutboxRow, RecordRow, RevisionRow
-from desktop.store.rows import OutboxEntry, attachment_from_row, load_record, read_seq, record_from_row
+from desktop.store.rows import (
+    RECORD_COLUMNS,
+    OutboxEntry,
+    attachment_from_row,
+    core,
+    current_row,
+    load_record,
+    read_meta,
+    read_seq,
+    record_from_row,
+)
 
 BATCH_SIZE = 500
 
@@ -30,14 +40,9 @@ ORDERS: dict[str, tuple[Any, ...]] = {
     "seq asc": (RecordRow.seq.asc(),),
 }
 
-_RECORD_COLUMNS = (
-    RecordRow.id,
-    RecordRow.content,
-    RecordRow.created_at,
-    RecordRow.updated_at,
-    RecordRow.revision,
-    RecordRow.parent_revision,
-)
+_RECORD_COLUMNS = RECORD_COLUMNS
+#: Built once: the store reads records by id on every save and every version a sync applies.
+_GET_MANY = select(*_RECORD_COLUMNS).where(RecordRow.id.in_(bindparam("ids", expanding=True)))
 
 
 class RecordQueries:
@@ -49,7 +54,7 @@ class RecordQueries:
     def get(self, record_id: str) -> Record | None:
         """The current version of a record (deleted ones too), or None."""
         with self._read_session() as session:
-            row = session.get(RecordRow, record_id)
+            row = current_row(session, record_id)
             return record_from_row(row) if row is not None else None
 
     def get_many(self, record_ids: Iterable[str]) -> dict[str, Record]:
@@ -59,7 +64,7 @@ class RecordQueries:
         with self._read_session() as session:
             for start in range(0, len(ids), BATCH_SIZE):
                 chunk = ids[start : start + BATCH_SIZE]
-                for row in session.execute(select(*_RECORD_COLUMNS).where(RecordRow.id.in_(chunk))):
+                for row in core(session).execute(_GET_MANY, {"ids": chunk}):
                     found[row.id] = record_from_row(row)
         return found
 
@@ -189,7 +194,7 @@ class RecordQueries:
     def get_meta(self, key: str) -> str | None:
         """A value from the store's key/value table, or None."""
         with self._read_session() as session:
-            return session.scalar(select(MetaRow.value).where(MetaRow.key == key))
+            return read_meta(session, key)
 
     def outbox_entries(self, record_id: str | None = None, *, state: str | None = None) -> list[OutboxEntry]:
         """Outbox rows (of one record, in one state, or all), oldest first."""

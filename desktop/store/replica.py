@@ -38,7 +38,7 @@ from desktop.core.records import Record, revision_generation, utc_now
 from desktop.core.validation import ensure_valid
 from desktop.store import sync_tables as t
 from desktop.store.models import AttachmentRow, OutboxRow, RecordRow, SyncBaseRow, SyncBlobRow
-from desktop.store.rows import record_from_row
+from desktop.store.rows import current_row, record_from_row
 from desktop.store.sync_mapping import record_of, version_of
 from sync import protocol as p
 from sync.client import ProtocolError
@@ -180,7 +180,7 @@ class StoreReplica:
         refused: list[tuple[str, str]] = []
         with self._read() as session:
             for row in t.pending_rows(session, limit, self._skip):
-                record_row = session.get(RecordRow, row.record_id)
+                record_row = current_row(session, row.record_id)
                 if record_row is None:
                     refused.append((row.record_id, "the record is gone"))
                     continue
@@ -258,13 +258,13 @@ class StoreReplica:
         for ref in stored.attachments:
             t.set_blob_state(session, ref.sha256, t.ON_SERVER)
         t.save_base(session, stored)
-        current_row = session.get(RecordRow, record_id)
-        if current_row is None:
+        now_row = current_row(session, record_id)
+        if now_row is None:
             return Changes()
-        if current_row.revision == change.record.envelope.revision:
+        if now_row.revision == change.record.envelope.revision:
             return self._write_remote(session, _server_record(stored))
         # Edited while the push was under way (R9): rebase the newer edit onto what the server stored.
-        current = record_from_row(current_row)
+        current = record_from_row(now_row)
         # The stored version is our own push, its envelope as the server decided (an owner, a status):
         # a deletion (or a restore) made here since is ours, never a clash with the server's envelope.
         stored_record = _server_record(stored).with_changes(deleted=current.deleted)
@@ -288,7 +288,7 @@ class StoreReplica:
     ) -> tuple[bool, Changes]:
         """Merge the server's version with local changes; (True, ...) when it merged cleanly."""
         record_id = server.envelope.id
-        mine_row = session.get(RecordRow, record_id)
+        mine_row = current_row(session, record_id)
         base = t.load_base(session, record_id)
         if mine_row is None:
             return True, self._take_server_version(session, server)
@@ -362,7 +362,7 @@ class StoreReplica:
 
     def _apply_version(self, session: Session, version: p.RecordVersion, applied: FeedApplied) -> Changes:
         record_id = version.envelope.id
-        base = session.get(SyncBaseRow, record_id)
+        base = t.base_revision(session, record_id)
         if base is not None and base.revision == version.envelope.revision:
             return Changes()  # our own push coming back, or a page applied twice
         applied.applied += 1
@@ -382,7 +382,7 @@ class StoreReplica:
             t.drop_conflict(session, record_id)
             applied.kept_local += 1
             return Changes()
-        if session.get(RecordRow, record_id) is None:
+        if current_row(session, record_id) is None:
             t.drop_base(session, record_id)
             return Changes()
         t.remove_record(session, record_id)

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from sqlalchemy import Engine, bindparam, delete, insert, select, update
 from sqlalchemy.exc import DBAPIError
@@ -46,8 +46,11 @@ from desktop.store.rows import (
     SEQ_KEY,
     SeqCounter,
     attachment_from_row,
+    core,
+    current_row,
     dump_content,
     record_from_row,
+    table,
     upsert_row,
 )
 
@@ -192,7 +195,7 @@ class RecordRepository(RecordQueries, EditingStore, ListingQueries, AttachmentTe
             upsert_row(session, MetaRow, key=key, value=value)
 
     def _current(self, session: Session, record_id: str) -> Record:
-        row = session.get(RecordRow, record_id)
+        row = current_row(session, record_id)
         if row is None:
             raise RecordNotFoundError(f"There is no record with id {record_id}.")
         return record_from_row(row)
@@ -271,16 +274,10 @@ class RecordRepository(RecordQueries, EditingStore, ListingQueries, AttachmentTe
     def _known_versions(session: Session, ids: list[str]) -> dict[str, tuple[int, str, str, str]]:
         """id -> (generation, revision, content hash, created_at) of the records that exist."""
         known: dict[str, tuple[int, str, str, str]] = {}
-        columns = (
-            RecordRow.id,
-            RecordRow.generation,
-            RecordRow.revision,
-            RecordRow.content_hash,
-            RecordRow.created_at,
-        )
+        connection = core(session)
         for start in range(0, len(ids), BATCH_SIZE):
             chunk = ids[start : start + BATCH_SIZE]
-            for row in session.execute(select(*columns).where(RecordRow.id.in_(chunk))):
+            for row in connection.execute(_KNOWN_VERSIONS, {"ids": chunk}):
                 known[row.id] = (row.generation, row.revision, row.content_hash, row.created_at)
         return known
 
@@ -507,24 +504,48 @@ class _WriteBatch:
             self.created.append(record.id)
 
     def execute(self, session: Session) -> None:
-        """Write every queued row (records before the rows that refer to them)."""
+        """Write every queued row (records before the rows that refer to them), as Core statements."""
+        connection = core(session)
         if self.inserts:
-            session.execute(insert(RecordRow), list(self.inserts.values()))
+            connection.execute(_INSERT_RECORD, list(self.inserts.values()))
         if self.updates:
-            statement = (
-                update(RecordRow.__table__)  # type: ignore[arg-type]
-                .where(RecordRow.__table__.c.id == bindparam("b_id"))
-                .values({key: bindparam(key) for key in next(iter(self.updates.values())) if key != "b_id"})
-            )
-            session.execute(statement, list(self.updates.values()))
+            connection.execute(_update_record(next(iter(self.updates.values()))), list(self.updates.values()))
         if self.revisions:  # a version already in the history (one that came back from the server) stays once
-            session.execute(insert(RevisionRow).prefix_with("OR IGNORE"), self.revisions)
+            connection.execute(_INSERT_REVISION, self.revisions)
         if self.links:
             ids = list(self.links)
             for start in range(0, len(ids), BATCH_SIZE):
-                session.execute(delete(LinkRow).where(LinkRow.source_id.in_(ids[start : start + BATCH_SIZE])))
+                connection.execute(_DELETE_LINKS, {"ids": ids[start : start + BATCH_SIZE]})
             rows = [row for rows in self.links.values() for row in rows]
             if rows:
-                session.execute(insert(LinkRow), rows)
+                connection.execute(_INSERT_LINK, rows)
         if self.outbox:
-            session.execute(insert(OutboxRow), self.outbox)
+            connection.execute(_INSERT_OUTBOX, self.outbox)
+
+
+# Built once (see rows.core): a save runs each of these, and building one costs more than running it.
+_RECORDS = table(RecordRow)
+_KNOWN_VERSIONS = select(
+    RecordRow.id, RecordRow.generation, RecordRow.revision, RecordRow.content_hash, RecordRow.created_at
+).where(RecordRow.id.in_(bindparam("ids", expanding=True)))
+_INSERT_RECORD = insert(_RECORDS)
+_INSERT_REVISION = insert(table(RevisionRow)).prefix_with("OR IGNORE")
+_LINKS = table(LinkRow)
+_DELETE_LINKS = delete(_LINKS).where(_LINKS.c.source_id.in_(bindparam("ids", expanding=True)))
+_INSERT_LINK = insert(_LINKS)
+_INSERT_OUTBOX = insert(table(OutboxRow))
+_UPDATES: dict[tuple[str, ...], Any] = {}
+
+
+def _update_record(values: dict[str, object]) -> Any:
+    """The UPDATE of a record row by id (``b_id``) setting these columns, built once per column set."""
+    names = tuple(key for key in values if key != "b_id")
+    statement = _UPDATES.get(names)
+    if statement is None:
+        statement = (
+            update(_RECORDS)
+            .where(_RECORDS.c.id == bindparam("b_id"))
+            .values({key: bindparam(key) for key in names})
+        )
+        _UPDATES[names] = statement
+    return statement

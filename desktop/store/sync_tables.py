@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from desktop.core.ports import AttachmentInfo
@@ -26,7 +27,7 @@ from desktop.store.models import (
     SyncConflictRow,
     WorkingCopyRow,
 )
-from desktop.store.rows import attachment_from_row, load_record, upsert_row
+from desktop.store.rows import attachment_from_row, core, load_record, read_meta, table, upsert_row
 from sync import protocol as p
 
 PENDING, DONE, REJECTED, CONFLICT = "pending", "done", "rejected", "conflict"
@@ -65,7 +66,7 @@ class ConflictRow:
 
 def get_meta(session: Session, key: str) -> str | None:
     """A value of the store's key/value table."""
-    return session.scalar(select(MetaRow.value).where(MetaRow.key == key))
+    return read_meta(session, key)
 
 
 def set_meta(session: Session, key: str, value: str) -> None:
@@ -76,10 +77,21 @@ def set_meta(session: Session, key: str, value: str) -> None:
 # -- bases ------------------------------------------------------------------------------
 
 
+_BASES = table(SyncBaseRow)
+_LOAD_BASE = select(_BASES.c.version).where(_BASES.c.record_id == bindparam("id"))
+_BASE_REVISION = select(_BASES.c.revision, _BASES.c.deleted).where(_BASES.c.record_id == bindparam("id"))
+_DROP_BASE = delete(_BASES).where(_BASES.c.record_id == bindparam("id"))
+
+
 def load_base(session: Session, record_id: str) -> p.RecordVersion | None:
     """The last synced server version of a record."""
-    row = session.get(SyncBaseRow, record_id)
-    return p.RecordVersion.model_validate_json(row.version) if row is not None else None
+    version = core(session).execute(_LOAD_BASE, {"id": record_id}).scalar()
+    return p.RecordVersion.model_validate_json(version) if version is not None else None
+
+
+def base_revision(session: Session, record_id: str) -> Any:
+    """(revision, deleted) of the record's last synced version, or None when it never synced."""
+    return core(session).execute(_BASE_REVISION, {"id": record_id}).first()
 
 
 def save_base(session: Session, version: p.RecordVersion) -> None:
@@ -99,7 +111,7 @@ def save_base(session: Session, version: p.RecordVersion) -> None:
 
 def drop_base(session: Session, record_id: str) -> None:
     """Forget a record's synced version (it is local-only from now on)."""
-    session.execute(delete(SyncBaseRow).where(SyncBaseRow.record_id == record_id))
+    core(session).execute(_DROP_BASE, {"id": record_id})
 
 
 def own_ancestor(session: Session, mine: Record, server: p.Envelope, *, stop: str = "") -> Record | None:
@@ -164,39 +176,54 @@ def pending_record_count(session: Session) -> int:
     return int(session.scalar(query) or 0)
 
 
+_OUTBOX = table(OutboxRow)
+_HAS_PENDING = (
+    select(_OUTBOX.c.id)
+    .where(_OUTBOX.c.record_id == bindparam("id"), _OUTBOX.c.state.in_((PENDING, CONFLICT)))
+    .limit(1)
+)
+_MARK = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.record_id == bindparam("b_record"), _OUTBOX.c.state.in_((PENDING, CONFLICT, REJECTED)))
+    .values(state=bindparam("b_state"), error=bindparam("b_error"))
+)  # an UPDATE's bind names must differ from its table's column names
+_MARK_UP_TO = _MARK.where(_OUTBOX.c.id <= bindparam("b_up_to"))
+_OUTBOX_ROW = select(_OUTBOX.c.id, _OUTBOX.c.record_id, _OUTBOX.c.state).where(
+    _OUTBOX.c.change_id == bindparam("change_id")
+)
+
+
 def has_pending(session: Session, record_id: str) -> bool:
     """True when the record has local changes waiting (pending or held by a conflict)."""
-    query = select(OutboxRow.id).where(
-        OutboxRow.record_id == record_id, OutboxRow.state.in_((PENDING, CONFLICT))
-    )
-    return session.scalar(query.limit(1)) is not None
+    return core(session).execute(_HAS_PENDING, {"id": record_id}).first() is not None
 
 
 def mark_rows(
     session: Session, record_id: str, state: str, *, up_to: int | None = None, error: str | None = None
 ) -> None:
     """Set the state of a record's pending (or conflict-held) rows, up to outbox id ``up_to``."""
-    statement = update(OutboxRow).where(
-        OutboxRow.record_id == record_id, OutboxRow.state.in_((PENDING, CONFLICT, REJECTED))
-    )
-    if up_to is not None:
-        statement = statement.where(OutboxRow.id <= up_to)
-    session.execute(statement.values(state=state, error=error))
+    values: dict[str, object] = {"b_record": record_id, "b_state": state, "b_error": error}
+    if up_to is None:
+        core(session).execute(_MARK, values)
+    else:
+        core(session).execute(_MARK_UP_TO, {**values, "b_up_to": up_to})
 
 
-def outbox_row(session: Session, change_id: str) -> OutboxRow | None:
-    """The outbox row of a change id."""
-    return session.scalar(select(OutboxRow).where(OutboxRow.change_id == change_id))
+def outbox_row(session: Session, change_id: str) -> Any:
+    """(id, record_id, state) of the outbox row of a change id, or None."""
+    return core(session).execute(_OUTBOX_ROW, {"change_id": change_id}).first()
 
 
 # -- files -------------------------------------------------------------------------------
 
 
+_FILES = table(AttachmentRow)
+_ATTACHMENTS_OF = select(_FILES).where(_FILES.c.record_id == bindparam("id")).order_by(_FILES.c.id)
+
+
 def attachments_of(session: Session, record_id: str) -> list[AttachmentInfo]:
     """The attachments a record lists, in the order they were added."""
-    rows = session.scalars(
-        select(AttachmentRow).where(AttachmentRow.record_id == record_id).order_by(AttachmentRow.id)
-    )
+    rows = core(session).execute(_ATTACHMENTS_OF, {"id": record_id})
     return [attachment_from_row(row) for row in rows]
 
 
@@ -225,21 +252,26 @@ def set_attachments(
             )
 
 
+_BLOBS = table(SyncBlobRow)
+_BLOB_STATES = select(_BLOBS.c.sha256, _BLOBS.c.state).where(
+    _BLOBS.c.sha256.in_(bindparam("shas", expanding=True))
+)
+_FORGET_BLOB = delete(_BLOBS).where(_BLOBS.c.sha256 == bindparam("sha"))
+
+
 def blob_states(session: Session, shas: Iterable[str]) -> dict[str, str]:
     """What the server is known to hold of these files: sha -> on_server or too_large."""
     wanted = list(set(shas))
     if not wanted:
         return {}
-    rows = session.execute(
-        select(SyncBlobRow.sha256, SyncBlobRow.state).where(SyncBlobRow.sha256.in_(wanted))
-    )
+    rows = core(session).execute(_BLOB_STATES, {"shas": wanted})
     return {row.sha256: row.state for row in rows}
 
 
 def set_blob_state(session: Session, sha256: str, state: str | None) -> None:
     """Remember (or, with None, forget) what the server holds of a file."""
     if state is None:
-        session.execute(delete(SyncBlobRow).where(SyncBlobRow.sha256 == sha256))
+        core(session).execute(_FORGET_BLOB, {"sha": sha256})
     else:
         upsert_row(session, SyncBlobRow, sha256=sha256, state=state)
 
