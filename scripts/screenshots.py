@@ -8,9 +8,11 @@ type, full-text results with facets, a facet filter, a record with its connectio
 the Search page and on its own page), an expert profile with what they wrote, the Experts
 page's finder and "who knows about <topic>"; the editor of every kind (one with a field
 error shown, one with recovered work), the history dialog, the trash, the settings
-dialog and Home with unsaved work. ``--corpus`` also imports the whole shared corpus into a
-second profile and shows search and experts over it. ``--dark`` repeats the main
-screens in Qt's dark colour scheme.
+dialog and Home with unsaved work; the sync screens: sign-in (plain http, and https with an
+office certificate authority), its result, a conflict, and a server that was replaced (the
+status bar and the "start again with this server?" question). ``--corpus`` also imports
+the whole shared corpus into a second profile and shows search and experts over it.
+``--dark`` repeats the main screens in Qt's dark colour scheme.
 """
 
 from __future__ import annotations
@@ -292,7 +294,7 @@ def editing_tour(app: QApplication, shooter: Shooter) -> None:
 
 
 def sync_tour(app: QApplication, out: Path, workdir: Path) -> None:
-    """Sign-in, the status bar while synced, and a conflict side by side (a real server process)."""
+    """Sign-in, the status bar while synced, a conflict side by side, a replaced server (real servers)."""
     sys.path.insert(0, str(ROOT))
     from desktop.core.kinds import Kind
     from desktop.core.records import Record, new_record_id
@@ -311,11 +313,22 @@ def sync_tour(app: QApplication, out: Path, workdir: Path) -> None:
         dialog.user_edit.setText("thandi")
         dialog.password_edit.setText(password)
         laptop.shot_of(dialog, "40-sign-in")
+        ca_file = workdir / "office-ca.pem"
+        ca_file.write_text("-----BEGIN CERTIFICATE-----\n", encoding="ascii")  # only its name is shown
+        dialog.server_edit.setText("https://imbizo.office.lan")
+        dialog.ca_edit.setText(str(ca_file))
+        laptop.shot_of(dialog, "43-sign-in-private-ca")
+        dialog.ca_edit.clear()
+        dialog.server_edit.setText(url)
+        dialog.sign_in()
+        wait_until(app, lambda: dialog.signed is not None, what="the dialog's sign-in")
+        laptop.shot_of(dialog, "44-signed-in")
+        dialog.reject()
+        controller = desktop.window.sync_ui.controller
+        controller.sign_in(url, "thandi", password)
         for shooter in (laptop, desktop):
             controller = shooter.window.sync_ui.controller
-            controller.sign_in(url, "thandi", password)
             wait_until(app, lambda c=controller: c.state.kind == "up_to_date", what="signed in")
-        dialog.close()
         record = Record(
             id=new_record_id(),
             kind=Kind.CASE_STUDY,
@@ -341,8 +354,28 @@ def sync_tour(app: QApplication, out: Path, workdir: Path) -> None:
         wait_until(app, lambda: bool(conflicts.items), what="the conflicts")
         desktop.shot_of(conflicts, "42-conflicts")
         conflicts.close()
+        different_server(app, desktop, workdir, password)
         laptop.close()
         desktop.close()
+
+
+def different_server(app: QApplication, shooter: Shooter, workdir: Path, password: str) -> None:
+    """The profile signs in to a server with another database: the sync stops and asks."""
+    from tests.support.server_process import running_server
+
+    sync = shooter.window.sync_ui
+    assert sync is not None
+    with running_server(workdir / "new-server", {"thandi": ("staff", password)}) as url:
+        sync.controller.sign_in(url, "thandi", password)  # the sync after it stops at the check
+        wait_until(
+            app, lambda: sync.server_box is not None and sync.server_box.isVisible(), what="the question"
+        )
+        box = sync.server_box
+        assert box is not None
+        shooter.shot("45-status-different-server")
+        shooter.shot_of(box, "46-different-server-question")
+        box.button(box.StandardButton.No).click()
+        wait_until(app, lambda: sync.server_box is None, what="the answer")
 
 
 def corpus_tour(app: QApplication, out: Path, workdir: Path, corpus: Path) -> None:

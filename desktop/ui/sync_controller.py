@@ -10,12 +10,16 @@ controller turns each kind of error into one state the status bar shows:
   doubling up to 10 minutes) starts a sync as soon as it answers;
 - this version too old for the server -> "Please update Imbizo";
 - the deletion fail-safe -> a question to the person (``failsafe_tripped``);
+- a server that is not the one the profile synced with (wiped, re-created, restored, or
+  another server at the address) -> "Sync stopped: different server" and a question
+  (``server_changed``): starting again with it is the person's choice;
 - anything the server refused -> the message, in the status bar and its tooltip.
 """
 
 from __future__ import annotations
 
 import logging
+import ssl
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -64,6 +68,7 @@ class SyncController(QObject):
     failsafe_tripped = Signal(
         str
     )  # the fail-safe's message: ask the person, then sync_now(allow_deletions=True)
+    server_changed = Signal(object)  # a ServerRewoundError: ask, then sync_now(accept_server=True)
     signed_in = Signal(object)  # SignIn
     sign_in_failed = Signal(object)  # exception
     _progress = Signal(str, int, int)  # from the network thread to the GUI thread
@@ -138,6 +143,10 @@ class SyncController(QObject):
             self.timer.stop()
             return
         where = self.tr("{user} on {server}").format(user=status.account or "?", server=status.server)
+        if self.service is not None:  # said where the person can find it again, not only at sign-in
+            where += "\n" + self.tr("The sign-in token is kept in {place}.").format(
+                place=self.service.tokens.where
+            )
         if status.conflicts:
             count = status.conflicts
             text = self.tr("1 conflict to resolve") if count == 1 else self.tr("{n} conflicts to resolve")
@@ -157,8 +166,13 @@ class SyncController(QObject):
 
     # -- syncing --------------------------------------------------------------------------
 
-    def sync_now(self, allow_deletions: bool = False) -> bool:
-        """Start a sync in the background; False when one is running or there is nothing to sync with."""
+    def sync_now(self, allow_deletions: bool = False, accept_server: bool = False) -> bool:
+        """Start a sync in the background; False when one is running or there is nothing to sync with.
+
+        ``allow_deletions`` confirms a sync the deletion fail-safe stopped; ``accept_server``
+        starts again with a server that is not the one this profile synced with (both are
+        the person's answers to a question, never defaults).
+        """
         service = self.service
         if service is None or self.running or self.state.kind == SIGNED_OUT:
             return False
@@ -174,6 +188,7 @@ class SyncController(QObject):
         def run() -> Any:
             return service.sync(
                 allow_deletions=allow_deletions,
+                accept_server=accept_server,
                 download_limit=download_limit,
                 progress=lambda step, done, total: self._progress.emit(step, done, total),
                 cancelled=stop.is_set,
@@ -208,7 +223,7 @@ class SyncController(QObject):
 
     def _on_sync_failed(self, error: BaseException) -> None:
         from sync.client import AuthError, NetworkError, OutdatedClientError, SyncError
-        from sync.engine import DeletionFailsafeError, SyncCancelledError
+        from sync.engine import DeletionFailsafeError, ServerRewoundError, SyncCancelledError
 
         self.running = False
         if isinstance(error, SyncCancelledError):
@@ -224,6 +239,9 @@ class SyncController(QObject):
         elif isinstance(error, DeletionFailsafeError):
             self._set(SyncState(ERROR, self.tr("Sync stopped: many deletions"), str(error)))
             self.failsafe_tripped.emit(str(error))
+        elif isinstance(error, ServerRewoundError):  # ServerChangedError too: its subclass
+            self._set(SyncState(ERROR, self.tr("Sync stopped: different server"), str(error)))
+            self.server_changed.emit(error)
         elif isinstance(error, SyncError):
             self._set(SyncState(ERROR, self.tr("Sync failed"), str(error)))
         else:
@@ -252,18 +270,28 @@ class SyncController(QObject):
 
     # -- signing in and out -------------------------------------------------------------------
 
-    def sign_in(self, url: str, user: str, password: str, *, allow_http: bool = False) -> None:
-        """Sign in in the background; ``signed_in`` or ``sign_in_failed`` says how it went."""
+    def sign_in(
+        self, url: str, user: str, password: str, *, allow_http: bool = False, ca_file: str | None = None
+    ) -> None:
+        """Sign in in the background; ``signed_in`` or ``sign_in_failed`` says how it went.
+
+        ``ca_file``: a private certificate authority's certificate (PEM) to trust for this
+        server; it is checked first (CertificateFileError), and kept only if the sign-in works.
+        """
         service = self.service
         if service is None:
             return
+
+        def run() -> Any:
+            checked = check_ca_file(ca_file) if ca_file else None
+            return service.login(url, user, password, allow_http=allow_http, ca_file=checked)
 
         def done(signed: Any) -> None:
             self.signed_in.emit(signed)
             self.refresh_status(sync_if_signed_in=True)
 
         self.tasks.network(
-            lambda: service.login(url, user, password, allow_http=allow_http),
+            run,
             done,
             self.sign_in_failed.emit,
             description="sign in",
@@ -280,3 +308,38 @@ class SyncController(QObject):
         self._stop.set()
         self.timer.stop()
         self.probe_timer.stop()
+
+
+class CertificateFileError(ValueError):
+    """The certificate authority file to trust is missing, unreadable or holds no PEM certificate."""
+
+
+def check_ca_file(path: str) -> str:
+    """The absolute path of a readable PEM certificate file, or CertificateFileError saying what is wrong.
+
+    Checked before signing in (on the network lane: the file may be on a slow share) so
+    the person reads what is wrong with the file rather than an error from deep in TLS,
+    and so a bad file is never kept for the profile.
+    """
+    from pathlib import Path
+
+    file = Path(path).expanduser()
+    if not file.is_file():
+        raise CertificateFileError(f"The certificate authority file {file} does not exist.")
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise CertificateFileError(
+            f"The certificate authority file {file} cannot be read: {exc.strerror or exc}."
+        ) from exc
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    try:
+        context.load_verify_locations(cadata=data.decode("ascii"))
+    except (UnicodeDecodeError, ssl.SSLError, ValueError) as exc:
+        raise CertificateFileError(
+            f"{file} is not a certificate file in PEM form (text starting with "
+            "-----BEGIN CERTIFICATE-----). Ask the server's administrator for the CA certificate."
+        ) from exc
+    if not context.cert_store_stats().get("x509"):
+        raise CertificateFileError(f"{file} holds no certificate.")
+    return str(file.resolve())

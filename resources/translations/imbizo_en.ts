@@ -1982,7 +1982,35 @@ Close it anyway? Your changes are kept and offered back the next time you open i
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Certificate &amp;authority:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Optional: your office&apos;s CA certificate (.pem, .crt)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certificate authority file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only for a server whose certificate comes from your office&apos;s own certificate authority: that authority&apos;s certificate file, in PEM form. Certificates are always checked.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the certificate authority file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Plain http: anyone on the network can read what is synced and your password. Use https.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1991,6 +2019,30 @@ Close it anyway? Your changes are kept and offered back the next time you open i
     </message>
     <message>
         <source>Signing in…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Signed in to {server} as {user}. The sign-in token is kept in {place}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Warning: plain http, readable on the network.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing was saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the certificate check failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate does not match the certificate authority in {file} ({reason}). Check that the file is your office&apos;s CA certificate and that the address is the one on the server&apos;s certificate. Nothing was saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate cannot be trusted ({reason}). If your office&apos;s server uses its own certificate authority, choose that authority&apos;s certificate file under Certificate authority. Nothing was saved.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2007,6 +2059,10 @@ Close it anyway? Your changes are kept and offered back the next time you open i
     </message>
     <message>
         <source>{user} on {server}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sign-in token is kept in {place}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2074,6 +2130,10 @@ Close it anyway? Your changes are kept and offered back the next time you open i
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Sync stopped: different server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Sync failed</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2109,11 +2169,63 @@ Close it anyway? Your changes are kept and offered back the next time you open i
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Signed in to {server} as {user}; the token is kept in {where}.</source>
+        <source>Signed in to {server} as {user}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Warning: plain http, readable on the network.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A different server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This server is not the one this profile synced with.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Its database may have been wiped, re-created or restored from a backup, or the address now leads to another server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This server knows less than this profile has seen of it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It may have been reset or restored from an older backup.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The sync stopped before sending or changing anything.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>If you start again with this server:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>nothing on this computer is deleted;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>the records on this computer are offered to this server again;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>what only the old server had (and this computer never received) is not here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>If this is not the right server, answer No and check the address with your administrator.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Start again with this server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;No, leave it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
