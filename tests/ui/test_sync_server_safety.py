@@ -314,3 +314,24 @@ def test_a_replaced_server_stops_the_sync_and_asks_before_starting_again(
         assert _server_count(url, tmp_path / "probe2") == 5  # the three local records are on it
         last = controller.service.status().last_sync
         assert last["ok"] is True and last["report"]["pushed"] == 3, last
+
+
+def test_a_rewound_server_is_asked_about_in_its_own_words(
+    qtbot: Any, open_window: Any, tmp_path: Path
+) -> None:
+    """A feed that went backwards with the same identity (a database put back by hand): the same question."""
+    from sync.engine import ServerRewoundError
+
+    window = open_window(ProfilePaths(tmp_path / "laptop", "--data-dir"))
+    sync = window.sync_ui
+    sync.controller._on_sync_failed(ServerRewoundError("The server holds less than this profile has seen."))
+    box = _server_question(qtbot, sync)
+    assert sync.button.text() == "Sync stopped: different server"
+    assert (
+        "knows less than this profile has seen" in box.text() and "reset or restored" in box.informativeText()
+    )
+    sync.controller._on_sync_failed(ServerRewoundError("again"))  # a second stop while asked: one box
+    assert sync.server_box is box
+    box.button(QMessageBox.StandardButton.No).click()
+    qtbot.waitUntil(lambda: sync.server_box is None, timeout=WAIT_MS)
+    assert sync.server_declined and sync.controller.state.kind == ERROR
