@@ -9,7 +9,7 @@
   the status bar says "Sync stopped: different server" and the window asks whether to start
   again with it. No leaves every local record as it was and the server untouched (and an
   automatic sync does not ask again); Yes sends the local records to the new server and
-  brings its own.
+  brings its own. A server whose feed went backwards (same identity) is asked about too.
 
 Message boxes are opened window-modal without a nested event loop, so the tests answer
 them by clicking their buttons; nothing blocks offscreen.
