@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from sync.protocol import CommunityRole, Role
@@ -89,20 +90,46 @@ def load_actor(session: Session, user: User) -> Actor:
     return Actor(user.name, Role(user.role), {cid: CommunityRole(role) for cid, role in rows})
 
 
-def authenticate(session: Session, token: str, *, now: datetime | None = None) -> Principal | None:
+#: Token, user and memberships in one query (one row per membership, or one with NULLs for none):
+#: built once, as building a statement costs more than running it.
+_AUTHENTICATE = (
+    select(
+        Token.id,
+        Token.device_id,
+        Token.expires_at,
+        Token.revoked_at,
+        User.id.label("user_id"),
+        User.name,
+        User.role,
+        User.disabled,
+        Membership.community_id,
+        Membership.role.label("community_role"),
+    )
+    .select_from(Token)
+    .join(User, User.id == Token.user_id)
+    .outerjoin(Membership, Membership.user_id == User.id)
+    .where(Token.token_hash == bindparam("token_hash"))
+)
+
+
+def authenticate(
+    session: Session | Connection, token: str, *, now: datetime | None = None
+) -> Principal | None:
     """The principal of a bearer token, or None when it is unknown, expired, revoked or its user disabled."""
     moment = now or utc_now()
-    row = session.execute(
-        select(Token, User)
-        .join(User, User.id == Token.user_id)
-        .where(Token.token_hash == token_digest(token))
-    ).first()
-    if row is None:
+    connection = session.connection() if isinstance(session, Session) else session
+    rows = connection.execute(_AUTHENTICATE, {"token_hash": token_digest(token)}).all()
+    if not rows:
         return None
-    stored, user = row[0], row[1]
-    if stored.revoked_at is not None or as_utc(stored.expires_at) <= moment or user.disabled:
+    first = rows[0]
+    if first.revoked_at is not None or as_utc(first.expires_at) <= moment or first.disabled:
         return None
-    return Principal(user.id, stored.id, stored.device_id, load_actor(session, user))
+    communities = {
+        row.community_id: CommunityRole(row.community_role) for row in rows if row.community_id is not None
+    }
+    return Principal(
+        first.user_id, first.id, first.device_id, Actor(first.name, Role(first.role), communities)
+    )
 
 
 def issue_token(session: Session, *, user: User, device_id: str, settings: Settings) -> tuple[str, datetime]:

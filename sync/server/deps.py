@@ -26,8 +26,12 @@ class ServerContext:
     blobs: BlobStore
 
 
-def get_context(request: Request) -> ServerContext:
-    """The context the app factory stored on the app."""
+async def get_context(request: Request) -> ServerContext:
+    """The context the app factory stored on the app.
+
+    ``async`` because it does no I/O: FastAPI runs a plain ``def`` dependency in a worker
+    thread, and the hop cost more than the lookup (the same for :func:`protocol_version`).
+    """
     context: ServerContext = request.app.state.context
     return context
 
@@ -35,7 +39,7 @@ def get_context(request: Request) -> ServerContext:
 ContextDep = Annotated[ServerContext, Depends(get_context)]
 
 
-def protocol_version(
+async def protocol_version(
     version: Annotated[int, Header(alias=PROTOCOL_HEADER, ge=MIN_CLIENT_PROTOCOL, le=999_999_999)],
 ) -> int:
     """The client's protocol version (checked by ProtocolMiddleware before; declared here for the schema)."""
@@ -53,8 +57,8 @@ def current_principal(
     challenge = {"WWW-Authenticate": "Bearer"}
     if credentials is None or not credentials.credentials:
         raise ApiError(401, "auth_required", "Sign in first.", challenge)
-    with context.db.read() as session:
-        principal = authenticate(session, credentials.credentials)
+    with context.db.read_connection() as connection:
+        principal = authenticate(connection, credentials.credentials)
     if principal is None:
         raise ApiError(401, "bad_token", "Your session has ended; sign in again.", challenge)
     return principal

@@ -8,10 +8,11 @@ could, is sent as ``removed`` (the version as of a cursor comes from the record 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from sync.protocol import (
@@ -41,9 +42,47 @@ _BATCH = 500
 #: Rows one pull looks at, at most, before it answers (``has_more`` then asks for the rest).
 SCAN_BUDGET = 5000
 
+# The statements of the read path, built once and run as Core on the transaction's connection:
+# building a statement (coercions, cache key) and loading ORM entities cost several times what
+# SQLite takes to answer. Rows come back as named tuples with the columns' attribute names.
+_RECORDS = RecordRow.__table__
+_ROWS_AFTER = (
+    select(_RECORDS)
+    .where(RecordRow.seq > bindparam("after"), RecordRow.seq <= bindparam("upto"))
+    .order_by(RecordRow.seq)
+    .limit(_BATCH)
+)
+_RECORD = select(_RECORDS).where(RecordRow.id == bindparam("record_id"))
+_RECORDS_IN = select(_RECORDS).where(RecordRow.id.in_(bindparam("ids", expanding=True)))
+_ACCESS_AFTER = (
+    select(*ACCESS_COLUMNS).where(RecordRow.id > bindparam("after")).order_by(RecordRow.id).limit(_BATCH)
+)
+_EPOCHS = select(
+    select(User.access_epoch).where(User.id == bindparam("user_id")).scalar_subquery().label("epoch"),
+    select(Device.seen_epoch).where(Device.id == bindparam("device_id")).scalar_subquery().label("seen"),
+)
+_LATEST_AT = (
+    select(RecordHistory.record_id, func.max(RecordHistory.seq).label("seq"))
+    .where(
+        RecordHistory.record_id.in_(bindparam("ids", expanding=True)),
+        RecordHistory.seq <= bindparam("cursor"),
+    )
+    .group_by(RecordHistory.record_id)
+    .subquery()
+)
+_ACCESS_AT = select(RecordHistory.record_id, RecordHistory.access).join(
+    _LATEST_AT,
+    (RecordHistory.record_id == _LATEST_AT.c.record_id) & (RecordHistory.seq == _LATEST_AT.c.seq),
+)
+_FILES_OF = (
+    select(RecordBlob.sha256, Blob.size)
+    .join(Blob, Blob.sha256 == RecordBlob.sha256)
+    .where(RecordBlob.record_id.in_(bindparam("ids", expanding=True)))
+)
+
 
 def _feed(
-    session: Session, actor: Actor, *, cursor: int, head: int
+    session: Connection, actor: Actor, *, cursor: int, head: int
 ) -> Iterator[tuple[int, FeedEntry | None]]:
     """Every record changed in (cursor, head], in sequence order, with its entry for ``actor`` (or None)."""
     for batch in _rows_after(session, cursor=cursor, upto=head):
@@ -60,7 +99,7 @@ def _feed(
 
 def pull(*, db: Database, principal: Principal, cursor: int, limit: int) -> PullResponse:
     """The changes after ``cursor`` that the user may read (or no longer may), in sequence order."""
-    with db.read() as session:
+    with db.read_connection() as session:
         head = current_seq(session)
         if cursor > head:
             # The client is past this server's horizon (a reset or a restored server).
@@ -80,7 +119,7 @@ def pull(*, db: Database, principal: Principal, cursor: int, limit: int) -> Pull
 
 def pending(*, db: Database, principal: Principal, cursor: int) -> PendingSummary:
     """How many entries a pull from ``cursor`` would bring, and how many of them are deletions."""
-    with db.read() as session:
+    with db.read_connection() as session:
         head = current_seq(session)
         changes = 0
         deleted: list[str] = []
@@ -101,25 +140,19 @@ def pending(*, db: Database, principal: Principal, cursor: int) -> PendingSummar
         )
 
 
-def _needs_resync(session: Session, principal: Principal) -> bool:
-    epoch = session.execute(select(User.access_epoch).where(User.id == principal.user_id)).scalar_one()
-    seen = session.execute(
-        select(Device.seen_epoch).where(Device.id == principal.device_id)
-    ).scalar_one_or_none()
+def _needs_resync(session: Connection, principal: Principal) -> bool:
+    epoch, seen = session.execute(
+        _EPOCHS, {"user_id": principal.user_id, "device_id": principal.device_id}
+    ).one()
+    if epoch is None:
+        raise LookupError("the signed-in user is gone")
     return int(epoch) > int(seen or 0)
 
 
-def _rows_after(session: Session, *, cursor: int, upto: int) -> Iterator[list[RecordRow]]:
+def _rows_after(session: Connection, *, cursor: int, upto: int) -> Iterator[Sequence[Any]]:
     after = cursor
     while True:
-        batch = list(
-            session.execute(
-                select(RecordRow)
-                .where(RecordRow.seq > after, RecordRow.seq <= upto)
-                .order_by(RecordRow.seq)
-                .limit(_BATCH)
-            ).scalars()
-        )
+        batch = session.execute(_ROWS_AFTER, {"after": after, "upto": upto}).all()
         if not batch:
             return
         yield batch
@@ -127,23 +160,13 @@ def _rows_after(session: Session, *, cursor: int, upto: int) -> Iterator[list[Re
 
 
 def _readable_at(
-    session: Session, actor: Actor, record_ids: list[str], cursor: int, *, live: bool = False
+    session: Connection, actor: Actor, record_ids: list[str], cursor: int, *, live: bool = False
 ) -> set[str]:
     """Of ``record_ids``, those whose version current at ``cursor`` the actor could read (and, with
     ``live``, that were not deleted then)."""
     if not record_ids or cursor <= 0:
         return set()
-    latest = (
-        select(RecordHistory.record_id, func.max(RecordHistory.seq).label("seq"))
-        .where(RecordHistory.record_id.in_(record_ids), RecordHistory.seq <= cursor)
-        .group_by(RecordHistory.record_id)
-        .subquery()
-    )
-    rows = session.execute(
-        select(RecordHistory.record_id, RecordHistory.access).join(
-            latest, (RecordHistory.record_id == latest.c.record_id) & (RecordHistory.seq == latest.c.seq)
-        )
-    ).all()
+    rows = session.execute(_ACCESS_AT, {"ids": record_ids, "cursor": cursor}).all()
     found = {record_id: Access.from_json(access) for record_id, access in rows}
     return {rid for rid, access in found.items() if visible(actor, access) and not (live and access.deleted)}
 
@@ -158,12 +181,10 @@ def mark_resynced(*, db: Database, principal: Principal, cursor: int) -> None:
         device.seen_epoch = max(device.seen_epoch, reached)
 
 
-def _visible_rows(session: Session, actor: Actor, *, after: str = "") -> Iterator[Any]:
+def _visible_rows(session: Connection, actor: Actor, *, after: str = "") -> Iterator[Any]:
     """Every record the actor may read (its access columns only), in id order, starting after ``after``."""
     while True:
-        batch = session.execute(
-            select(*ACCESS_COLUMNS).where(RecordRow.id > after).order_by(RecordRow.id).limit(_BATCH)
-        ).all()
+        batch = session.execute(_ACCESS_AFTER, {"after": after}).all()
         if not batch:
             return
         for row in batch:
@@ -178,7 +199,7 @@ def digest(*, db: Database, principal: Principal, blobs: Any = None) -> DigestRe
     With the blob store, ``files`` too: the distinct files those records refer to that the
     server holds intact (a damaged one is set aside: see sync/server/blob_check.py).
     """
-    with db.read() as session:
+    with db.read_connection() as session:
         head = current_seq(session)
         values: dict[str, list[int]] = defaultdict(list)
         live: list[str] = []
@@ -192,11 +213,7 @@ def digest(*, db: Database, principal: Principal, blobs: Any = None) -> DigestRe
         files: dict[str, int] = {}
         if blobs is not None:
             for start in range(0, len(live), _BATCH):
-                rows = session.execute(
-                    select(RecordBlob.sha256, Blob.size)
-                    .join(Blob, Blob.sha256 == RecordBlob.sha256)
-                    .where(RecordBlob.record_id.in_(live[start : start + _BATCH]))
-                )
+                rows = session.execute(_FILES_OF, {"ids": live[start : start + _BATCH]})
                 files.update((sha, int(size)) for sha, size in rows)
     if blobs is None:
         return DigestResponse(cursor=head, kinds=kinds)
@@ -212,7 +229,7 @@ def digest(*, db: Database, principal: Principal, blobs: Any = None) -> DigestRe
 
 def index_page(*, db: Database, principal: Principal, after: str = "") -> IndexPage:
     """A page of the records the user may read (tombstones included), in id order."""
-    with db.read() as session:
+    with db.read_connection() as session:
         head = current_seq(session)
         entries: list[IndexEntry] = []
         next_after: str | None = None
@@ -226,17 +243,18 @@ def index_page(*, db: Database, principal: Principal, after: str = "") -> IndexP
 
 def get_record(*, db: Database, principal: Principal, record_id: str) -> RecordVersion:
     """The current version of a record the user may read; 404 otherwise (whether or not it exists)."""
-    with db.read() as session:
-        row = session.get(RecordRow, record_id)
+    with db.read_connection() as session:
+        row = session.execute(_RECORD, {"record_id": record_id}).one_or_none()
         if row is None or not visible(principal.actor, row_access(row)):
             raise not_found("There is no such record.")
         return row_to_version(row)
 
 
-def readable_ids(session: Session, actor: Actor, record_ids: Iterable[str]) -> set[str]:
+def readable_ids(session: Session | Connection, actor: Actor, record_ids: Iterable[str]) -> set[str]:
     """Of ``record_ids``, the records the actor may read now."""
     ids = list(record_ids)
     if not ids:
         return set()
-    rows = session.execute(select(RecordRow).where(RecordRow.id.in_(ids))).scalars()
+    connection = session.connection() if isinstance(session, Session) else session
+    rows = connection.execute(_RECORDS_IN, {"ids": ids})
     return {row.id for row in rows if visible(actor, row_access(row))}

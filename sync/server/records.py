@@ -23,17 +23,17 @@ from sync.server.models import RecordBlob, RecordHistory, RecordRow
 MAX_GENERATION = 999_999_998
 
 
-def row_to_version(row: RecordRow) -> RecordVersion:
-    """The wire model of a stored record."""
+def row_to_version(row: Any) -> RecordVersion:
+    """The wire model of a stored record (an ORM row, or a Core row of the records table)."""
     envelope = Envelope(
         id=row.id,
-        kind=row.kind,  # type: ignore[arg-type]  # the column only holds protocol kinds
+        kind=row.kind,  # the column only holds protocol kinds (validated here)
         owner=row.owner,
         co_authors=list(row.co_authors),
         reviewers=list(row.reviewers),
         community=row.community,
-        status=row.status,  # type: ignore[arg-type]
-        visibility=row.visibility,  # type: ignore[arg-type]
+        status=row.status,
+        visibility=row.visibility,
         revision=row.revision,
         parent_revision=row.parent_revision,
         deleted=row.deleted,
@@ -43,7 +43,7 @@ def row_to_version(row: RecordRow) -> RecordVersion:
     return RecordVersion(envelope=envelope, payload=dict(row.payload), attachments=attachments)
 
 
-def row_access(row: RecordRow) -> Access:
+def row_access(row: Any) -> Access:
     """The access fields of a stored record (read from its columns: no validation of the payload)."""
     handle = payload_handle(row.payload) if row.kind == "expert" else ""
     return replace(columns_access(row), handle=handle)

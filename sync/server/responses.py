@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import Response
+from pydantic import BaseModel
+
 from sync.protocol import ErrorBody, UploadState
 
 _DESCRIPTIONS = {
@@ -40,3 +43,13 @@ def errors(*statuses: int, descriptions: dict[int, str] | None = None) -> dict[i
 def upload_conflict() -> dict[int | str, dict[str, Any]]:
     """409 of a chunk at the wrong offset: the upload's state, to resume from."""
     return {409: {"model": UploadState, "description": "Wrong Upload-Offset: the state to resume from"}}
+
+
+def json_answer(model: BaseModel) -> Response:
+    """``model`` as the JSON answer FastAPI would make of it (``response_model`` still documents it).
+
+    A plain ``def`` route that returns a model has FastAPI validate it again in a worker thread
+    before it serializes it: one more thread hop per request, for a model the route has just
+    built. A Response is sent as it is.
+    """
+    return Response(content=model.model_dump_json(by_alias=True), media_type="application/json")

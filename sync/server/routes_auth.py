@@ -8,7 +8,7 @@ from sync.protocol import LoginRequest, LoginResponse, PasswordChange, UserInfo
 from sync.server import accounts
 from sync.server.auth import revoke_token
 from sync.server.deps import ContextDep, PrincipalDep
-from sync.server.responses import COMMON, SIGNED_IN, WITH_BODY, errors
+from sync.server.responses import COMMON, SIGNED_IN, WITH_BODY, errors, json_answer
 
 router = APIRouter(tags=["accounts"])
 
@@ -50,6 +50,6 @@ def change_password(body: PasswordChange, principal: PrincipalDep, context: Cont
 
 
 @router.get("/me", response_model=UserInfo, responses=errors(*SIGNED_IN))
-def me(principal: PrincipalDep) -> UserInfo:
+def me(principal: PrincipalDep) -> Response:
     """The signed-in user, their role and communities."""
-    return accounts.user_info(principal.actor)
+    return json_answer(accounts.user_info(principal.actor))

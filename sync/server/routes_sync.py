@@ -21,7 +21,7 @@ from sync.protocol import (
 from sync.server import feed
 from sync.server.deps import ContextDep, PrincipalDep
 from sync.server.push import push as push_changes
-from sync.server.responses import SIGNED_IN, WITH_BODY, errors
+from sync.server.responses import SIGNED_IN, WITH_BODY, errors, json_answer
 
 router = APIRouter(tags=["sync"])
 
@@ -31,9 +31,9 @@ Cursor = Annotated[int, Query(ge=0, le=_MAX_CURSOR, description="Sequence of the
 
 
 @router.post("/sync/push", response_model=PushResponse, responses=errors(*SIGNED_IN, *WITH_BODY))
-def push(body: PushRequest, principal: PrincipalDep, context: ContextDep) -> PushResponse:
+def push(body: PushRequest, principal: PrincipalDep, context: ContextDep) -> Response:
     """Apply local changes in order; each is accepted, a conflict, rejected, or kept as a proposal."""
-    return push_changes(db=context.db, principal=principal, request=body)
+    return json_answer(push_changes(db=context.db, principal=principal, request=body))
 
 
 @router.get("/sync/pull", response_model=PullResponse, responses=errors(*SIGNED_IN))
@@ -42,21 +42,21 @@ def pull(
     context: ContextDep,
     cursor: Cursor = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PULL_LIMIT)] = DEFAULT_PULL_LIMIT,
-) -> PullResponse:
+) -> Response:
     """The feed after ``cursor``: what the user may read, in sequence order, and removals."""
-    return feed.pull(db=context.db, principal=principal, cursor=cursor, limit=limit)
+    return json_answer(feed.pull(db=context.db, principal=principal, cursor=cursor, limit=limit))
 
 
 @router.get("/sync/pending", response_model=PendingSummary, responses=errors(*SIGNED_IN))
-def pending(principal: PrincipalDep, context: ContextDep, cursor: Cursor = 0) -> PendingSummary:
+def pending(principal: PrincipalDep, context: ContextDep, cursor: Cursor = 0) -> Response:
     """What a pull from ``cursor`` would bring: entries, deletions among them, and the latest sequence."""
-    return feed.pending(db=context.db, principal=principal, cursor=cursor)
+    return json_answer(feed.pending(db=context.db, principal=principal, cursor=cursor))
 
 
 @router.get("/sync/digest", response_model=DigestResponse, responses=errors(*SIGNED_IN))
-def digest(principal: PrincipalDep, context: ContextDep) -> DigestResponse:
+def digest(principal: PrincipalDep, context: ContextDep) -> Response:
     """Counts and digests per kind of the live records the user may read."""
-    return feed.digest(db=context.db, principal=principal, blobs=context.blobs)
+    return json_answer(feed.digest(db=context.db, principal=principal, blobs=context.blobs))
 
 
 @router.get("/sync/index", response_model=IndexPage, responses=errors(*SIGNED_IN))
@@ -64,9 +64,9 @@ def index(
     principal: PrincipalDep,
     context: ContextDep,
     after: Annotated[str | None, Query(pattern=UUID_PATTERN, description="Continue after this id")] = None,
-) -> IndexPage:
+) -> Response:
     """A page of (id, revision) of every record the user may read, in id order."""
-    return feed.index_page(db=context.db, principal=principal, after=after or "")
+    return json_answer(feed.index_page(db=context.db, principal=principal, after=after or ""))
 
 
 @router.post("/sync/resynced", status_code=204, responses=errors(404, *SIGNED_IN))
@@ -79,6 +79,6 @@ def resynced(principal: PrincipalDep, context: ContextDep, cursor: Cursor) -> Re
 @router.get("/records/{record_id}", response_model=RecordVersion, responses=errors(404, *SIGNED_IN))
 def get_record(
     record_id: Annotated[str, Path(pattern=UUID_PATTERN)], principal: PrincipalDep, context: ContextDep
-) -> RecordVersion:
+) -> Response:
     """The server's current version of a record the user may read."""
-    return feed.get_record(db=context.db, principal=principal, record_id=record_id)
+    return json_answer(feed.get_record(db=context.db, principal=principal, record_id=record_id))
