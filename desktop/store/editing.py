@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session
 from desktop.core.editing import WorkingCopy, ensure_valid_working_copy
 from desktop.core.records import Record, utc_now
 from desktop.store.models import RecordRow, RevisionRow, WorkingCopyRow
-from desktop.store.rows import dump_content, load_record
+from desktop.store.rows import core, dump_content, load_record
 
 _CHUNK = 500
+_ANY_WORKING_COPY = select(WorkingCopyRow.record_id).limit(1)
 
 
 def working_copy_from_row(row: WorkingCopyRow | Any) -> WorkingCopy:
@@ -39,7 +40,7 @@ def drop_saved_working_copies(session: Session, records: Sequence[Record]) -> li
 
     A working copy that differs (typed after the save was queued) is kept. Returns the ids dropped.
     """
-    if session.scalar(select(WorkingCopyRow.record_id).limit(1)) is None:
+    if core(session).execute(_ANY_WORKING_COPY).first() is None:
         return []  # the usual case, and the cheap one for an import of thousands of records
     saved = {record.id: record for record in records}
     ids = list(saved)

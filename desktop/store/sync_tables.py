@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from desktop.core.ports import AttachmentInfo
@@ -149,25 +149,37 @@ def own_ancestor(session: Session, mine: Record, server: p.Envelope, *, stop: st
 # -- the outbox -------------------------------------------------------------------------
 
 
-def pending_rows(session: Session, limit: int, skip: Iterable[str] = ()) -> list[OutboxRow]:
-    """The newest pending outbox row of each record with pending changes, oldest record first."""
-    skipped = list(skip)
+def _pending_rows_statement(skipping: bool) -> Any:
     newest = (
         select(
-            OutboxRow.record_id,
-            func.max(OutboxRow.id).label("newest"),
-            func.min(OutboxRow.id).label("oldest"),
+            _OUTBOX.c.record_id,
+            func.max(_OUTBOX.c.id).label("newest"),
+            func.min(_OUTBOX.c.id).label("oldest"),
         )
-        .where(OutboxRow.state == PENDING)
-        .group_by(OutboxRow.record_id)
+        .where(_OUTBOX.c.state == PENDING)
+        .group_by(_OUTBOX.c.record_id)
     )
-    if skipped:
-        newest = newest.where(OutboxRow.record_id.not_in(skipped))
+    if skipping:
+        newest = newest.where(_OUTBOX.c.record_id.not_in(bindparam("skip", expanding=True)))
     sub = newest.subquery()
-    query = (
-        select(OutboxRow).join(sub, OutboxRow.id == sub.c.newest).order_by(sub.c.oldest).limit(max(0, limit))
+    return (
+        select(_OUTBOX.c.id, _OUTBOX.c.change_id, _OUTBOX.c.record_id, _OUTBOX.c.revision, _OUTBOX.c.op)
+        .join(sub, _OUTBOX.c.id == sub.c.newest)
+        .order_by(sub.c.oldest)
+        .limit(bindparam("limit"))
     )
-    return list(session.scalars(query))
+
+
+def pending_rows(session: Session, limit: int, skip: Iterable[str] = ()) -> list[Any]:
+    """The newest pending outbox row of each record with pending changes, oldest record first.
+
+    Each row has ``id``, ``change_id``, ``record_id``, ``revision`` and ``op``.
+    """
+    skipped = list(skip)
+    values: dict[str, object] = {"limit": max(0, limit)}
+    if skipped:
+        values["skip"] = skipped
+    return list(core(session).execute(_PENDING_ROWS[bool(skipped)], values))
 
 
 def pending_record_count(session: Session) -> int:
@@ -188,6 +200,7 @@ _MARK = (
     .values(state=bindparam("b_state"), error=bindparam("b_error"))
 )  # an UPDATE's bind names must differ from its table's column names
 _MARK_UP_TO = _MARK.where(_OUTBOX.c.id <= bindparam("b_up_to"))
+_PENDING_ROWS = {skipping: _pending_rows_statement(skipping) for skipping in (False, True)}
 _OUTBOX_ROW = select(_OUTBOX.c.id, _OUTBOX.c.record_id, _OUTBOX.c.state).where(
     _OUTBOX.c.change_id == bindparam("change_id")
 )
@@ -232,24 +245,31 @@ def set_attachments(
 ) -> None:
     """Make a record's attachment rows exactly ``refs``; ``present`` holds the hashes stored locally."""
     wanted = {ref.sha256: ref for ref in refs}
-    rows = list(session.scalars(select(AttachmentRow).where(AttachmentRow.record_id == record_id)))
-    for row in rows:
-        if row.sha256 not in wanted:
-            session.delete(row)
-    have = {row.sha256 for row in rows}
-    for sha, ref in wanted.items():
-        if sha not in have:
-            session.add(
-                AttachmentRow(
-                    record_id=record_id,
-                    sha256=sha,
-                    filename=ref.filename,
-                    media_type=ref.media_type,
-                    size=ref.size,
-                    added_at=utc_now(),
-                    present=sha in present,
-                )
-            )
+    connection = core(session)
+    have = {row.sha256: row.id for row in connection.execute(_FILE_IDS, {"id": record_id})}
+    gone = [row_id for sha, row_id in have.items() if sha not in wanted]
+    if gone:
+        connection.execute(_DROP_FILES, {"ids": gone})
+    added = [
+        {
+            "record_id": record_id,
+            "sha256": sha,
+            "filename": ref.filename,
+            "media_type": ref.media_type,
+            "size": ref.size,
+            "added_at": utc_now(),
+            "present": sha in present,
+        }
+        for sha, ref in wanted.items()
+        if sha not in have
+    ]
+    if added:
+        connection.execute(_ADD_FILES, added)
+
+
+_FILE_IDS = select(_FILES.c.id, _FILES.c.sha256).where(_FILES.c.record_id == bindparam("id"))
+_DROP_FILES = delete(_FILES).where(_FILES.c.id.in_(bindparam("ids", expanding=True)))
+_ADD_FILES = insert(_FILES)
 
 
 _BLOBS = table(SyncBlobRow)

@@ -112,8 +112,15 @@ def _device(app: Any, folder: Path, index: int, seed: int) -> Device:
     return Device(f"device-{index}", store, client, faults, adapter)
 
 
-def _live(store: RecordRepository) -> list[Record]:
-    return [r for r in store.iter_records([Kind.CASE_STUDY]) if not r.deleted]
+def _live(store: RecordRepository) -> list[str]:
+    """Ids of the live records, in id order (a seed replays the same choices)."""
+    return sorted(StoreReplica(store).live_ids())
+
+
+def _pick(rng: random.Random, store: RecordRepository, live: list[str]) -> Record:
+    record = store.get(rng.choice(live))
+    assert record is not None
+    return record
 
 
 def _operate(rng: random.Random, device: Device, oracle: Oracle, number: int) -> None:
@@ -132,7 +139,7 @@ def _operate(rng: random.Random, device: Device, oracle: Oracle, number: int) ->
         oracle.created.add(record.id)
         oracle.written.setdefault((record.id, "title"), []).append(record.fields["title"])
     elif roll < 0.65:
-        record = rng.choice(live)
+        record = _pick(rng, device.store, live)
         name = rng.choice(FIELDS)
         value = f"{device.name}:{name}:{number}"
         previous = record.fields.get(name)
@@ -141,12 +148,12 @@ def _operate(rng: random.Random, device: Device, oracle: Oracle, number: int) ->
         device.store.save(record.with_fields(**{name: value}))
         oracle.written.setdefault((record.id, name), []).append(value)
     elif roll < 0.75:
-        record = rng.choice(live)
+        record = _pick(rng, device.store, live)
         tags = set(record.tags)
         tags.symmetric_difference_update({rng.choice(("water", "clinics", "roads", "schools"))})
         device.store.save(record.with_changes(tags=tuple(sorted(tags))))
     elif roll < 0.80:
-        record = rng.choice(live)
+        record = _pick(rng, device.store, live)
         device.store.delete(record.id)
         oracle.deleted.add(record.id)
     else:
