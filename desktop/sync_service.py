@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import platform
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -45,6 +47,8 @@ ALLOWED_HTTP_KEY = "sync.allowed_http_hosts"
 CA_FILE_KEY = "sync.ca_file"
 LAST_SYNC_KEY = "sync.last"
 #: The deletion fail-safe's threshold, a setting of the profile (sync/engine.py has the defaults).
+#: A sync indexes what it pulled at once, then at most this often (see BatchedIndexing).
+INDEX_EVERY_S = 5.0
 DELETION_SHARE_KEY = "sync.deletion_share"
 DELETION_MINIMUM_KEY = "sync.deletion_minimum"
 
@@ -77,6 +81,38 @@ class SyncStatus:
     last_sync: dict[str, object] = field(default_factory=dict)
 
 
+class BatchedIndexing:
+    """Indexes what a sync writes in batches: at once, then at most every ``every`` seconds.
+
+    A long first sync applies the feed a page (100 records) at a time; a Whoosh commit per
+    page made indexing most of its cost (a new segment and its merges each time). The index
+    follows the store's change feed from its watermark, so a page not indexed at once is
+    indexed with a later one, or by :meth:`flush` when the sync ends, even a failed one.
+    """
+
+    def __init__(
+        self, session: Session, every: float = INDEX_EVERY_S, clock: Callable[[], float] = time.monotonic
+    ):
+        self.session = session
+        self.every = every
+        self.clock = clock
+        self.waiting = 0
+        self.last = -math.inf
+
+    def __call__(self, changes: Changes) -> None:
+        """Note what one batch wrote; index now when the last indexing is ``every`` seconds old."""
+        self.waiting += len(changes.saved) + len(changes.deleted)
+        if self.waiting and self.clock() - self.last >= self.every:
+            self.flush()
+
+    def flush(self) -> None:
+        """Index everything written and not indexed yet."""
+        if self.waiting:
+            self.session.index.catch_up(self.session.store)
+            self.waiting = 0
+            self.last = self.clock()
+
+
 class SyncService:
     """Sign-in, sync, conflicts and passwords for one open :class:`Session`."""
 
@@ -94,13 +130,13 @@ class SyncService:
         self.replica = self._new_replica()
         self.tokens = TokenStore(session.paths.data_dir, self.replica.device_id(), use_keyring=use_keyring)
 
-    def _new_replica(self) -> StoreReplica:
+    def _new_replica(self, on_changes: Callable[[Changes], None] | None = None) -> StoreReplica:
         session = self.session
 
         def index_changes(changes: Changes) -> None:
             session.index.apply(changes, session.store)
 
-        return StoreReplica(session.store, on_changes=index_changes)
+        return StoreReplica(session.store, on_changes=on_changes or index_changes)
 
     # -- the server and the token -----------------------------------------------------------
 
@@ -210,7 +246,8 @@ class SyncService:
         client = self.client()
         if not client.token:
             raise NotSignedInError("Not signed in to the server: sign in first.")
-        self.replica = self._new_replica()
+        indexer = BatchedIndexing(self.session)
+        self.replica = self._new_replica(indexer)
         share, minimum = self.deletion_threshold()
         engine = SyncEngine(
             self.replica,
@@ -229,8 +266,18 @@ class SyncService:
             raise
         finally:
             client.close()
+            self._index_the_rest(indexer)
         self._remember(started, ok=True, report=asdict(report))
         return report
+
+    @staticmethod
+    def _index_the_rest(indexer: BatchedIndexing) -> None:
+        # After a failed sync too, but never hiding its error: the index is a cache that
+        # catches up from the change feed when the profile next opens.
+        try:
+            indexer.flush()
+        except Exception:
+            logger.exception("indexing what the sync wrote failed; the index catches up later")
 
     def download_file(self, sha256: str) -> Path:
         """Download one attachment that was left on the server (above the download limit) now.
