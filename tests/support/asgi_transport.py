@@ -182,5 +182,6 @@ def in_process_session(app: Any, faults: Faults | None = None) -> tuple[requests
     """A requests Session whose http:// traffic goes to ``app`` in-process."""
     adapter = ASGIAdapter(app, faults)
     session = requests.Session()
+    session.trust_env = False  # no proxies in-process: and requests reads them on every request
     session.mount("http://", adapter)
     return session, adapter
