@@ -179,7 +179,8 @@ class SyncService:
         """Sign in to ``url`` as ``username``; the token is kept safely, never in the database.
 
         ``ca_file``: a private CA's certificate (PEM) to trust for this server, kept for the
-        profile; certificates are always checked (there is no way to turn that off).
+        profile ("" forgets the kept one: the system's CAs again; None keeps it); certificates
+        are always checked (there is no way to turn that off).
         Refused (AccountMismatchError) when the profile holds unsynced work of another account.
         """
         url = url.rstrip("/")
@@ -197,6 +198,8 @@ class SyncService:
             hosts = sorted({*hosts, host})
         check_transport(url, hosts)
         verify: bool | str = str(Path(ca_file).resolve()) if ca_file else self.verify()
+        if ca_file == "":
+            verify = True
         client = SyncClient(url, allowed_http_hosts=hosts, verify=verify, session=self.http, retry=self.retry)
         answer = client.login(username, password, self.replica.device_id(), platform.node()[:100])
         previous = self.server_url()
@@ -205,8 +208,8 @@ class SyncService:
         self.tokens.save(answer.token)
         self.session.store.set_meta(SERVER_KEY, url)
         self.session.store.set_meta(ALLOWED_HTTP_KEY, json.dumps(hosts))
-        if ca_file:
-            self.session.store.set_meta(CA_FILE_KEY, str(verify))
+        if ca_file is not None:
+            self.session.store.set_meta(CA_FILE_KEY, str(verify) if ca_file else "")
         self.replica.bind_account(answer.user.name)
         return SignIn(url, answer.user.name, answer.user.role.value, self.tokens.where, client.insecure)
 

@@ -126,6 +126,7 @@ class SignInDialog(QDialog):
         (self.password_edit if server and user else self.server_edit).setFocus()
 
     def _build_ca_row(self, ca_file: str) -> None:
+        self._kept_ca_file = ca_file
         self.ca_edit = QLineEdit(ca_file)
         self.ca_edit.setPlaceholderText(self.tr("Optional: your office's CA certificate (.pem, .crt)"))
         self.ca_edit.setAccessibleName(self.tr("Certificate authority file"))
@@ -187,9 +188,16 @@ class SignInDialog(QDialog):
             self.ca_edit.setText(path)
 
     def ca_file(self) -> str | None:
-        """The CA file to send with the sign-in: only for https, only when one was given."""
+        """The CA file to send with the sign-in: only for https, only when one was given.
+
+        "" when the person cleared the profile's kept CA file (the system's CAs from now on).
+        """
         text = self.ca_edit.text().strip()
-        return text if text and self.form.isRowVisible(self.ca_row) else None
+        if not self.form.isRowVisible(self.ca_row):
+            return None
+        if not text:
+            return "" if self._kept_ca_file else None
+        return text
 
     def sign_in(self) -> None:
         """Send the sign-in (the dialog waits for the answer without blocking the window)."""

@@ -283,7 +283,7 @@ class SyncController(QObject):
             return
 
         def run() -> Any:
-            checked = check_ca_file(ca_file) if ca_file else None
+            checked = check_ca_file(ca_file) if ca_file else ca_file  # "": forget the kept CA
             return service.login(url, user, password, allow_http=allow_http, ca_file=checked)
 
         def done(signed: Any) -> None:

@@ -330,3 +330,24 @@ def test_no_token_or_password_on_disk_outside_the_keyring(tls_server, pki, tmp_p
     )
     assert server_side == {"token": [], "fallback": [], "password": []}  # database, WAL, blobs, server log
     assert tls_server["log"].stat().st_size > 0 and os.path.getsize(tls_server["data"] / "server.db") > 0
+
+
+def test_a_cleared_ca_file_is_forgotten_and_a_failed_sign_in_keeps_it(
+    tls_server, pki, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = Session.open(ProfilePaths(tmp_path / "laptop", "--data-dir"))
+    try:
+        service = SyncService(session, use_keyring=False)
+        service.login(tls_server["url"], "alice", PASSWORD, ca_file=str(pki["ca"]))
+        assert service.verify() == str(pki["ca"].resolve())
+        # Cleared, with no other trust for the server: the sign-in fails and the kept file stays.
+        with pytest.raises(InsecureTransportError):
+            service.login(tls_server["url"], "alice", PASSWORD, ca_file="")
+        assert service.verify() == str(pki["ca"].resolve())
+        # The office put its CA into the system's trust (here: the bundle variable): cleared, forgotten.
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(pki["ca"]))
+        service.login(tls_server["url"], "alice", PASSWORD, ca_file="")
+        assert service.verify() is True and session.store.get_meta(CA_FILE_KEY) == ""
+        assert service.sync().verified  # the system's trust (the variable) is what the sync uses now
+    finally:
+        session.close()

@@ -204,6 +204,8 @@ def test_sign_in_with_the_office_ca_file_then_sync(
 
     again = sync.open_sign_in()  # the kept CA file fills the row next time
     assert again is not None and again.ca_edit.text() == str(pki["ca"].resolve())
+    again.ca_edit.clear()  # cleared: the sign-in asks to forget the kept file ("" rather than None)
+    assert again.ca_file() == ""
     again.close()
 
 
