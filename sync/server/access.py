@@ -7,10 +7,10 @@ tested as tables without a database or a request.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
 from sync.protocol import CommunityRole, Envelope, Role, Status, Visibility
 
@@ -103,6 +103,25 @@ class Access:
         )
 
 
+class ReadFields(Protocol):
+    """The fields :func:`visible` reads: an :class:`Access`, or a row of the records table as it is
+    (its status and visibility columns are the enums' string values, which compare and hash
+    as the StrEnum members do), so the feed decides without building an Access per row."""
+
+    @property
+    def owner(self) -> str: ...
+    @property
+    def co_authors(self) -> Collection[str]: ...
+    @property
+    def reviewers(self) -> Collection[str]: ...
+    @property
+    def community(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def visibility(self) -> str: ...
+
+
 def payload_handle(payload: Mapping[str, Any]) -> str:
     """The ``handle`` of an expert profile, at the top of the payload or in its ``fields``."""
     value = payload.get("handle")
@@ -112,16 +131,16 @@ def payload_handle(payload: Mapping[str, Any]) -> str:
     return value if isinstance(value, str) else ""
 
 
-def is_author(actor: Actor, access: Access) -> bool:
+def is_author(actor: Actor, access: ReadFields) -> bool:
     """Owner or co-author."""
     return actor.name == access.owner or actor.name in access.co_authors
 
 
-def _is_author_or_reviewer(actor: Actor, access: Access) -> bool:
+def _is_author_or_reviewer(actor: Actor, access: ReadFields) -> bool:
     return is_author(actor, access) or actor.name in access.reviewers
 
 
-def visible(actor: Actor, access: Access) -> bool:
+def visible(actor: Actor, access: ReadFields) -> bool:
     """Whether ``actor`` may read the version (a tombstone keeps its last live version's fields)."""
     status = access.status
     if status in _AUTHOR_STATUSES:

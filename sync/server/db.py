@@ -28,6 +28,8 @@ logger = logging.getLogger(__name__)
 
 #: Execution option that marks an SQLite connection as a writer (``BEGIN IMMEDIATE``).
 _WRITE_OPTION = "imbizo_write"
+#: Execution option of a connection that runs single statements outside a transaction (SQLite).
+_AUTOCOMMIT_OPTION = "imbizo_autocommit"
 #: Key of the advisory lock that orders the feed on PostgreSQL ("IMBZ" in ASCII).
 FEED_LOCK_KEY = 0x494D425A
 
@@ -73,9 +75,10 @@ def create_db_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        if connection.get_execution_options().get(_WRITE_OPTION):
+        options = connection.get_execution_options()
+        if options.get(_WRITE_OPTION):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
+        elif not options.get(_AUTOCOMMIT_OPTION):
             connection.exec_driver_sql("BEGIN")
 
     return engine
@@ -93,10 +96,13 @@ class Database:
         if self.is_postgres:
             reader = self.engine.execution_options(isolation_level="REPEATABLE READ")
             writer = self.engine.execution_options(isolation_level="READ COMMITTED")
+            single = self.engine.execution_options(isolation_level="AUTOCOMMIT")
         else:
             reader = self.engine
             writer = self.engine.execution_options(**{_WRITE_OPTION: True})
+            single = self.engine.execution_options(**{_AUTOCOMMIT_OPTION: True})
         self._reader_engine = reader
+        self._single_engine = single
         self._reader = sessionmaker(bind=reader, expire_on_commit=False)
         self._writer = sessionmaker(bind=writer, expire_on_commit=False)
 
@@ -113,6 +119,15 @@ class Database:
     def read_connection(self) -> Iterator[Connection]:
         """:meth:`read` without an ORM session, for Core statements on a hot path (it costs less)."""
         with self._reader_engine.connect() as connection:
+            yield connection
+
+    @contextmanager
+    def read_statement(self) -> Iterator[Connection]:
+        """A connection for one read statement, outside a transaction (one statement is atomic by
+        itself): no BEGIN and ROLLBACK around it, which on PostgreSQL are two round trips.
+        Several statements on it may each see another moment: use :meth:`read_connection` for those.
+        """
+        with self._single_engine.connect() as connection:
             yield connection
 
     @contextmanager

@@ -57,7 +57,7 @@ def current_principal(
     challenge = {"WWW-Authenticate": "Bearer"}
     if credentials is None or not credentials.credentials:
         raise ApiError(401, "auth_required", "Sign in first.", challenge)
-    with context.db.read_connection() as connection:
+    with context.db.read_statement() as connection:  # one query: token, user and memberships
         principal = authenticate(connection, credentials.credentials)
     if principal is None:
         raise ApiError(401, "bad_token", "Your session has ended; sign in again.", challenge)

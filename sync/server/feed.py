@@ -35,7 +35,7 @@ from sync.server.auth import Principal
 from sync.server.db import Database, current_seq, server_id
 from sync.server.errors import not_found
 from sync.server.models import Blob, Device, RecordBlob, RecordHistory, RecordRow, User
-from sync.server.records import ACCESS_COLUMNS, columns_access, row_access, row_to_version
+from sync.server.records import ACCESS_COLUMNS, row_to_version
 
 #: Rows read from the database at a time.
 _BATCH = 500
@@ -46,11 +46,13 @@ SCAN_BUDGET = 5000
 # building a statement (coercions, cache key) and loading ORM entities cost several times what
 # SQLite takes to answer. Rows come back as named tuples with the columns' attribute names.
 _RECORDS = RecordRow.__table__
-_ROWS_AFTER = (
-    select(_RECORDS)
-    .where(RecordRow.seq > bindparam("after"), RecordRow.seq <= bindparam("upto"))
-    .order_by(RecordRow.seq)
-    .limit(_BATCH)
+_IN_FEED = (RecordRow.seq > bindparam("after"), RecordRow.seq <= bindparam("upto"))
+#: Whole rows, for a pull; a pull of ``limit`` entries reads ``limit + 1`` rows at a time (most
+#: pulls are short) where a batch of _BATCH would decode payloads it does not send.
+_ROWS_AFTER = select(_RECORDS).where(*_IN_FEED).order_by(RecordRow.seq).limit(bindparam("batch"))
+#: Access columns only, for the pending summary (it counts; it sends no payload).
+_ACCESS_ROWS_AFTER = (
+    select(*ACCESS_COLUMNS, RecordRow.seq).where(*_IN_FEED).order_by(RecordRow.seq).limit(_BATCH)
 )
 _RECORD = select(_RECORDS).where(RecordRow.id == bindparam("record_id"))
 _RECORDS_IN = select(_RECORDS).where(RecordRow.id.in_(bindparam("ids", expanding=True)))
@@ -82,19 +84,26 @@ _FILES_OF = (
 
 
 def _feed(
-    session: Connection, actor: Actor, *, cursor: int, head: int
-) -> Iterator[tuple[int, FeedEntry | None]]:
-    """Every record changed in (cursor, head], in sequence order, with its entry for ``actor`` (or None)."""
-    for batch in _rows_after(session, cursor=cursor, upto=head):
-        hidden = {row.id for row in batch if not visible(actor, row_access(row))}
+    session: Connection,
+    actor: Actor,
+    *,
+    cursor: int,
+    head: int,
+    statement: Any = _ROWS_AFTER,
+    batch: int = _BATCH,
+) -> Iterator[tuple[Any, bool | None]]:
+    """Every record changed in (cursor, head], in sequence order, with what ``actor`` gets of it:
+    True (the record), False (``removed``: they could read it at ``cursor``) or None (nothing)."""
+    for rows in _rows_after(session, cursor=cursor, upto=head, statement=statement, batch=batch):
+        hidden = {row.id for row in rows if not visible(actor, row)}
         readable_before = _readable_at(session, actor, sorted(hidden), cursor)
-        for row in batch:
+        for row in rows:
             if row.id not in hidden:
-                yield row.seq, FeedEntry(seq=row.seq, record=row_to_version(row))
+                yield row, True
             elif row.id in readable_before:
-                yield row.seq, FeedEntry(seq=row.seq, removed=row.id)
+                yield row, False
             else:
-                yield row.seq, None
+                yield row, None
 
 
 def pull(*, db: Database, principal: Principal, cursor: int, limit: int) -> PullResponse:
@@ -107,12 +116,15 @@ def pull(*, db: Database, principal: Principal, cursor: int, limit: int) -> Pull
         resync = _needs_resync(session, principal)
         entries: list[FeedEntry] = []
         looked_at = cursor
-        for scanned, (seq, entry) in enumerate(_feed(session, principal.actor, cursor=cursor, head=head)):
+        feed = _feed(session, principal.actor, cursor=cursor, head=head, batch=min(_BATCH, limit + 1))
+        for scanned, (row, readable) in enumerate(feed):
             if len(entries) >= limit or scanned >= SCAN_BUDGET:
                 return PullResponse(changes=entries, cursor=looked_at, has_more=True, resync=resync)
-            looked_at = seq
-            if entry is not None:
-                entries.append(entry)
+            looked_at = row.seq
+            if readable:
+                entries.append(FeedEntry(seq=row.seq, record=row_to_version(row)))
+            elif readable is not None:
+                entries.append(FeedEntry(seq=row.seq, removed=row.id))
         # Everything up to the head was looked at (sequence numbers without a record included).
         return PullResponse(changes=entries, cursor=head, has_more=False, resync=resync)
 
@@ -123,12 +135,15 @@ def pending(*, db: Database, principal: Principal, cursor: int) -> PendingSummar
         head = current_seq(session)
         changes = 0
         deleted: list[str] = []
-        for _seq, entry in _feed(session, principal.actor, cursor=min(cursor, head), head=head):
-            if entry is None:
+        rows = _feed(
+            session, principal.actor, cursor=min(cursor, head), head=head, statement=_ACCESS_ROWS_AFTER
+        )
+        for row, readable in rows:
+            if readable is None:
                 continue
             changes += 1
-            if entry.record is not None and entry.record.envelope.deleted:
-                deleted.append(entry.record.envelope.id)
+            if readable and row.deleted:
+                deleted.append(row.id)
         # Only a record the device could hold, live, at its cursor is a deletion there: one made
         # and deleted since (on another device) deletes nothing of it (the fail-safe counts these).
         deletions = sum(
@@ -149,14 +164,16 @@ def _needs_resync(session: Connection, principal: Principal) -> bool:
     return int(epoch) > int(seen or 0)
 
 
-def _rows_after(session: Connection, *, cursor: int, upto: int) -> Iterator[Sequence[Any]]:
+def _rows_after(
+    session: Connection, *, cursor: int, upto: int, statement: Any, batch: int
+) -> Iterator[Sequence[Any]]:
     after = cursor
     while True:
-        batch = session.execute(_ROWS_AFTER, {"after": after, "upto": upto}).all()
-        if not batch:
+        rows = session.execute(statement, {"after": after, "upto": upto, "batch": batch}).all()
+        if not rows:
             return
-        yield batch
-        after = batch[-1].seq
+        yield rows
+        after = rows[-1].seq
 
 
 def _readable_at(
@@ -188,7 +205,7 @@ def _visible_rows(session: Connection, actor: Actor, *, after: str = "") -> Iter
         if not batch:
             return
         for row in batch:
-            if visible(actor, columns_access(row)):
+            if visible(actor, row):
                 yield row
         after = batch[-1].id
 
@@ -245,7 +262,7 @@ def get_record(*, db: Database, principal: Principal, record_id: str) -> RecordV
     """The current version of a record the user may read; 404 otherwise (whether or not it exists)."""
     with db.read_connection() as session:
         row = session.execute(_RECORD, {"record_id": record_id}).one_or_none()
-        if row is None or not visible(principal.actor, row_access(row)):
+        if row is None or not visible(principal.actor, row):
             raise not_found("There is no such record.")
         return row_to_version(row)
 
@@ -257,4 +274,4 @@ def readable_ids(session: Session | Connection, actor: Actor, record_ids: Iterab
         return set()
     connection = session.connection() if isinstance(session, Session) else session
     rows = connection.execute(_RECORDS_IN, {"ids": ids})
-    return {row.id for row in rows if visible(actor, row_access(row))}
+    return {row.id for row in rows if visible(actor, row)}

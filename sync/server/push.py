@@ -14,7 +14,7 @@ import logging
 import uuid
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
@@ -43,7 +43,7 @@ from sync.server.access import (
 )
 from sync.server.auth import Principal
 from sync.server.db import Database, utc_now
-from sync.server.models import Blob, PushResultRow, RecordRow
+from sync.server.models import Blob, PushResultRow
 from sync.server.records import (
     MAX_GENERATION,
     contains_nul,
@@ -67,6 +67,13 @@ _PUSHED = "pushed_sha256"
 #: Rejections the client cures and then retries under the same change id: never stored.
 _CURABLE = frozenset({"missing_blob"})
 
+# Built once and run as Core on the transaction's connection (see sync/server/records.py).
+_STORED_RESULT = select(PushResultRow.user_id, PushResultRow.result).where(
+    PushResultRow.change_id == bindparam("change_id")
+)
+_STORE_RESULT = insert(PushResultRow)
+_BLOB_SIZES = select(Blob.sha256, Blob.size).where(Blob.sha256.in_(bindparam("wanted", expanding=True)))
+
 
 class _Rejected(Exception):
     def __init__(self, code: str, reason: str) -> None:
@@ -85,7 +92,8 @@ def push_change(*, db: Database, principal: Principal, change: PushChange) -> Pu
     for attempt in range(1, _ATTEMPTS + 1):
         try:
             with db.write() as session:
-                stored = session.get(PushResultRow, change.change_id)
+                connection = session.connection()
+                stored = connection.execute(_STORED_RESULT, {"change_id": change.change_id}).one_or_none()
                 if stored is not None:
                     if stored.user_id != principal.user_id:
                         # Never hand one user's stored answer (and record) to another.
@@ -99,13 +107,14 @@ def push_change(*, db: Database, principal: Principal, change: PushChange) -> Pu
                     return PushResult.model_validate(answer)
                 result = _apply(session, principal.actor, change)
                 if result.code not in _CURABLE:
-                    session.add(
-                        PushResultRow(
-                            change_id=change.change_id,
-                            user_id=principal.user_id,
-                            result={**result.model_dump(mode="json"), _PUSHED: _fingerprint(change)},
-                            at=utc_now(),
-                        )
+                    connection.execute(
+                        _STORE_RESULT,
+                        {
+                            "change_id": change.change_id,
+                            "user_id": principal.user_id,
+                            "result": {**result.model_dump(mode="json"), _PUSHED: _fingerprint(change)},
+                            "at": utc_now(),
+                        },
                     )
             return result
         except (IntegrityError, OperationalError):
@@ -184,7 +193,7 @@ def _check_blobs(session: Session, version: RecordVersion) -> None:
     wanted = {a.sha256 for a in version.attachments}
     if not wanted:
         return
-    rows = session.execute(select(Blob.sha256, Blob.size).where(Blob.sha256.in_(wanted))).all()
+    rows = session.connection().execute(_BLOB_SIZES, {"wanted": sorted(wanted)}).all()
     sizes = {sha: size for sha, size in rows}
     missing = sorted(wanted - sizes.keys())
     if missing:
@@ -208,7 +217,7 @@ def _first_push(session: Session, actor: Actor, change: PushChange) -> PushResul
     return _result(change, PushOutcome.ACCEPTED, record=row_to_version(row))
 
 
-def _update(session: Session, actor: Actor, change: PushChange, current: RecordRow) -> PushResult:
+def _update(session: Session, actor: Actor, change: PushChange, current: Any) -> PushResult:
     version = change.record
     access = row_access(current)
     if not visible(actor, access):
@@ -289,7 +298,7 @@ def _action(before: Access, after: Envelope) -> str:
     return "edit"
 
 
-def _propose(session: Session, actor: Actor, change: PushChange, current: RecordRow) -> PushResult:
+def _propose(session: Session, actor: Actor, change: PushChange, current: Any) -> PushResult:
     """Keep the pushed content as a submitted proposal that ``revises`` the published record."""
     version = change.record
     if version.envelope.deleted:
