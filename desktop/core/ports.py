@@ -82,6 +82,10 @@ class RecordStore(Protocol):
         """Links from live records that point at ``target_id``."""
         ...
 
+    def linking_to(self, target_ids: Iterable[str]) -> set[str]:
+        """Ids of the live records with a link to any of ``target_ids`` (one query per few hundred)."""
+        ...
+
     def iter_records(
         self, kinds: Iterable[Kind] | None = None, *, include_deleted: bool = False
     ) -> Iterator[Record]:

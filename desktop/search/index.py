@@ -329,10 +329,7 @@ class SearchIndex:
         """Records whose documents copy names from ``ids`` (their authors, communities, terms, questions)."""
         found = store.get_many(ids)
         named = {i for i in ids if i not in found or found[i].kind in NAMED_KINDS or found[i].deleted}
-        dependents: set[str] = set()
-        for target in named:
-            dependents.update(b.source_id for b in store.backlinks(target))
-        return dependents - ids
+        return store.linking_to(named) - ids if named else set()
 
     def _pending(self, store: RecordStore) -> tuple[set[str], int]:
         """Ids in the change feed after the watermark, and the newest seq seen."""

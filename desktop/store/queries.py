@@ -42,6 +42,12 @@ ORDERS: dict[str, tuple[Any, ...]] = {
 
 _RECORD_COLUMNS = RECORD_COLUMNS
 #: Built once: the store reads records by id on every save and every version a sync applies.
+_LINKING_TO = (
+    select(LinkRow.source_id)
+    .join(RecordRow, RecordRow.id == LinkRow.source_id)
+    .where(LinkRow.target_id.in_(bindparam("ids", expanding=True)), RecordRow.deleted.is_(False))
+    .distinct()
+)
 _GET_MANY = select(*_RECORD_COLUMNS).where(RecordRow.id.in_(bindparam("ids", expanding=True)))
 
 
@@ -111,6 +117,17 @@ class RecordQueries:
                 Backlink(row.source_id, Kind(row.kind), row.title, Relation(row.relation))
                 for row in session.execute(query)
             ]
+
+    def linking_to(self, target_ids: Iterable[str]) -> set[str]:
+        """Ids of the live records with a link to any of ``target_ids`` (one query per few hundred)."""
+        targets = list(dict.fromkeys(target_ids))
+        sources: set[str] = set()
+        with self._read_session() as session:
+            connection = core(session)
+            for start in range(0, len(targets), BATCH_SIZE):
+                chunk = targets[start : start + BATCH_SIZE]
+                sources.update(connection.execute(_LINKING_TO, {"ids": chunk}).scalars())
+        return sources
 
     def iter_records(
         self, kinds: Iterable[Kind] | None = None, *, include_deleted: bool = False

@@ -60,6 +60,21 @@ def test_links_are_replaced_and_backlinks_show_live_sources_only(repo: RecordRep
     assert (backlink.source_kind, backlink.source_title) == (Kind.CASE_STUDY, "Clinic queues")
 
 
+def test_linking_to_many_targets_at_once_names_each_live_source_once(repo: RecordRepository) -> None:
+    experts = [make_record(Kind.EXPERT, f"Expert {n}") for n in range(3)]
+    both = make_record(
+        title="Both", links=(Link(Relation.AUTHOR, experts[0].id), Link(Relation.AUTHOR, experts[1].id))
+    )
+    one = make_record(title="One", links=(Link(Relation.PARTICIPANT, experts[1].id),))
+    gone = make_record(title="Gone", links=(Link(Relation.AUTHOR, experts[0].id),))
+    repo.save_many([*experts, both, one, gone])
+    repo.delete(gone.id)
+    assert repo.linking_to([experts[0].id, experts[1].id]) == {both.id, one.id}
+    assert repo.linking_to([experts[2].id]) == set() and repo.linking_to([]) == set()
+    many = [experts[0].id] + [f"missing-{n}" for n in range(1200)]  # more than one query's worth
+    assert repo.linking_to(many) == {both.id}
+
+
 def test_delete_makes_a_tombstone_and_undelete_restores(repo: RecordRepository) -> None:
     record = make_record()
     repo.save(record)
