@@ -103,6 +103,7 @@ class Database:
             single = self.engine.execution_options(**{_AUTOCOMMIT_OPTION: True})
         self._reader_engine = reader
         self._single_engine = single
+        self._writer_engine = writer
         self._reader = sessionmaker(bind=reader, expire_on_commit=False)
         self._writer = sessionmaker(bind=writer, expire_on_commit=False)
 
@@ -128,6 +129,12 @@ class Database:
         Several statements on it may each see another moment: use :meth:`read_connection` for those.
         """
         with self._single_engine.connect() as connection:
+            yield connection
+
+    @contextmanager
+    def write_connection(self) -> Iterator[Connection]:
+        """:meth:`write` without an ORM session, for Core statements on a hot path (push)."""
+        with self._writer_engine.begin() as connection:
             yield connection
 
     @contextmanager

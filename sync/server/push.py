@@ -15,8 +15,8 @@ import uuid
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import Session
 
 from sync.protocol import (
     MAX_PAYLOAD_BYTES,
@@ -91,8 +91,7 @@ def push_change(*, db: Database, principal: Principal, change: PushChange) -> Pu
     """Apply one change in its own transaction and store its result under its change id."""
     for attempt in range(1, _ATTEMPTS + 1):
         try:
-            with db.write() as session:
-                connection = session.connection()
+            with db.write_connection() as connection:
                 stored = connection.execute(_STORED_RESULT, {"change_id": change.change_id}).one_or_none()
                 if stored is not None:
                     if stored.user_id != principal.user_id:
@@ -103,9 +102,9 @@ def push_change(*, db: Database, principal: Principal, change: PushChange) -> Pu
                     answer = dict(stored.result)
                     pushed = answer.pop(_PUSHED, None)
                     if pushed is not None and pushed != _fingerprint(change):
-                        return _reused(session, principal.actor, change)
+                        return _reused(connection, principal.actor, change)
                     return PushResult.model_validate(answer)
-                result = _apply(session, principal.actor, change)
+                result = _apply(connection, principal.actor, change)
                 if result.code not in _CURABLE:
                     connection.execute(
                         _STORE_RESULT,
@@ -130,12 +129,12 @@ def _fingerprint(change: PushChange) -> str:
     return hashlib.sha256(json.dumps(version, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 
 
-def _reused(session: Session, actor: Actor, change: PushChange) -> PushResult:
+def _reused(connection: Connection, actor: Actor, change: PushChange) -> PushResult:
     """A change id seen before, now with other content: not a retry, and never answered as if
     its content were stored (that loses it silently). Nothing is stored; the answer is a
     conflict with the server's current version, so the client merges and pushes again under a
     new change id (or a refusal, when the record is not there for the pusher)."""
-    current = get_row(session, change.record.envelope.id)
+    current = get_row(connection, change.record.envelope.id)
     if current is None or not visible(actor, row_access(current)):
         return _result(
             change, PushOutcome.REJECTED, code="conflict", reason="this change id was used for other content"
@@ -156,19 +155,19 @@ def _result(
     )
 
 
-def _apply(session: Session, actor: Actor, change: PushChange) -> PushResult:
+def _apply(connection: Connection, actor: Actor, change: PushChange) -> PushResult:
     version = change.record
     try:
-        _validate(session, version)
-        current = get_row(session, version.envelope.id, for_update=True)
+        _validate(connection, version)
+        current = get_row(connection, version.envelope.id, for_update=True)
         if current is None:
-            return _first_push(session, actor, change)
-        return _update(session, actor, change, current)
+            return _first_push(connection, actor, change)
+        return _update(connection, actor, change, current)
     except _Rejected as rejection:
         return _result(change, PushOutcome.REJECTED, code=rejection.code, reason=rejection.reason)
 
 
-def _validate(session: Session, version: RecordVersion) -> None:
+def _validate(connection: Connection, version: RecordVersion) -> None:
     envelope = version.envelope
     if not envelope.revision:
         raise _Rejected("invalid", "a pushed version needs a revision")
@@ -186,14 +185,14 @@ def _validate(session: Session, version: RecordVersion) -> None:
         raise _Rejected("invalid", "text in a record may not contain NUL characters")
     if envelope.visibility == Visibility.COMMUNITY and not envelope.community:
         raise _Rejected("invalid", "a record visible to a community needs its community")
-    _check_blobs(session, version)
+    _check_blobs(connection, version)
 
 
-def _check_blobs(session: Session, version: RecordVersion) -> None:
+def _check_blobs(connection: Connection, version: RecordVersion) -> None:
     wanted = {a.sha256 for a in version.attachments}
     if not wanted:
         return
-    rows = session.connection().execute(_BLOB_SIZES, {"wanted": sorted(wanted)}).all()
+    rows = connection.execute(_BLOB_SIZES, {"wanted": sorted(wanted)}).all()
     sizes = {sha: size for sha, size in rows}
     missing = sorted(wanted - sizes.keys())
     if missing:
@@ -203,7 +202,7 @@ def _check_blobs(session: Session, version: RecordVersion) -> None:
             raise _Rejected("invalid", f"attachment {attachment.filename!r} has the wrong size")
 
 
-def _first_push(session: Session, actor: Actor, change: PushChange) -> PushResult:
+def _first_push(connection: Connection, actor: Actor, change: PushChange) -> PushResult:
     version = change.record
     envelope = version.envelope
     decision = first_push(actor, Access.of(envelope, version.payload), envelope.id)
@@ -213,11 +212,11 @@ def _first_push(session: Session, actor: Actor, change: PushChange) -> PushResul
         update={"owner": actor.name, "status": decision.status, "visibility": decision.visibility}
     )
     stored = _with_envelope(version, wanted)
-    row = store_version(session, version=stored, existing=None, user_name=actor.name, action="create")
+    row = store_version(connection, version=stored, existing=None, user_name=actor.name, action="create")
     return _result(change, PushOutcome.ACCEPTED, record=row_to_version(row))
 
 
-def _update(session: Session, actor: Actor, change: PushChange, current: Any) -> PushResult:
+def _update(connection: Connection, actor: Actor, change: PushChange, current: Any) -> PushResult:
     version = change.record
     access = row_access(current)
     if not visible(actor, access):
@@ -233,11 +232,11 @@ def _update(session: Session, actor: Actor, change: PushChange, current: Any) ->
     if decision == EditDecision.DENY:
         raise _Rejected("forbidden", "you may not edit this record")
     if decision == EditDecision.PROPOSE:
-        return _propose(session, actor, change, current)
+        return _propose(connection, actor, change, current)
     wanted = _allowed_envelope(actor, access, version.envelope)
     stored = _with_envelope(version, wanted)
     action = _action(access, stored.envelope)
-    row = store_version(session, version=stored, existing=current, user_name=actor.name, action=action)
+    row = store_version(connection, version=stored, existing=current, user_name=actor.name, action=action)
     return _result(change, PushOutcome.ACCEPTED, record=row_to_version(row))
 
 
@@ -298,7 +297,7 @@ def _action(before: Access, after: Envelope) -> str:
     return "edit"
 
 
-def _propose(session: Session, actor: Actor, change: PushChange, current: Any) -> PushResult:
+def _propose(connection: Connection, actor: Actor, change: PushChange, current: Any) -> PushResult:
     """Keep the pushed content as a submitted proposal that ``revises`` the published record."""
     version = change.record
     if version.envelope.deleted:
@@ -323,7 +322,7 @@ def _propose(session: Session, actor: Actor, change: PushChange, current: Any) -
         RecordVersion(envelope=envelope, payload=payload, attachments=list(version.attachments)),
         base_generation=0,
     )
-    existing = get_row(session, proposal_id)
+    existing = get_row(connection, proposal_id)
     if existing is None:
-        store_version(session, version=proposal, existing=None, user_name=actor.name, action="propose")
+        store_version(connection, version=proposal, existing=None, user_name=actor.name, action="propose")
     return _result(change, PushOutcome.PROPOSED, record=row_to_version(current))
