@@ -9,6 +9,7 @@ from bench import (
     bench_first_sync,
     bench_gui_stall,
     bench_search,
+    bench_server_requests,
     bench_startup,
     bench_sync_bytes,
     bench_sync_load,
@@ -27,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
         bench_sync_bytes,
         bench_first_sync,
         bench_sync_load,
+        bench_server_requests,
     ):
         code = bench.main(["--smoke"] if args.smoke else [])
         if code:
