@@ -215,6 +215,7 @@ class StoreReplica:
         """Record the server's answers in one transaction."""
         applied = PushApplied()
         with self._batch("record what the server did with the changes") as (session, collected):
+            accepted: list[Record] = []  # written at the end, in one go: the usual answer to a push
             for change, result in zip(sent, results, strict=True):
                 row = t.outbox_row(session, change.change_id)
                 if row is None:
@@ -226,7 +227,7 @@ class StoreReplica:
                     )
                 outcome = result.outcome
                 if outcome is p.PushOutcome.ACCEPTED and result.record is not None:
-                    collected.append(self._accepted(session, change, result.record, row.id))
+                    collected.append(self._accepted(session, change, result.record, row.id, accepted))
                     applied.accepted += 1
                 elif outcome is p.PushOutcome.CONFLICT and result.record is not None:
                     merged, changes = self._merge_in(session, result.record, superseded_up_to=row.id)
@@ -247,12 +248,22 @@ class StoreReplica:
                         session, record_id, t.REJECTED, up_to=row.id, error=f"{result.code}: {reason}"
                     )
                     applied.rejected.append((record_id, reason))
+            if accepted:  # one record per push in a batch: nothing above reads these rows again
+                collected.append(self.store._write_records(session, accepted, remote=True))
         return applied
 
     def _accepted(
-        self, session: Session, change: p.PushChange, stored: p.RecordVersion, row_id: int
+        self,
+        session: Session,
+        change: p.PushChange,
+        stored: p.RecordVersion,
+        row_id: int,
+        later: list[Record],
     ) -> Changes:
-        """The server stored a change: its version is the base; current too unless edited meanwhile."""
+        """The server stored a change: its version is the base; current too unless edited meanwhile.
+
+        The current version, when it is the one pushed, goes to ``later`` (the caller writes them together).
+        """
         record_id = stored.envelope.id
         t.mark_rows(session, record_id, t.DONE, up_to=row_id)
         for ref in stored.attachments:
@@ -262,7 +273,8 @@ class StoreReplica:
         if now_row is None:
             return Changes()
         if now_row.revision == change.record.envelope.revision:
-            return self._write_remote(session, _server_record(stored))
+            later.append(_server_record(stored))
+            return Changes()
         # Edited while the push was under way (R9): rebase the newer edit onto what the server stored.
         current = record_from_row(now_row)
         # The stored version is our own push, its envelope as the server decided (an owner, a status):
@@ -271,17 +283,39 @@ class StoreReplica:
         result = merge_records(record_of(change.record), current, stored_record)
         return self._write_local(session, result.record, floor=stored.envelope.revision)
 
-    def _take_server_version(self, session: Session, version: p.RecordVersion) -> Changes:
-        """Make the server's version current and the base (its files as it lists them)."""
+    def _take_server_version(
+        self, session: Session, version: p.RecordVersion, *, later: list[p.RecordVersion] | None = None
+    ) -> Changes:
+        """Make the server's version current and the base (its files as it lists them).
+
+        With ``later``, only the base is written now and the version joins ``later``, for
+        :meth:`_take_later` to write with the others (one write for a page of the feed).
+        """
         t.save_base(session, version)
+        if later is not None:
+            later.append(version)
+            return Changes()
         changes = self._write_remote(session, _server_record(version))  # the row first: files refer to it
+        self._take_files(session, version)
+        return changes
+
+    def _take_later(self, session: Session, later: list[p.RecordVersion]) -> Changes:
+        """Write the server versions gathered in ``later`` (records first: their files refer to them)."""
+        if not later:
+            return Changes()
+        changes = self.store._write_records(session, [_server_record(v) for v in later], remote=True)
+        for version in later:
+            self._take_files(session, version)
+        later.clear()
+        return changes
+
+    def _take_files(self, session: Session, version: p.RecordVersion) -> None:
         present = {
             ref.sha256 for ref in version.attachments if self.store.blobs.path_for(ref.sha256).exists()
         }
         t.set_attachments(session, version.envelope.id, version.attachments, present=present)
         for ref in version.attachments:
             t.set_blob_state(session, ref.sha256, t.ON_SERVER)
-        return changes
 
     def _merge_in(
         self, session: Session, server: p.RecordVersion, *, superseded_up_to: int | None = None
@@ -342,11 +376,14 @@ class StoreReplica:
         """One page of the feed and its checkpoint, in one transaction."""
         applied = FeedApplied()
         with self._batch("apply changes from the server") as (session, collected):
+            later: list[p.RecordVersion] = []  # the usual entry: no local change, written with the page
             for entry in entries:
                 if entry.removed is not None:
+                    collected.append(self._take_later(session, later))
                     collected.append(self._remove(session, entry.removed, applied))
                 elif entry.record is not None:
-                    collected.append(self._apply_version(session, entry.record, applied))
+                    collected.append(self._apply_version(session, entry.record, applied, later))
+            collected.append(self._take_later(session, later))
             t.set_meta(session, CURSOR_KEY, str(cursor))
         return applied
 
@@ -360,7 +397,14 @@ class StoreReplica:
                 collected.append(self._remove(session, record_id, applied))
         return applied
 
-    def _apply_version(self, session: Session, version: p.RecordVersion, applied: FeedApplied) -> Changes:
+    def _apply_version(
+        self,
+        session: Session,
+        version: p.RecordVersion,
+        applied: FeedApplied,
+        later: list[p.RecordVersion] | None = None,
+    ) -> Changes:
+        """Apply one server version; with ``later``, a version with no local change joins it."""
         record_id = version.envelope.id
         base = t.base_revision(session, record_id)
         if base is not None and base.revision == version.envelope.revision:
@@ -369,11 +413,14 @@ class StoreReplica:
         if version.envelope.deleted:
             applied.deleted += int(base is None or not base.deleted)
         if not t.has_pending(session, record_id):
-            return self._take_server_version(session, version)
+            if any(v.envelope.id == record_id for v in later or ()):  # twice in one page: in order
+                self._take_later(session, later or [])
+            return self._take_server_version(session, version, later=later)
+        written = self._take_later(session, later) if later else Changes()  # a merge reads what is current
         merged, changes = self._merge_in(session, version)
         applied.merged += int(merged)
         applied.conflicts += int(not merged)
-        return changes
+        return written.merged(changes)
 
     def _remove(self, session: Session, record_id: str, applied: FeedApplied) -> Changes:
         """No longer visible to this user: drop the copy (keep it local-only if it holds unsynced edits)."""
