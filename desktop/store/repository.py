@@ -372,42 +372,68 @@ class RecordRepository(RecordQueries, EditingStore, ListingQueries, AttachmentTe
         """A new revision of a record whose files changed (its content did not), with its outbox entry.
 
         The files are part of the version that syncs, so the revision id covers them: the
-        content hash and the sorted hashes of the files, hashed together.
+        content hash and the sorted hashes of the files, hashed together. Read and written as
+        Core statements: an ORM row loaded earlier in the transaction may be stale (the sync
+        writes records as Core), and a revision already in the history (the same content and
+        files made here before, e.g. a push whose answer was lost) is kept once.
         """
-        row = session.get(RecordRow, record_id)
+        connection = core(session)
+        row = connection.execute(_BUMP_READ, {"id": record_id}).first()
         if row is None:
             return
-        shas = sorted(
-            session.scalars(select(AttachmentRow.sha256).where(AttachmentRow.record_id == record_id))
-        )
+        shas = sorted(connection.execute(_FILE_SHAS, {"id": record_id}).scalars())
         combined = hashlib.sha256(f"{row.content_hash}:{','.join(shas)}".encode()).hexdigest()
         counter = SeqCounter(session)
         now = utc_now()
         revision = revision_id(row.generation + 1, combined)
-        session.add(
-            RevisionRow(
-                record_id=record_id,
-                revision=revision,
-                parent_revision=row.revision,
-                saved_at=now,
-                content=row.content,
-            )
+        connection.execute(
+            _INSERT_REVISION,
+            [
+                {
+                    "record_id": record_id,
+                    "revision": revision,
+                    "parent_revision": row.revision,
+                    "saved_at": now,
+                    "content": row.content,
+                }
+            ],
         )
         if not row.demo:
-            session.add(
-                OutboxRow(
-                    change_id=str(uuid.uuid4()),
-                    record_id=record_id,
-                    revision=revision,
-                    op="delete" if row.deleted else "upsert",
-                    created_at=now,
-                    state="pending",
-                )
+            connection.execute(
+                _INSERT_OUTBOX,
+                [
+                    {
+                        "change_id": str(uuid.uuid4()),
+                        "record_id": record_id,
+                        "revision": revision,
+                        "op": "delete" if row.deleted else "upsert",
+                        "created_at": now,
+                        "state": "pending",
+                    }
+                ],
             )
-        row.parent_revision, row.revision = row.revision, revision
-        row.generation += 1
-        row.updated_at = now
-        row.seq = counter.next()
+        connection.execute(
+            _update_record(
+                {
+                    "b_id": record_id,
+                    "parent_revision": "",
+                    "revision": "",
+                    "generation": 0,
+                    "updated_at": "",
+                    "seq": 0,
+                }
+            ),
+            [
+                {
+                    "b_id": record_id,
+                    "parent_revision": row.revision,
+                    "revision": revision,
+                    "generation": row.generation + 1,
+                    "updated_at": now,
+                    "seq": counter.next(),
+                }
+            ],
+        )
         counter.flush()
 
     # --- maintenance ----------------------------------------------------------------------
@@ -529,6 +555,15 @@ _KNOWN_VERSIONS = select(
     RecordRow.id, RecordRow.generation, RecordRow.revision, RecordRow.content_hash, RecordRow.created_at
 ).where(RecordRow.id.in_(bindparam("ids", expanding=True)))
 _INSERT_RECORD = insert(_RECORDS)
+_BUMP_READ = select(
+    RecordRow.content_hash,
+    RecordRow.generation,
+    RecordRow.revision,
+    RecordRow.content,
+    RecordRow.demo,
+    RecordRow.deleted,
+).where(RecordRow.id == bindparam("id"))
+_FILE_SHAS = select(AttachmentRow.sha256).where(AttachmentRow.record_id == bindparam("id"))
 _INSERT_REVISION = insert(table(RevisionRow)).prefix_with("OR IGNORE")
 _LINKS = table(LinkRow)
 _DELETE_LINKS = delete(_LINKS).where(_LINKS.c.source_id.in_(bindparam("ids", expanding=True)))
