@@ -39,8 +39,16 @@ def server_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
 
 
 @contextmanager
-def running_server(data_dir: Path, users: Mapping[str, tuple[str, str]]) -> Iterator[str]:
-    """``imbizo-server serve`` with ``users`` ({name: (role, password)}); yields its base URL."""
+def running_server(
+    data_dir: Path,
+    users: Mapping[str, tuple[str, str]],
+    *,
+    tls: tuple[Path, Path, Path] | None = None,
+) -> Iterator[str]:
+    """``imbizo-server serve`` with ``users`` ({name: (role, password)}); yields its base URL.
+
+    ``tls``: (certificate, key, CA file) to serve https for ``localhost`` with that certificate.
+    """
     env = server_env()
     for name, (role, password) in users.items():
         subprocess.run(
@@ -48,16 +56,18 @@ def running_server(data_dir: Path, users: Mapping[str, tuple[str, str]]) -> Iter
             input=password + "\n", text=True, env=env, check=True, capture_output=True, timeout=60,
         )  # fmt: skip
     port = free_port()
-    process = subprocess.Popen(
-        [BIN / "imbizo-server", "--data-dir", data_dir, "serve", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    serve: list[str | Path] = [BIN / "imbizo-server", "--data-dir", data_dir, "serve", "--port", str(port)]
+    verify: bool | str = True
     url = f"http://127.0.0.1:{port}"
+    if tls is not None:
+        serve += ["--ssl-certfile", tls[0], "--ssl-keyfile", tls[1]]
+        verify, url = str(tls[2]), f"https://localhost:{port}"
+    process = subprocess.Popen(serve, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 90  # seconds usually; up to a minute on a loaded 2-core machine
         while True:
             try:
-                if requests.get(f"{url}/health", timeout=1).ok:
+                if requests.get(f"{url}/health", timeout=2, verify=verify).ok:
                     break
             except (requests.ConnectionError, requests.Timeout):  # not listening yet, or busy starting
                 if process.poll() is not None or time.monotonic() > deadline:

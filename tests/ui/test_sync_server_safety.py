@@ -18,14 +18,11 @@ them by clicking their buttons; nothing blocks offscreen.
 from __future__ import annotations
 
 import shutil
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 import trustme
 from conftest import WAIT_MS
 from PySide6.QtCore import Qt
@@ -37,7 +34,7 @@ from desktop.paths import ProfilePaths
 from desktop.session import Session
 from desktop.sync_service import CA_FILE_KEY, SyncService
 from desktop.ui.sync_controller import ERROR, SIGNED_OUT, UP_TO_DATE
-from tests.support.server_process import BIN, free_port, running_server, server_env
+from tests.support.server_process import running_server
 
 PASSWORD = "correct horse battery"
 USERS = {"alice": ("staff", PASSWORD)}
@@ -68,35 +65,9 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 def tls_url(pki: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``imbizo-server serve`` over https on a free port (certificate for ``localhost``), with alice."""
     data = tmp_path_factory.mktemp("tls-server")
-    env = server_env()
-    subprocess.run(
-        [BIN / "imbizo-server", "--data-dir", data, "adduser", "alice", "--role", "staff"],
-        input=PASSWORD + "\n", text=True, env=env, check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
-    port = free_port()
-    process = subprocess.Popen(
-        [BIN / "imbizo-server", "--data-dir", data, "serve", "--port", str(port),
-         "--ssl-certfile", pki["cert"], "--ssl-keyfile", pki["key"]],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"https://localhost:{port}"
-    try:
-        deadline = time.monotonic() + 90  # a loaded 2-core machine can take a minute to start it
-        while True:
-            try:
-                if requests.get(f"{url}/health", timeout=2, verify=str(pki["ca"])).ok:
-                    break
-            except (requests.ConnectionError, requests.Timeout):
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the TLS server did not start") from None
-                time.sleep(0.05)
+    tls = (pki["cert"], pki["key"], pki["ca"])
+    with running_server(data, {"alice": ("staff", PASSWORD)}, tls=tls) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 # -- helpers --------------------------------------------------------------------------------------
