@@ -40,7 +40,6 @@ ORDERS: dict[str, tuple[Any, ...]] = {
     "seq asc": (RecordRow.seq.asc(),),
 }
 
-_RECORD_COLUMNS = RECORD_COLUMNS
 #: Built once: the store reads records by id on every save and every version a sync applies.
 _LINKING_TO = (
     select(LinkRow.source_id)
@@ -48,7 +47,7 @@ _LINKING_TO = (
     .where(LinkRow.target_id.in_(bindparam("ids", expanding=True)), RecordRow.deleted.is_(False))
     .distinct()
 )
-_GET_MANY = select(*_RECORD_COLUMNS).where(RecordRow.id.in_(bindparam("ids", expanding=True)))
+_GET_MANY = select(*RECORD_COLUMNS).where(RecordRow.id.in_(bindparam("ids", expanding=True)))
 
 
 class RecordQueries:
@@ -146,7 +145,7 @@ class RecordQueries:
         last_id = ""
         while True:
             query = (
-                select(*_RECORD_COLUMNS)
+                select(*RECORD_COLUMNS)
                 .where(RecordRow.id > last_id, *conditions)
                 .order_by(RecordRow.id)
                 .limit(BATCH_SIZE)
@@ -270,7 +269,7 @@ class RecordQueries:
         """One page of live records (of one kind), for list views. ``order`` is a key of ORDERS."""
         if order not in ORDERS:
             raise ValueError(f"unknown order {order!r}; use one of: {', '.join(ORDERS)}")
-        query = select(*_RECORD_COLUMNS).where(RecordRow.deleted.is_(False))
+        query = select(*RECORD_COLUMNS).where(RecordRow.deleted.is_(False))
         if kind is not None:
             query = query.where(RecordRow.kind == Kind(kind).value)
         query = query.order_by(*ORDERS[order]).offset(max(offset, 0)).limit(max(limit, 0))
@@ -280,7 +279,7 @@ class RecordQueries:
     def trash(self) -> list[Record]:
         """Deleted records (tombstones), most recently deleted first."""
         query = (
-            select(*_RECORD_COLUMNS)
+            select(*RECORD_COLUMNS)
             .where(RecordRow.deleted.is_(True))
             .order_by(RecordRow.updated_at.desc(), RecordRow.id)
         )

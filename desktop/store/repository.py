@@ -412,28 +412,15 @@ class RecordRepository(RecordQueries, EditingStore, ListingQueries, AttachmentTe
                     }
                 ],
             )
-        connection.execute(
-            _update_record(
-                {
-                    "b_id": record_id,
-                    "parent_revision": "",
-                    "revision": "",
-                    "generation": 0,
-                    "updated_at": "",
-                    "seq": 0,
-                }
-            ),
-            [
-                {
-                    "b_id": record_id,
-                    "parent_revision": row.revision,
-                    "revision": revision,
-                    "generation": row.generation + 1,
-                    "updated_at": now,
-                    "seq": counter.next(),
-                }
-            ],
-        )
+        bumped: dict[str, object] = {
+            "b_id": record_id,
+            "parent_revision": row.revision,
+            "revision": revision,
+            "generation": row.generation + 1,
+            "updated_at": now,
+            "seq": counter.next(),
+        }
+        connection.execute(_update_record(bumped), [bumped])
         counter.flush()
 
     # --- maintenance ----------------------------------------------------------------------
