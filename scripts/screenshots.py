@@ -13,11 +13,17 @@ office certificate authority), its result, a conflict, and a server that was rep
 status bar and the "start again with this server?" question). ``--corpus`` also imports
 the whole shared corpus into a second profile and shows search and experts over it.
 ``--dark`` repeats the main screens in Qt's dark colour scheme.
+
+``--tour NAME`` (repeatable; ``all`` for every one) runs only the named tours of
+``scripts/tours/`` (one module each, with ``run(app, out, workdir, corpus_profile)``), and
+``--corpus-profile DIR`` hands them a profile that already holds the imported corpus
+(``imbizo --data-dir DIR import ../shared/corpus``); each tour works on a copy of it.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
 import sys
 import tempfile
@@ -456,11 +462,41 @@ def use_dark_scheme(app: QApplication) -> None:
     settle(app, 0.3)
 
 
+TOURS_DIR = ROOT / "scripts" / "tours"
+
+
+def tour_names(wanted: list[str]) -> list[str]:
+    """The tours of scripts/tours/ to run: the named ones, or every one for ``all``."""
+    known = sorted(p.stem for p in TOURS_DIR.glob("*.py") if not p.stem.startswith("_"))
+    if "all" in wanted:
+        return known
+    unknown = [name for name in wanted if name not in known]
+    if unknown:
+        raise SystemExit(f"unknown tour(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    return wanted
+
+
+def run_tours(
+    names: list[str], app: QApplication, out: Path, workdir: Path, corpus_profile: Path | None
+) -> None:
+    """Run the named tours of scripts/tours/ (each saves its own PNGs into ``out``)."""
+    sys.path.insert(0, str(TOURS_DIR.parent))
+    for name in names:
+        started = time.monotonic()
+        module = importlib.import_module(f"tours.{name}")
+        module.run(app, out, workdir / f"tour-{name}", corpus_profile)
+        print(f"tour {name}: {time.monotonic() - started:.0f} s")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots")
     parser.add_argument("--corpus", nargs="?", const=DEFAULT_CORPUS, type=Path, help="also import a corpus")
     parser.add_argument("--dark", action="store_true", help="also take the main screens with a dark palette")
+    parser.add_argument(
+        "--tour", action="append", default=[], help="run this tour of scripts/tours/ (or all)"
+    )
+    parser.add_argument("--corpus-profile", type=Path, help="a profile holding the imported corpus")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     app = ensure_application()
@@ -468,6 +504,10 @@ def main(argv: list[str] | None = None) -> int:
         workdir = Path(tmp)
         QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(workdir / "settings"))
         QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(workdir / "settings"))
+        if args.tour:
+            (workdir / "tours").mkdir()
+            run_tours(tour_names(args.tour), app, args.out, workdir / "tours", args.corpus_profile)
+            return 0
         demo_tour(app, args.out, workdir)
         sync_tour(app, args.out, workdir)
         if args.dark:
