@@ -248,6 +248,15 @@ class SyncClient:
                 return None
             raise
 
+    def record_history(self, record_id: str) -> p.HistoryResponse | None:
+        """Who stored each version of one record on the server, or None when it is not there for this user."""
+        try:
+            return self._call("GET", f"/records/{record_id}/history", p.HistoryResponse)
+        except ServerRefused as exc:
+            if exc.status == 404:
+                return None
+            raise
+
     # -- blobs ---------------------------------------------------------------------
 
     def upload_blob(

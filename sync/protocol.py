@@ -260,6 +260,27 @@ class IndexPage(_Model):
     cursor: Annotated[int, Field(ge=0)]
 
 
+#: The most entries ``GET /records/{id}/history`` answers (the latest ones).
+MAX_HISTORY_ENTRIES = 500
+
+
+class HistoryEntry(_Model):
+    """One version the server stored of a record: who stored it, what it did, and when (UTC)."""
+
+    seq: Annotated[int, Field(ge=1)]
+    revision: Revision
+    user: Annotated[str, StringConstraints(max_length=64)]
+    #: create, edit, submit, publish, return, retire, reopen, delete, restore or propose.
+    action: Annotated[str, StringConstraints(max_length=40)]
+    at: Annotated[str, StringConstraints(max_length=40)]
+
+
+class HistoryResponse(_Model):
+    """A record's history on the server, oldest first (at most the latest ``MAX_HISTORY_ENTRIES``)."""
+
+    entries: list[HistoryEntry]
+
+
 class LoginRequest(_Model):
     """Sign in with a user name and password."""
 

@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select
@@ -55,6 +56,7 @@ from sync.server.records import (
     server_revision,
     store_version,
 )
+from sync.server.review_log import LogProblem, check_review_log, unchanged_log_problem
 
 logger = logging.getLogger(__name__)
 
@@ -205,9 +207,13 @@ def _check_blobs(connection: Connection, version: RecordVersion) -> None:
 def _first_push(connection: Connection, actor: Actor, change: PushChange) -> PushResult:
     version = change.record
     envelope = version.envelope
-    decision = first_push(actor, Access.of(envelope, version.payload), envelope.id)
+    pushed = Access.of(envelope, version.payload)
+    decision = first_push(actor, pushed, envelope.id)
     if not decision.allowed:
         raise _Rejected("forbidden", decision.reason)
+    if not envelope.deleted:
+        as_draft = replace(pushed, owner=actor.name, status=Status.DRAFT)
+        _check_log(check_review_log(actor, as_draft, None, version.payload, envelope.status, first=True))
     wanted = envelope.model_copy(
         update={"owner": actor.name, "status": decision.status, "visibility": decision.visibility}
     )
@@ -234,6 +240,8 @@ def _update(connection: Connection, actor: Actor, change: PushChange, current: A
     if decision == EditDecision.PROPOSE:
         return _propose(connection, actor, change, current)
     wanted = _allowed_envelope(actor, access, version.envelope)
+    if not wanted.deleted:
+        _check_log(check_review_log(actor, access, current.payload, version.payload, wanted.status))
     stored = _with_envelope(version, wanted)
     action = _action(access, stored.envelope)
     row = store_version(connection, version=stored, existing=current, user_name=actor.name, action=action)
@@ -259,6 +267,11 @@ def _allowed_envelope(actor: Actor, current: Access, pushed: Envelope) -> Envelo
         update["community"] = current.community
         update["visibility"] = current.visibility
     return pushed.model_copy(update=update)
+
+
+def _check_log(problem: LogProblem | None) -> None:
+    if problem is not None:
+        raise _Rejected(problem.code, problem.reason)
 
 
 def _access_fields(access: Access) -> dict[str, Any]:
@@ -302,6 +315,7 @@ def _propose(connection: Connection, actor: Actor, change: PushChange, current: 
     version = change.record
     if version.envelope.deleted:
         raise _Rejected("forbidden", "only librarians delete a published record")
+    _check_log(unchanged_log_problem(current.payload, version.payload))
     links = version.payload.get("links", [])
     if not isinstance(links, list):
         raise _Rejected("invalid", "the payload's links must be a list")

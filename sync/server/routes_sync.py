@@ -11,6 +11,7 @@ from sync.protocol import (
     MAX_PULL_LIMIT,
     UUID_PATTERN,
     DigestResponse,
+    HistoryResponse,
     IndexPage,
     PendingSummary,
     PullResponse,
@@ -18,7 +19,7 @@ from sync.protocol import (
     PushResponse,
     RecordVersion,
 )
-from sync.server import feed
+from sync.server import feed, history
 from sync.server.deps import ContextDep, PrincipalDep
 from sync.server.push import push as push_changes
 from sync.server.responses import SIGNED_IN, WITH_BODY, errors, json_answer
@@ -82,3 +83,11 @@ def get_record(
 ) -> Response:
     """The server's current version of a record the user may read."""
     return json_answer(feed.get_record(db=context.db, principal=principal, record_id=record_id))
+
+
+@router.get("/records/{record_id}/history", response_model=HistoryResponse, responses=errors(404, *SIGNED_IN))
+def get_record_history(
+    record_id: Annotated[str, Path(pattern=UUID_PATTERN)], principal: PrincipalDep, context: ContextDep
+) -> Response:
+    """Who stored each version of a record the user may read, what it did (create, submit, ...) and when."""
+    return json_answer(history.record_history(db=context.db, principal=principal, record_id=record_id))

@@ -107,6 +107,15 @@ MATRIX: dict[tuple[str, str], dict[str, dict[str, str]]] = {
         "retired": only("200", "404", "owner", *LIBRARIANS),
         "missing": expect("404"),
     },
+    ("GET", "/api/v1/records/{record_id}/history"): {
+        "draft": only("200", "404", *READERS_DRAFT),
+        "submitted": only("200", "404", *READERS_SUBMITTED),
+        "community_a": only("200", "404", *READERS_COMM_A),
+        "community_b": only("200", "404", *READERS_COMM_B),
+        "public": expect("200"),
+        "retired": only("200", "404", "owner", *LIBRARIANS),
+        "missing": expect("404"),
+    },
     ("POST", "/api/v1/sync/push"): {
         "draft": expect("not_found", owner="accepted", co_author="accepted", reviewer="forbidden"),
         "submitted": expect(
