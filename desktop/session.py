@@ -24,7 +24,7 @@ from desktop.core.ports import AttachmentInfo, RevisionInfo
 from desktop.core.records import INVERSE_LABELS, Record, Status, new_record_id, utc_now
 from desktop.importers import ImportRun, import_paths
 from desktop.paths import ProfilePaths
-from desktop.search import ExpertFinder, ExpertMatch, Hit, SearchIndex, SearchResult
+from desktop.search import ExpertFilters, ExpertFinder, ExpertMatch, Hit, SearchIndex, SearchResult
 from desktop.store import RecordNotFoundError, RecordRepository, open_store
 from desktop.store.listing import LOCAL_USER_KEY
 
@@ -273,9 +273,19 @@ class Session:
         (only records of ``kinds`` when given, e.g. experts for a people picker)."""
         return self.index.as_you_type(text, limit=limit, kinds=kinds)
 
-    def find_experts(self, topic: str, *, limit: int = 10) -> list[ExpertMatch]:
-        """People ranked by the evidence that they know about ``topic``."""
-        return ExpertFinder(self.index, self.store).find(topic, limit=limit)
+    def find_experts(
+        self,
+        topic: str,
+        *,
+        limit: int = 10,
+        filters: ExpertFilters | None = None,
+        term_id: str = "",
+        exclude: Sequence[str] = (),
+    ) -> list[ExpertMatch]:
+        """People ranked by the evidence that they know about ``topic`` (or the term ``term_id``),
+        those passing ``filters``, leaving out ``exclude``."""
+        finder = ExpertFinder(self.index, self.store)
+        return finder.find(topic, limit=limit, filters=filters, term_id=term_id, exclude=exclude)
 
     def resolve_id(self, text: str) -> str | None:
         """A full record id from an id or a unique prefix of at least 8 characters."""

@@ -66,6 +66,7 @@ RECORD_KINDS = (
     "question",
     "answer",
     "term",
+    "request",
 )
 
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -78,7 +79,16 @@ ChangeId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
 ShortText = Annotated[str, StringConstraints(max_length=500)]
 
 Kind = Literal[
-    "case_study", "article", "site_visit", "expert", "centre_item", "community", "question", "answer", "term"
+    "case_study",
+    "article",
+    "site_visit",
+    "expert",
+    "centre_item",
+    "community",
+    "question",
+    "answer",
+    "term",
+    "request",
 ]
 
 _USER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")

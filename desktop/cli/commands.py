@@ -14,7 +14,7 @@ from desktop.cli.errors import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, CliError
 from desktop.core.kinds import Kind, parse_kind
 from desktop.paths import ConfigError, resolve_profile
 from desktop.resources import demo_file
-from desktop.search import FACETS
+from desktop.search import FACETS, ExpertFilters
 from desktop.session import Session
 from desktop.store import StoreError
 
@@ -107,7 +107,8 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 def _cmd_experts(args: argparse.Namespace) -> int:
     with _session(args) as session:
-        experts = session.find_experts(args.topic, limit=args.limit)
+        filters = ExpertFilters(args.district, args.organisation, args.available)
+        experts = session.find_experts(args.topic, limit=args.limit, filters=filters)
     if args.json:
         output.print_json({"topic": args.topic, "experts": [e.to_json() for e in experts]})
     else:

@@ -67,6 +67,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("experts", help="who knows about a topic, with the evidence")
     p.add_argument("topic", metavar="TOPIC")
+    p.add_argument("--district", default="", help="only experts of this district")
+    p.add_argument("--organisation", default="", help="only experts of this organisation")
+    p.add_argument(
+        "--available",
+        choices=("advice", "mentoring", "peer_review"),
+        default="",
+        help="only experts available for this",
+    )
     p.add_argument("--limit", type=_positive_int, default=10, metavar="N")
     p.add_argument("--json", action="store_true")
 

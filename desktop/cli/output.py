@@ -60,8 +60,11 @@ def print_experts(topic: str, experts: list[ExpertMatch]) -> None:
         return
     print(f"Who knows about {topic!r}:")
     for number, expert in enumerate(experts, start=1):
-        org = f" — {expert.organisation}" if expert.organisation else ""
+        where = ", ".join(part for part in (expert.organisation, expert.district) if part)
+        org = f" — {where}" if where else ""
         print(f"{number:>3}. {expert.name}{org}  (score {expert.score:.2f})  {expert.id[:8]}")
+        if expert.availability:
+            print(f"      available for: {', '.join(a.replace('_', ' ') for a in expert.availability)}")
         for evidence in expert.evidence[:5]:
             print(f"      {evidence.relation}: {evidence.title} [{_kind_label(evidence.kind)}]")
         if len(expert.evidence) > 5:

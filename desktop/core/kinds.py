@@ -22,6 +22,7 @@ class Kind(StrEnum):
     QUESTION = "question"
     ANSWER = "answer"
     TERM = "term"
+    REQUEST = "request"
 
 
 class FieldType(StrEnum):
@@ -154,6 +155,7 @@ KIND_FIELDS: dict[Kind, tuple[FieldSpec, ...]] = {
         _f("title", T, "Question", True),
         _f("body", L, "Details"),
         _f("date", D, "Asked"),
+        _f("accepted_answer", T, "Accepted answer"),  # an answer's id, set by the asker
     ),
     Kind.ANSWER: (
         _f("body", L, "Answer", True),
@@ -168,6 +170,15 @@ KIND_FIELDS: dict[Kind, tuple[FieldSpec, ...]] = {
         _f("notation", T, "Notation"),
         _f("scope_note", L, "Scope note"),
     ),
+    Kind.REQUEST: (
+        _f("request_type", T, "Request", True),  # advice, mentoring, peer_review
+        _f("message", L, "Message"),
+        _f("state", T, "State"),  # open, accepted, declined, done
+        _f("outcome", L, "Outcome"),
+        _f("date", D, "Asked"),
+        _f("responded", D, "Answered"),
+        _f("addressed_to", T, "Asked of (user name)"),
+    ),
 }
 
 #: The field that names a record of each kind.
@@ -176,6 +187,7 @@ TITLE_FIELD: dict[Kind, str] = {
     Kind.COMMUNITY: "name",
     Kind.TERM: "label",
     Kind.ANSWER: "body",
+    Kind.REQUEST: "message",
 }
 
 KIND_LABELS: dict[Kind, str] = {
@@ -188,6 +200,7 @@ KIND_LABELS: dict[Kind, str] = {
     Kind.QUESTION: "Question",
     Kind.ANSWER: "Answer",
     Kind.TERM: "Vocabulary term",
+    Kind.REQUEST: "Request",
 }
 
 

@@ -54,6 +54,8 @@ class Relation(StrEnum):
     BROADER = "broader"  # term -> broader term
     DUPLICATE_OF = "duplicate_of"  # suspected duplicate -> the other record
     REVISES = "revises"  # a proposed revision -> the published record it would change
+    REQUESTED_OF = "requested_of"  # request -> expert profile asked for help
+    REGARDING = "regarding"  # request -> the record it is about (a draft to peer-review)
 
 
 #: How a link reads from its target's side ("what cites it", "what they wrote").
@@ -69,6 +71,8 @@ INVERSE_LABELS: dict[Relation, str] = {
     Relation.BROADER: "narrower",
     Relation.DUPLICATE_OF: "suspected duplicate",
     Relation.REVISES: "proposed revisions",
+    Relation.REQUESTED_OF: "requests received",
+    Relation.REGARDING: "requests about it",
 }
 
 
@@ -184,7 +188,7 @@ class Record:
         """The human name of the record (title, name, label, or the start of an answer)."""
         value = self.fields.get(TITLE_FIELD.get(self.kind, "title"), "")
         text = str(value or "").strip()
-        if self.kind is Kind.ANSWER and len(text) > 80:
+        if self.kind in (Kind.ANSWER, Kind.REQUEST) and len(text) > 80:
             return text[:77].rstrip() + "..."
         return text
 

@@ -3,18 +3,20 @@
 Depends only on ``desktop.core``; reads records through the ``RecordStore`` protocol.
 """
 
-from desktop.search.experts import ExpertFinder
+from desktop.search.experts import AVAILABILITY, ExpertFilters, ExpertFinder
 from desktop.search.index import IndexNotReadyError, Readiness, SearchIndex
 from desktop.search.results import Evidence, ExpertMatch, ExpertResult, Hit, IndexCheck, SearchResult
 from desktop.search.schema import FACETS, SCHEMA_VERSION
 from desktop.search.snippets import MARK_END, MARK_START
 
 __all__ = [
+    "AVAILABILITY",
     "FACETS",
     "MARK_END",
     "MARK_START",
     "SCHEMA_VERSION",
     "Evidence",
+    "ExpertFilters",
     "ExpertFinder",
     "ExpertMatch",
     "ExpertResult",

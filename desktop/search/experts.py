@@ -1,26 +1,37 @@
 """The expert finder: "who knows about X", ranked by the evidence connecting people to X.
 
-Evidence, each weighted and scaled by how well its record matches X (score / best score):
+The topic is free text, or a vocabulary term (its preferred and alternative labels and the
+records tagged with it all match). Evidence, each weighted and scaled by how well its record
+matches X (score / best score):
+
 - ``profile``: the person's expert profile (expertise, bio, role, name) matches X;
 - ``author``: they authored a matching record (Relation.AUTHOR);
+- ``reviewed``: they published or returned a matching record as a librarian (its
+  ``review_log``, by user name = the profile's ``handle``), or completed a peer-review
+  request regarding it;
 - ``participant``: they took part in a matching site visit or case study (PARTICIPANT);
 - ``facilitator``: they facilitate a matching community (FACILITATOR);
-- ``answered``: they authored an answer to a matching question.
-Only people whose expert record exists (and is not deleted) in the store are returned.
+- ``accepted_answer``: their answer to a matching question was accepted;
+- ``answered``: they answered a matching question (an accepted answer weighs more).
+
+Only people whose expert record exists (and is not deleted) in the store are returned, and
+only those passing the filters (district, organisation, availability).
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from whoosh import query as wq
 
 from desktop.core.kinds import Kind
 from desktop.core.ports import RecordStore
-from desktop.core.records import Relation
+from desktop.core.records import Record, Relation
+from desktop.search.analysis import fold
 from desktop.search.index import SearchIndex
 from desktop.search.query import make_parser, parse_user_query
 from desktop.search.results import Evidence, ExpertMatch, ExpertResult
@@ -30,14 +41,62 @@ logger = logging.getLogger(__name__)
 WEIGHTS: dict[str, float] = {
     "profile": 3.0,
     "author": 2.0,
+    "accepted_answer": 2.0,
+    "reviewed": 1.5,
     "facilitator": 1.5,
-    "answered": 1.5,
     "participant": 1.0,
+    "answered": 1.0,
 }
 #: How many matching records are examined for evidence.
 EVIDENCE_POOL = 300
 #: Evidence items listed per person (all of them count towards the score).
 EVIDENCE_SHOWN = 10
+#: What an expert may offer (``availability`` of an expert profile; ``request_type`` of a request).
+AVAILABILITY = ("advice", "mentoring", "peer_review")
+#: Review-log actions that show someone reviewed a record.
+REVIEW_ACTIONS = frozenset({"published", "returned"})
+#: Kinds whose records carry a review history.
+_REVIEWABLE = frozenset({Kind.CASE_STUDY, Kind.ARTICLE, Kind.SITE_VISIT, Kind.CENTRE_ITEM})
+
+
+class EvidenceStore(RecordStore, Protocol):
+    """What the finder reads from the store besides records (``desktop.store.expert_queries``)."""
+
+    def sources_linking(
+        self, target_ids: Iterable[str], relation: Relation, kind: Kind
+    ) -> list[tuple[str, str]]:
+        """(source, target) ids of live ``kind`` records linking by ``relation`` to the targets."""
+        ...
+
+    def experts_by_handle(self, handles: Iterable[str]) -> dict[str, str]:
+        """The live expert profile id of each user name that has one."""
+        ...
+
+
+@dataclass(frozen=True)
+class ExpertFilters:
+    """Who may be listed: exact district and organisation (case-insensitive), one availability."""
+
+    district: str = ""
+    organisation: str = ""
+    available: str = ""
+
+    def admits(self, person: Record) -> bool:
+        """Whether the expert profile ``person`` passes every filter set."""
+        fields = person.fields
+        if self.district and fold(str(fields.get("district") or "")) != fold(self.district):
+            return False
+        if self.organisation and fold(str(fields.get("organisation") or "")) != fold(self.organisation):
+            return False
+        return not self.available or self.available in availability_of(person)
+
+
+def availability_of(person: Record) -> list[str]:
+    """What an expert profile offers, of :data:`AVAILABILITY`, in that order."""
+    offered = {
+        str(item).strip().lower().replace(" ", "_") for item in person.fields.get("availability") or ()
+    }
+    return [item for item in AVAILABILITY if item in offered]
 
 
 @dataclass
@@ -52,59 +111,179 @@ class _Candidate:
         self.evidence.append((WEIGHTS[relation] * weight, Evidence(relation, record_id, kind, title)))
 
 
-class ExpertFinder:
-    """Ranks people for a topic from the index's matches and the store's expert records."""
+@dataclass(frozen=True)
+class _Match:
+    """A matching record: what the evidence lists, and how well it matches (0..1]."""
 
-    def __init__(self, index: SearchIndex, store: RecordStore) -> None:
+    id: str
+    kind: Kind
+    title: str
+    weight: float
+
+
+class ExpertFinder:
+    """Ranks people for a topic from the index's matches and the store's records."""
+
+    def __init__(self, index: SearchIndex, store: EvidenceStore) -> None:
         self.index = index
         self.store = store
 
-    def find(self, topic: str, limit: int = 10) -> list[ExpertMatch]:
-        """People who know about ``topic``, best first, each with the evidence for it."""
+    def find(
+        self,
+        topic: str,
+        limit: int = 10,
+        *,
+        filters: ExpertFilters | None = None,
+        term_id: str = "",
+        exclude: Collection[str] = (),
+    ) -> list[ExpertMatch]:
+        """People who know about ``topic`` (or the term ``term_id``), best first, with the evidence.
+
+        ``exclude`` leaves some people out (a record's own authors, when suggesting whom to ask).
+        """
+        if limit <= 0:
+            return []
         searcher = self.index.searcher()
-        query = parse_user_query(make_parser(searcher.schema), topic)
-        if query is None or limit <= 0:
+        query = self._query(searcher, topic, term_id)
+        if query is None:
             return []
         results = searcher.search(query, limit=EVIDENCE_POOL, terms=False)
         if results.is_empty():
             return []
         best = max(float(hit.score or 0.0) for hit in results) or 1.0
         candidates: dict[str, _Candidate] = defaultdict(_Candidate)
+        matches: dict[str, _Match] = {}
         for hit in results:
             stored = hit.fields()
-            kind = Kind(stored["kind"])
-            weight = float(hit.score or 0.0) / best
-            record_id, title = str(stored["id"]), str(stored.get("title", ""))
-            if kind is Kind.EXPERT:
-                candidates[record_id].add("profile", weight, record_id, kind, title)
+            match = _Match(
+                str(stored["id"]),
+                Kind(stored["kind"]),
+                str(stored.get("title", "")),
+                float(hit.score or 0.0) / best,
+            )
+            matches[match.id] = match
+            if match.kind is Kind.EXPERT:
+                candidates[match.id].add("profile", match.weight, match.id, match.kind, match.title)
+            if match.kind is Kind.ANSWER:
+                continue  # credited as an answer to its question (see _answers)
             for relation, person in stored.get("people_links") or []:
                 if relation in WEIGHTS:
-                    candidates[person].add(relation, weight, record_id, kind, title)
-            if kind is Kind.QUESTION:
-                self._answers(searcher, record_id, title, weight, candidates)
-        return self._ranked(candidates, limit)
+                    candidates[person].add(relation, match.weight, match.id, match.kind, match.title)
+        records = self.store.get_many(
+            m.id for m in matches.values() if m.kind in _REVIEWABLE or m.kind is Kind.QUESTION
+        )
+        self._reviews(matches, records, candidates)
+        self._answers(matches, records, candidates)
+        return self._ranked(candidates, limit, filters or ExpertFilters(), set(exclude))
+
+    # -- the topic -----------------------------------------------------------------------------
+
+    def _query(self, searcher: Any, topic: str, term_id: str) -> Any | None:
+        """The topic's query; a vocabulary term (picked, or typed as one of its labels) widens it."""
+        parser = make_parser(searcher.schema)
+        term_id = term_id or self._term_named(searcher, parser, topic)
+        labels: list[str] = [topic] if topic.strip() else []
+        extra: list[Any] = []
+        if term_id:
+            term = searcher.document(id=term_id)
+            if term is not None and term.get("kind") == Kind.TERM.value:
+                labels.extend(term.get("labels") or [])
+                extra.append(wq.Term("links", f"{Relation.ABOUT.value}:{term_id}".lower()))
+        parts = [
+            q for q in (parse_user_query(parser, label) for label in dict.fromkeys(labels)) if q is not None
+        ]
+        parts.extend(extra)
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else wq.Or(parts)
+
+    def _term_named(self, searcher: Any, parser: Any, topic: str) -> str:
+        """The id of a vocabulary term one of whose labels is exactly ``topic``, or ""."""
+        wanted = fold(topic.strip())
+        query = parse_user_query(parser, topic) if wanted else None
+        if query is None:
+            return ""
+        kind = wq.Term("kind", Kind.TERM.value)
+        for hit in searcher.search(query, limit=20, filter=kind, terms=False):
+            if any(fold(label) == wanted for label in hit.get("labels") or ()):
+                return str(hit["id"])
+        return ""
+
+    # -- evidence read from the store -----------------------------------------------------------
+
+    def _reviews(
+        self, matches: Mapping[str, _Match], records: Mapping[str, Record], candidates: dict[str, _Candidate]
+    ) -> None:
+        """Credit who published or returned a matching record, and who completed a peer review of it."""
+        reviewers: dict[str, set[str]] = defaultdict(set)  # user name -> record ids they reviewed
+        for record in records.values():
+            for entry in record.fields.get("review_log") or ():
+                if isinstance(entry, dict) and entry.get("action") in REVIEW_ACTIONS and entry.get("by"):
+                    reviewers[str(entry["by"])].add(record.id)
+        for name, person in self.store.experts_by_handle(reviewers).items():
+            for record_id in reviewers[name]:
+                m = matches[record_id]
+                candidates[person].add("reviewed", m.weight, m.id, m.kind, m.title)
+        pairs = self.store.sources_linking(matches, Relation.REGARDING, Kind.REQUEST)
+        requests = self.store.get_many(source for source, _ in pairs)
+        for source, target in pairs:
+            request = requests.get(source)
+            if request is None or request.fields.get("request_type") != "peer_review":
+                continue
+            if request.fields.get("state") != "done":
+                continue
+            m = matches[target]
+            for person in request.links_of(Relation.REQUESTED_OF):
+                candidates[person].add("reviewed", m.weight, m.id, m.kind, m.title)
 
     def _answers(
-        self, searcher: Any, question_id: str, title: str, weight: float, candidates: dict[str, _Candidate]
+        self, matches: Mapping[str, _Match], records: Mapping[str, Record], candidates: dict[str, _Candidate]
     ) -> None:
-        """Credit the authors of answers to a matching question."""
-        link = f"{Relation.ANSWERS.value}:{question_id}".lower()
-        for answer in searcher.search(wq.Term("links", link), limit=50, terms=False):
-            for relation, person in answer.get("people_links") or []:
-                if relation == Relation.AUTHOR.value:
-                    candidates[person].add("answered", weight, question_id, Kind.QUESTION, title)
+        """Credit the authors of answers to a matching question, or of matching answers, as answers to
+        the question; an accepted answer counts for more."""
+        questions = {rid: r for rid, r in records.items() if r.kind is Kind.QUESTION}
+        pairs = dict(self.store.sources_linking(questions, Relation.ANSWERS, Kind.ANSWER))
+        answer_hits = [m.id for m in matches.values() if m.kind is Kind.ANSWER]
+        answers = self.store.get_many([*pairs, *answer_hits])
+        for answer_id in answer_hits:
+            answer = answers.get(answer_id)
+            asked = answer.links_of(Relation.ANSWERS) if answer is not None else []
+            if asked and answer_id not in pairs:
+                pairs[answer_id] = asked[0]
+        missing = [q for q in pairs.values() if q not in questions]
+        questions.update(
+            (rid, r) for rid, r in self.store.get_many(missing).items() if r.kind is Kind.QUESTION
+        )
+        for answer_id, question_id in pairs.items():
+            answer, question = answers.get(answer_id), questions.get(question_id)
+            if answer is None or question is None or question.deleted:
+                continue
+            weight = max(
+                matches[question_id].weight if question_id in matches else 0.0,
+                matches[answer_id].weight if answer_id in matches else 0.0,
+            )
+            accepted = (
+                bool(answer.fields.get("accepted")) or question.fields.get("accepted_answer") == answer_id
+            )
+            relation = "accepted_answer" if accepted else "answered"
+            for person in answer.links_of(Relation.AUTHOR):
+                candidates[person].add(relation, weight, question_id, Kind.QUESTION, question.title)
 
-    def _ranked(self, candidates: dict[str, _Candidate], limit: int) -> list[ExpertMatch]:
+    # -- ranking ---------------------------------------------------------------------------------
+
+    def _ranked(
+        self, candidates: dict[str, _Candidate], limit: int, filters: ExpertFilters, exclude: set[str]
+    ) -> list[ExpertMatch]:
         people = {
             rid: r
-            for rid, r in self.store.get_many(candidates).items()
-            if r.kind is Kind.EXPERT and not r.deleted
+            for rid, r in self.store.get_many(c for c in candidates if c not in exclude).items()
+            if r.kind is Kind.EXPERT and not r.deleted and filters.admits(r)
         }
         matches = []
         for person_id, candidate in candidates.items():
             person = people.get(person_id)
             if person is None:
-                continue  # links may point at profiles that do not exist (yet)
+                continue  # filtered out, or a link to a profile that does not exist (yet)
             evidence = [e for _, e in sorted(candidate.evidence, key=lambda item: -item[0])]
             matches.append(
                 ExpertMatch(
@@ -113,11 +292,14 @@ class ExpertFinder:
                     organisation=str(person.fields.get("organisation") or ""),
                     score=candidate.score,
                     evidence=evidence[:EVIDENCE_SHOWN],
+                    district=str(person.fields.get("district") or ""),
+                    availability=availability_of(person),
+                    handle=str(person.fields.get("handle") or ""),
                 )
             )
         matches.sort(key=lambda m: (-m.score, m.name.casefold(), m.id))
         return matches[:limit]
 
-    def find_result(self, topic: str, limit: int = 10) -> ExpertResult:
+    def find_result(self, topic: str, limit: int = 10, **options: Any) -> ExpertResult:
         """``find`` wrapped with its topic, for ``{topic, experts}`` JSON."""
-        return ExpertResult(topic, self.find(topic, limit))
+        return ExpertResult(topic, self.find(topic, limit, **options))

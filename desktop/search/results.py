@@ -142,13 +142,21 @@ class ExpertMatch:
     organisation: str
     score: float
     evidence: list[Evidence]
+    district: str = ""
+    #: What they offer: ``advice``, ``mentoring``, ``peer_review``.
+    availability: list[str] = field(default_factory=list)
+    #: The user name their profile belongs to ("" when nobody signs in as them): whom to ask.
+    handle: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        """``{id, name, organisation, score, evidence}``."""
+        """``{id, name, organisation, district, availability, handle, score, evidence}``."""
         return {
             "id": self.id,
             "name": self.name,
             "organisation": self.organisation,
+            "district": self.district,
+            "availability": list(self.availability),
+            "handle": self.handle,
             "score": round(self.score, 4),
             "evidence": [e.to_json() for e in self.evidence],
         }

@@ -35,6 +35,8 @@ SORTS = ("updated", "title", "kind", "status")
 _ROWID: ColumnElement[int] = literal_column("records.rowid")
 
 _CHUNK = 500
+#: Kinds Home's recent and draft lists leave out (they have pages of their own).
+_NOT_ON_HOME = frozenset({Kind.TERM, Kind.REQUEST})
 
 _FOLLOW_UPS_SQL = sql_text(
     """
@@ -272,12 +274,12 @@ class ListingQueries:
 
     def recent(self, limit: int = 20) -> list[RecordSummary]:
         """The most recently changed live records, vocabulary terms left out."""
-        kinds = [kind for kind in Kind if kind is not Kind.TERM]
+        kinds = [kind for kind in Kind if kind not in _NOT_ON_HOME]
         return self._list(kinds, sort="updated", descending=True, limit=limit)
 
     def my_drafts(self, limit: int = 50) -> list[RecordSummary]:
         """The local user's live drafts, most recently changed first."""
-        kinds = [kind for kind in Kind if kind is not Kind.TERM]
+        kinds = [kind for kind in Kind if kind not in _NOT_ON_HOME]
         return self._list(
             kinds,
             sort="updated",

@@ -37,6 +37,7 @@ from desktop.store.errors import (
     translate_db_error,
     translate_os_error,
 )
+from desktop.store.expert_queries import ExpertQueries
 from desktop.store.listing import ListingQueries
 from desktop.store.locking import WriteLock
 from desktop.store.migrate import prepare_database
@@ -59,7 +60,7 @@ logger = logging.getLogger(__name__)
 LOCK_FILENAME = "write.lock"
 
 
-class RecordRepository(RecordQueries, EditingStore, ListingQueries, AttachmentTexts):
+class RecordRepository(RecordQueries, EditingStore, ListingQueries, AttachmentTexts, ExpertQueries):
     """The profile's records on SQLite; implements ``desktop.core.ports.RecordStore``.
 
     Opening migrates the database (backing it up first when it is older), refuses a

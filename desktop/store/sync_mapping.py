@@ -3,7 +3,9 @@
 The envelope carries what the server authorizes on (owner, co-authors, community,
 status, visibility, revision, deletion); the payload carries the rest of the record
 as the store keeps it. Envelope parts the desktop does not model (the reviewers a
-server names) are carried over from the last synced version, never invented here.
+server names) are carried over from the last synced version, never invented here, except
+for a record addressed to one person (a request, a question asked of an expert): its payload
+field ``addressed_to`` (their user name) is the reviewer, so the server lets them read it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from sync import protocol as p
 
 #: Record parts that travel in the envelope, not the payload.
 _ENVELOPE_KEYS = ("id", "kind", "status", "visibility", "owner", "co_authors", "deleted")
+#: The payload field naming the user a record is addressed to (becomes the envelope's reviewers).
+ADDRESSED_TO = "addressed_to"
 
 
 def community_of(record: Record) -> str:
@@ -39,7 +43,7 @@ def version_of(
         kind=record.kind.value,
         owner=record.owner[:64],
         co_authors=[name for name in record.co_authors if p.valid_user_name(name)],
-        reviewers=list(base.envelope.reviewers) if base is not None else [],
+        reviewers=_reviewers(record, base),
         community=community_of(record),
         status=p.Status(record.status.value),
         visibility=p.Visibility(record.visibility.value),
@@ -87,6 +91,13 @@ def record_of(version: p.RecordVersion) -> Record:
         revision=envelope.revision,
         parent_revision=envelope.parent_revision,
     )
+
+
+def _reviewers(record: Record, base: p.RecordVersion | None) -> list[str]:
+    addressed = str(record.fields.get(ADDRESSED_TO) or "")
+    if addressed and p.valid_user_name(addressed):
+        return [addressed]
+    return list(base.envelope.reviewers) if base is not None else []
 
 
 def _link_json(link: Any) -> dict[str, Any]:

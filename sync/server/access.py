@@ -18,6 +18,9 @@ from sync.protocol import CommunityRole, Envelope, Role, Status, Visibility
 LIBRARIAN_KINDS = frozenset({"term", "centre_item"})
 #: Kinds posted by members of a community, published at once, visible to that community.
 COMMUNITY_POST_KINDS = frozenset({"question", "answer"})
+#: Requests for advice, mentoring or peer review: between the requester (owner) and the person
+#: asked (the envelope's reviewers), whatever their status; librarians see them too.
+REQUEST_KIND = "request"
 _AUTHOR_STATUSES = frozenset({Status.DRAFT, Status.RETURNED})
 
 
@@ -109,6 +112,8 @@ class ReadFields(Protocol):
     as the StrEnum members do), so the feed decides without building an Access per row."""
 
     @property
+    def kind(self) -> str: ...
+    @property
     def owner(self) -> str: ...
     @property
     def co_authors(self) -> Collection[str]: ...
@@ -142,6 +147,8 @@ def _is_author_or_reviewer(actor: Actor, access: ReadFields) -> bool:
 
 def visible(actor: Actor, access: ReadFields) -> bool:
     """Whether ``actor`` may read the version (a tombstone keeps its last live version's fields)."""
+    if access.kind == REQUEST_KIND:
+        return _is_author_or_reviewer(actor, access) or actor.is_librarian
     status = access.status
     if status in _AUTHOR_STATUSES:
         # Admins run the server, but never read others' drafts.
@@ -178,6 +185,9 @@ def _kind_editor(actor: Actor, access: Access, record_id: str) -> bool | None:
         return actor.is_librarian
     if access.kind in COMMUNITY_POST_KINDS:
         return actor.is_librarian or actor.name == access.owner
+    if access.kind == REQUEST_KIND:
+        # The person asked accepts, declines and reports the outcome on the same record.
+        return actor.is_librarian or _is_author_or_reviewer(actor, access)
     return None
 
 
@@ -249,6 +259,10 @@ def first_push(actor: Actor, pushed: Access, record_id: str) -> FirstPush:
         if not (actor.is_member(pushed.community) or (actor.is_librarian and pushed.community)):
             return FirstPush(False, reason=f"a {kind} is posted by members of its community")
         return FirstPush(True, Status.PUBLISHED, Visibility.COMMUNITY)
+    if kind == REQUEST_KIND:
+        if not pushed.reviewers:
+            return FirstPush(False, reason="a request names the person asked (envelope reviewers)")
+        return FirstPush(True, Status.PUBLISHED, Visibility.EVERYONE)
     if kind == "expert" and not actor.is_librarian:
         if pushed.handle not in ("", actor.name):
             return FirstPush(False, reason="an expert profile is created by the person or a librarian")
