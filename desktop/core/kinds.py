@@ -177,7 +177,6 @@ KIND_FIELDS: dict[Kind, tuple[FieldSpec, ...]] = {
         _f("outcome", L, "Outcome"),
         _f("date", D, "Asked"),
         _f("responded", D, "Answered"),
-        _f("addressed_to", T, "Asked of (user name)"),
     ),
 }
 

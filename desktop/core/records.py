@@ -54,7 +54,7 @@ class Relation(StrEnum):
     BROADER = "broader"  # term -> broader term
     DUPLICATE_OF = "duplicate_of"  # suspected duplicate -> the other record
     REVISES = "revises"  # a proposed revision -> the published record it would change
-    REQUESTED_OF = "requested_of"  # request -> expert profile asked for help
+    REQUESTED_OF = "requested_of"  # request -> expert profile asked for help (the note holds their user name)
     REGARDING = "regarding"  # request -> the record it is about (a draft to peer-review)
 
 

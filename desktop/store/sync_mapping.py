@@ -3,9 +3,7 @@
 The envelope carries what the server authorizes on (owner, co-authors, community,
 status, visibility, revision, deletion); the payload carries the rest of the record
 as the store keeps it. Envelope parts the desktop does not model (the reviewers a
-server names) are carried over from the last synced version, never invented here, except
-for a record addressed to one person (a request, a question asked of an expert): its payload
-field ``addressed_to`` (their user name) is the reviewer, so the server lets them read it.
+server names) are carried over from the last synced version, never invented here.
 """
 
 from __future__ import annotations
@@ -19,8 +17,6 @@ from sync import protocol as p
 
 #: Record parts that travel in the envelope, not the payload.
 _ENVELOPE_KEYS = ("id", "kind", "status", "visibility", "owner", "co_authors", "deleted")
-#: The payload field naming the user a record is addressed to (becomes the envelope's reviewers).
-ADDRESSED_TO = "addressed_to"
 
 
 def community_of(record: Record) -> str:
@@ -29,6 +25,21 @@ def community_of(record: Record) -> str:
         return record.id
     communities = record.links_of(Relation.IN_COMMUNITY)
     return communities[0] if communities else ""
+
+
+#: Links whose note names a person the record is addressed to: they go in the envelope's
+#: ``reviewers``, so the server lets that person read it (a request for help).
+ADDRESSED_RELATIONS = frozenset({Relation.REQUESTED_OF})
+
+
+def reviewers_of(record: Record, base: p.RecordVersion | None) -> list[str]:
+    """The envelope's reviewers: the server's (from the last synced version), and the people
+    a new record is addressed to by its links (their user names, in the links' notes)."""
+    named = list(base.envelope.reviewers) if base is not None else []
+    for link in record.links:
+        if link.relation in ADDRESSED_RELATIONS and p.valid_user_name(link.note) and link.note not in named:
+            named.append(link.note)
+    return named[:20]
 
 
 def version_of(
@@ -43,7 +54,7 @@ def version_of(
         kind=record.kind.value,
         owner=record.owner[:64],
         co_authors=[name for name in record.co_authors if p.valid_user_name(name)],
-        reviewers=_reviewers(record, base),
+        reviewers=reviewers_of(record, base),
         community=community_of(record),
         status=p.Status(record.status.value),
         visibility=p.Visibility(record.visibility.value),
@@ -91,13 +102,6 @@ def record_of(version: p.RecordVersion) -> Record:
         revision=envelope.revision,
         parent_revision=envelope.parent_revision,
     )
-
-
-def _reviewers(record: Record, base: p.RecordVersion | None) -> list[str]:
-    addressed = str(record.fields.get(ADDRESSED_TO) or "")
-    if addressed and p.valid_user_name(addressed):
-        return [addressed]
-    return list(base.envelope.reviewers) if base is not None else []
 
 
 def _link_json(link: Any) -> dict[str, Any]:

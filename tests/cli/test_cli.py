@@ -123,6 +123,16 @@ def test_experts_json_lists_people_with_evidence(profile: Path) -> None:
     assert data["topic"] == "mobile"
     assert data["experts"], "authors of the May 2014 mobile posts should be found"
     assert all(expert["evidence"] for expert in data["experts"])
+    # Filters narrow the same ranking: an organisation nobody has, and an availability nobody set yet.
+    for option in (["--organisation", "No such organisation"], ["--available", "mentoring"]):
+        narrowed = imbizo(profile, "experts", "mobile", "--json", *option)
+        assert narrowed.returncode == 0, narrowed.stderr
+        assert check_json("experts", narrowed.stdout)["experts"] == []
+    organisation = data["experts"][0]["organisation"]
+    if organisation:
+        same = imbizo(profile, "experts", "mobile", "--json", "--organisation", organisation.upper())
+        assert {e["organisation"] for e in check_json("experts", same.stdout)["experts"]} == {organisation}
+    assert imbizo(profile, "experts", "mobile", "--available", "gossip").returncode == 2
 
 
 def test_show_json_has_source_licence_and_resolved_links(profile: Path) -> None:
