@@ -38,7 +38,7 @@ from typing import Any, BinaryIO, TypeVar
 from urllib.parse import urlsplit
 
 import requests
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from sync import protocol as p
 
@@ -59,6 +59,8 @@ MIN_CHUNK_BYTES = 16 * 1024
 #: Resumed attempts of one download at most (each moved some bytes): 10,000 cuts of a file.
 MAX_DOWNLOAD_ROUNDS = 10_000
 DOWNLOAD_BLOCK_BYTES = 16 * 1024
+#: The answer of ``GET /communities/{id}/members``.
+_MEMBERS: TypeAdapter[dict[str, p.CommunityRole]] = TypeAdapter(dict[p.UserName, p.CommunityRole])
 
 
 class SyncError(Exception):
@@ -256,6 +258,31 @@ class SyncClient:
             if exc.status == 404:
                 return None
             raise
+
+    # -- communities ---------------------------------------------------------------
+
+    def members(self, community_id: str) -> dict[str, p.CommunityRole]:
+        """Who is in a community and their role (for its members and librarians)."""
+        response = self._exchange("GET", f"/communities/{community_id}/members")
+        try:
+            return _MEMBERS.validate_json(response.content)
+        except ValidationError as exc:
+            raise ProtocolError("The server's list of members is not valid.") from exc
+
+    def join(self, community_id: str) -> None:
+        """Join a community as a member."""
+        self._call_void("POST", f"/communities/{community_id}/join")
+
+    def set_member(
+        self, community_id: str, user: str, role: p.CommunityRole = p.CommunityRole.MEMBER
+    ) -> None:
+        """Add a user to a community or change their role (its facilitators and librarians)."""
+        body = p.MembershipChange(user=user, role=role)
+        self._call_void("PUT", f"/communities/{community_id}/members", body=body)
+
+    def remove_member(self, community_id: str, user: str) -> None:
+        """Remove a member; with one's own name, leave the community."""
+        self._call_void("DELETE", f"/communities/{community_id}/members/{user}")
 
     # -- blobs ---------------------------------------------------------------------
 

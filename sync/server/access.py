@@ -145,6 +145,12 @@ def _is_author_or_reviewer(actor: Actor, access: ReadFields) -> bool:
     return is_author(actor, access) or actor.name in access.reviewers
 
 
+def _in_thread(actor: Actor, access: ReadFields) -> bool:
+    """A question asked of a named person, and its answers: the people named in ``reviewers``
+    read it wherever it is; one with no community is also read by its owner (the asker)."""
+    return actor.name in access.reviewers or (not access.community and is_author(actor, access))
+
+
 def visible(actor: Actor, access: ReadFields) -> bool:
     """Whether ``actor`` may read the version (a tombstone keeps its last live version's fields)."""
     if access.kind == REQUEST_KIND:
@@ -162,7 +168,9 @@ def visible(actor: Actor, access: ReadFields) -> bool:
     if status == Status.PUBLISHED:
         if access.visibility == Visibility.EVERYONE:
             return True
-        return actor.is_member(access.community) or actor.is_librarian
+        if actor.is_member(access.community) or actor.is_librarian:
+            return True
+        return access.kind in COMMUNITY_POST_KINDS and _in_thread(actor, access)
     # Retired.
     return actor.is_librarian or actor.name == access.owner
 
@@ -246,16 +254,27 @@ class FirstPush:
     status: Status = Status.DRAFT
     visibility: Visibility = Visibility.EVERYONE
     reason: str = ""
+    #: Set when the server decides them (an answer takes its question's community and people).
+    community: str | None = None
+    reviewers: tuple[str, ...] | None = None
 
 
-def first_push(actor: Actor, pushed: Access, record_id: str) -> FirstPush:
-    """Status and visibility of a record new to the server, from the pusher's role (PROTOCOL.md)."""
+def first_push(actor: Actor, pushed: Access, record_id: str, question: Access | None = None) -> FirstPush:
+    """Status and visibility of a record new to the server, from the pusher's role (PROTOCOL.md).
+
+    ``question``: for an answer, the server's current version of the question it answers.
+    """
     kind = pushed.kind
     if kind in LIBRARIAN_KINDS or kind == "community":
         if not actor.is_librarian:
             return FirstPush(False, reason=f"only librarians create {kind.replace('_', ' ')} records")
         return FirstPush(True, Status.PUBLISHED, pushed.visibility)
+    if kind == "answer" and question is not None:
+        return _first_answer(actor, question)
     if kind in COMMUNITY_POST_KINDS:
+        if kind == "question" and not pushed.community and pushed.reviewers:
+            # Asked of a named person: the asker, the people asked and librarians read it.
+            return FirstPush(True, Status.PUBLISHED, Visibility.COMMUNITY)
         if not (actor.is_member(pushed.community) or (actor.is_librarian and pushed.community)):
             return FirstPush(False, reason=f"a {kind} is posted by members of its community")
         return FirstPush(True, Status.PUBLISHED, Visibility.COMMUNITY)
@@ -271,3 +290,17 @@ def first_push(actor: Actor, pushed: Access, record_id: str) -> FirstPush:
         return FirstPush(True, Status.PUBLISHED, pushed.visibility)
     status = Status.SUBMITTED if pushed.status == Status.SUBMITTED else Status.DRAFT
     return FirstPush(True, status, pushed.visibility)
+
+
+def _first_answer(actor: Actor, question: Access) -> FirstPush:
+    """An answer is posted by whoever reads its question, and is read by those who read the question."""
+    if question.kind != "question" or question.deleted or not visible(actor, question):
+        return FirstPush(False, reason="an answer answers a question you can read")
+    people = question.reviewers if question.community else (question.owner, *question.reviewers)
+    return FirstPush(
+        True,
+        Status.PUBLISHED,
+        Visibility.COMMUNITY,
+        community=question.community,
+        reviewers=tuple(dict.fromkeys(people)),
+    )

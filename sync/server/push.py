@@ -32,6 +32,7 @@ from sync.protocol import (
     Visibility,
 )
 from sync.server.access import (
+    COMMUNITY_POST_KINDS,
     Access,
     Actor,
     EditDecision,
@@ -185,9 +186,74 @@ def _validate(connection: Connection, version: RecordVersion) -> None:
     # Checked on every backend alike, so a version SQLite keeps is never one PostgreSQL refuses.
     if contains_nul(version.model_dump(mode="json")):
         raise _Rejected("invalid", "text in a record may not contain NUL characters")
-    if envelope.visibility == Visibility.COMMUNITY and not envelope.community:
+    if envelope.visibility == Visibility.COMMUNITY and not envelope.community and not _in_thread(envelope):
         raise _Rejected("invalid", "a record visible to a community needs its community")
     _check_blobs(connection, version)
+
+
+def _in_thread(envelope: Envelope) -> bool:
+    """A question asked of named people, or an answer (the server gives it its question's
+    community and people): it needs no community of its own."""
+    return envelope.kind == "answer" or (envelope.kind in COMMUNITY_POST_KINDS and bool(envelope.reviewers))
+
+
+def _linked(payload: dict[str, Any], relation: str) -> list[str]:
+    """Target ids of the payload's links of one relation (the payload is checked for shape only)."""
+    links = payload.get("links")
+    if not isinstance(links, list):
+        return []
+    return [
+        str(link["target_id"])
+        for link in links
+        if isinstance(link, dict)
+        and link.get("relation") == relation
+        and isinstance(link.get("target_id"), str)
+    ]
+
+
+def _question_of(connection: Connection, version: RecordVersion) -> Access | None:
+    """For an answer, the access of the question it answers (None when it names none the server has)."""
+    if version.envelope.kind != "answer":
+        return None
+    for question_id in _linked(version.payload, "answers")[:1]:
+        row = get_row(connection, question_id)
+        if row is not None:
+            return row_access(row)
+    return None
+
+
+def _field(version: RecordVersion | None, name: str) -> Any:
+    if version is None:
+        return None
+    fields = version.payload.get("fields")
+    return fields.get(name) if isinstance(fields, dict) else None
+
+
+def _check_answer_marks(
+    connection: Connection, actor: Actor, version: RecordVersion, current: RecordVersion | None
+) -> None:
+    """The asker marks the accepted answer on the question (``accepted_answer``), naming one of
+    its answers; an answer's own ``accepted`` flag is set by librarians only."""
+    kind = version.envelope.kind
+    changed_flag = bool(_field(version, "accepted")) != bool(_field(current, "accepted"))
+    if kind == "answer" and changed_flag and not actor.is_librarian:
+        raise _Rejected("forbidden", "the asker marks the accepted answer on the question, not on the answer")
+    if kind != "question" or version.envelope.deleted:
+        return
+    accepted = _field(version, "accepted_answer") or ""
+    if accepted == (_field(current, "accepted_answer") or ""):
+        return
+    if not isinstance(accepted, str):
+        raise _Rejected("invalid", "accepted_answer is the id of an answer")
+    if current is not None and not (actor.is_librarian or actor.name == current.envelope.owner):
+        raise _Rejected("forbidden", "only the person who asked, or a librarian, accepts an answer")
+    if accepted:
+        row = get_row(connection, accepted)
+        answer = row_to_version(row) if row is not None else None
+        if answer is None or answer.envelope.kind != "answer" or answer.envelope.deleted:
+            raise _Rejected("invalid", "the accepted answer is not an answer the server has")
+        if version.envelope.id not in _linked(answer.payload, "answers"):
+            raise _Rejected("invalid", "the accepted answer answers another question")
 
 
 def _check_blobs(connection: Connection, version: RecordVersion) -> None:
@@ -207,16 +273,25 @@ def _check_blobs(connection: Connection, version: RecordVersion) -> None:
 def _first_push(connection: Connection, actor: Actor, change: PushChange) -> PushResult:
     version = change.record
     envelope = version.envelope
+    question = _question_of(connection, version)
     pushed = Access.of(envelope, version.payload)
-    decision = first_push(actor, pushed, envelope.id)
+    decision = first_push(actor, pushed, envelope.id, question)
     if not decision.allowed:
         raise _Rejected("forbidden", decision.reason)
     if not envelope.deleted:
         as_draft = replace(pushed, owner=actor.name, status=Status.DRAFT)
         _check_log(check_review_log(actor, as_draft, None, version.payload, envelope.status, first=True))
-    wanted = envelope.model_copy(
-        update={"owner": actor.name, "status": decision.status, "visibility": decision.visibility}
-    )
+    _check_answer_marks(connection, actor, version, None)
+    update: dict[str, Any] = {
+        "owner": actor.name,
+        "status": decision.status,
+        "visibility": decision.visibility,
+    }
+    if decision.community is not None:
+        update["community"] = decision.community
+    if decision.reviewers is not None:
+        update["reviewers"] = list(decision.reviewers)
+    wanted = envelope.model_copy(update=update)
     stored = _with_envelope(version, wanted)
     row = store_version(connection, version=stored, existing=None, user_name=actor.name, action="create")
     return _result(change, PushOutcome.ACCEPTED, record=row_to_version(row))
@@ -239,6 +314,7 @@ def _update(connection: Connection, actor: Actor, change: PushChange, current: A
         raise _Rejected("forbidden", "you may not edit this record")
     if decision == EditDecision.PROPOSE:
         return _propose(connection, actor, change, current)
+    _check_answer_marks(connection, actor, version, row_to_version(current))
     wanted = _allowed_envelope(actor, access, version.envelope)
     if not wanted.deleted:
         _check_log(check_review_log(actor, access, current.payload, version.payload, wanted.status))
