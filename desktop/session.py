@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.attachment_service import AttachmentService, ExtractedText
+from desktop.community_service import CommunityService
 from desktop.core.changes import Changes, ImportProgress, ImportReport
 from desktop.core.editing import FollowUpDue, RecordSummary, WorkingCopy
 from desktop.core.kinds import Kind
@@ -434,6 +435,28 @@ class Session:
     def follow_ups_due(self, within_days: int = 14, limit: int = 50) -> list[FollowUpDue]:
         """Site-visit follow-up actions not done, due within ``within_days`` or overdue, for Home."""
         return self.store.follow_ups_due(within_days, limit)
+
+    # -- communities, questions and answers ----------------------------------
+    # The work is in desktop/community_service.py (the community page, threads, notifications).
+
+    @cached_property
+    def communities(self) -> CommunityService:
+        """Community pages, questions and answers, follows, notifications and membership."""
+        return CommunityService(self)
+
+    def ask_question(
+        self, title: str, body: str = "", *, community_id: str = "", expert_id: str = ""
+    ) -> Record:
+        """Ask a question in a community or of a named expert (or both); it is followed, and synced next."""
+        return self.communities.ask_question(title, body, community_id=community_id, expert_id=expert_id)
+
+    def answer_question(self, question_id: str, body: str) -> Record:
+        """Answer a question (answering follows it)."""
+        return self.communities.answer(question_id, body)
+
+    def accept_answer(self, question_id: str, answer_id: str) -> Changes:
+        """The asker marks the accepted answer ("" clears it)."""
+        return self.communities.accept(question_id, answer_id)
 
     # -- attachments ---------------------------------------------------------
     # The work is in desktop/attachment_service.py; these methods keep the index in step with it.

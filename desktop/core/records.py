@@ -56,6 +56,7 @@ class Relation(StrEnum):
     REVISES = "revises"  # a proposed revision -> the published record it would change
     REQUESTED_OF = "requested_of"  # request -> expert profile asked for help (the note holds their user name)
     REGARDING = "regarding"  # request -> the record it is about (a draft to peer-review)
+    ASKED_OF = "asked_of"  # question -> expert profile asked (the note holds their user name)
 
 
 #: How a link reads from its target's side ("what cites it", "what they wrote").
@@ -73,6 +74,7 @@ INVERSE_LABELS: dict[Relation, str] = {
     Relation.REVISES: "proposed revisions",
     Relation.REQUESTED_OF: "requests received",
     Relation.REGARDING: "requests about it",
+    Relation.ASKED_OF: "asked",
 }
 
 

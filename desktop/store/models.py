@@ -165,3 +165,29 @@ class SyncBlobRow(Base):
 
     sha256: Mapped[str] = mapped_column(String, primary_key=True)
     state: Mapped[str] = mapped_column(String)
+
+
+class FollowRow(Base):
+    """A question followed on this profile (local, not synced)."""
+
+    __tablename__ = "follows"
+
+    record_id: Mapped[str] = mapped_column(String, primary_key=True)
+    since: Mapped[str] = mapped_column(String)
+
+
+class NotificationRow(Base):
+    """What a sync brought for this person; ``key`` names the event (never stored twice)."""
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_unread", "read_at", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String, unique=True)
+    kind: Mapped[str] = mapped_column(String)
+    record_id: Mapped[str] = mapped_column(String)
+    subject_id: Mapped[str] = mapped_column(String)
+    title: Mapped[str] = mapped_column(String)
+    actor: Mapped[str] = mapped_column(String)
+    created_at: Mapped[str] = mapped_column(String)
+    read_at: Mapped[str | None] = mapped_column(String, nullable=True)

@@ -37,6 +37,7 @@ from desktop.core.ports import AttachmentInfo
 from desktop.core.records import Record, revision_generation, utc_now
 from desktop.core.validation import ensure_valid
 from desktop.store import sync_tables as t
+from desktop.store.communities import note_arrival, previous_copy
 from desktop.store.models import AttachmentRow, OutboxRow, RecordRow, SyncBaseRow, SyncBlobRow
 from desktop.store.rows import current_row, record_from_row
 from desktop.store.sync_mapping import record_of, version_of
@@ -52,6 +53,8 @@ logger = logging.getLogger(__name__)
 DEVICE_KEY, ACCOUNT_KEY, CURSOR_KEY = "sync.device_id", "sync.account", "sync.cursor"
 SERVER_ID_KEY = "sync.server_id"
 LOCAL_USER_KEY = "local_user"
+#: Kinds whose arrival may make a notification (desktop/core/communities.py decides).
+NOTICE_KINDS = frozenset({"question", "answer"})
 
 
 class StoreReplica:
@@ -410,6 +413,8 @@ class StoreReplica:
         if base is not None and base.revision == version.envelope.revision:
             return Changes()  # our own push coming back, or a page applied twice
         applied.applied += 1
+        if version.envelope.kind in NOTICE_KINDS:
+            self._note(session, version)
         if version.envelope.deleted:
             applied.deleted += int(base is None or not base.deleted)
         if not t.has_pending(session, record_id):
@@ -421,6 +426,17 @@ class StoreReplica:
         applied.merged += int(merged)
         applied.conflicts += int(not merged)
         return written.merged(changes)
+
+    def _note(self, session: Session, version: p.RecordVersion) -> None:
+        """Notifications for what this version brings (new answers, accepted ones, questions asked
+        of this person), stored in the page's transaction before the local copy is replaced."""
+        try:
+            record = record_of(version)
+        except (ValueError, KeyError, TypeError):
+            return  # the write of this version reports the bad payload
+        account = t.get_meta(session, ACCOUNT_KEY) or ""
+        previous = previous_copy(session, record.id)
+        note_arrival(session, record, previous, account=account, reviewers=version.envelope.reviewers)
 
     def _remove(self, session: Session, record_id: str, applied: FeedApplied) -> Changes:
         """No longer visible to this user: drop the copy (keep it local-only if it holds unsynced edits)."""

@@ -28,6 +28,7 @@ from desktop.store import maintenance
 from desktop.store.attachment_text import AttachmentTexts
 from desktop.store.attachments import DEFAULT_MAX_SIZE, BlobStore, sanitize_filename
 from desktop.store.check import StoreCheckReport
+from desktop.store.communities import CommunityStore
 from desktop.store.db import DB_FILENAME, WRITE_OPTION, create_store_engine
 from desktop.store.editing import EditingStore, drop_saved_working_copies
 from desktop.store.errors import (
@@ -60,7 +61,9 @@ logger = logging.getLogger(__name__)
 LOCK_FILENAME = "write.lock"
 
 
-class RecordRepository(RecordQueries, EditingStore, ListingQueries, AttachmentTexts, ExpertQueries):
+class RecordRepository(
+    RecordQueries, EditingStore, ListingQueries, AttachmentTexts, ExpertQueries, CommunityStore
+):
     """The profile's records on SQLite; implements ``desktop.core.ports.RecordStore``.
 
     Opening migrates the database (backing it up first when it is older), refuses a

@@ -3,7 +3,8 @@
 The envelope carries what the server authorizes on (owner, co-authors, community,
 status, visibility, revision, deletion); the payload carries the rest of the record
 as the store keeps it. Envelope parts the desktop does not model (the reviewers a
-server names) are carried over from the last synced version, never invented here.
+server names) are carried over from the last synced version; the only reviewers added
+here are the people a record is addressed to by its links (a question asked of an expert).
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ def community_of(record: Record) -> str:
 
 
 #: Links whose note names a person the record is addressed to: they go in the envelope's
-#: ``reviewers``, so the server lets that person read it (a request for help).
-ADDRESSED_RELATIONS = frozenset({Relation.REQUESTED_OF})
+#: ``reviewers``, so the server lets that person read it (a request for help, a question asked
+#: of an expert).
+ADDRESSED_RELATIONS = frozenset({Relation.REQUESTED_OF, Relation.ASKED_OF})
 
 
 def reviewers_of(record: Record, base: p.RecordVersion | None) -> list[str]:

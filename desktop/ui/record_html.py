@@ -98,6 +98,7 @@ _OUTGOING: tuple[tuple[str, object], ...] = (  # object: the type QT_TRANSLATE_N
     ("member", QT_TRANSLATE_NOOP("DetailView", "Members")),
     ("in_community", QT_TRANSLATE_NOOP("DetailView", "Community")),
     ("answers", QT_TRANSLATE_NOOP("DetailView", "Answers the question")),
+    ("asked_of", QT_TRANSLATE_NOOP("DetailView", "Asked of")),
     ("cites", QT_TRANSLATE_NOOP("DetailView", "Cites")),
     ("about", QT_TRANSLATE_NOOP("DetailView", "About")),
     ("broader", QT_TRANSLATE_NOOP("DetailView", "Broader terms")),
@@ -127,6 +128,7 @@ def _incoming_label(relation: str, source_kind: str, target_kind: Kind) -> str:
         "participant": "Took part in",
         "facilitator": "Facilitates",
         "member": "Member of",
+        "asked_of": "Questions asked of them",
     }
     return labels.get(relation, relation.replace("_", " ").capitalize())
 
@@ -137,6 +139,7 @@ _INCOMING_ORDER = (
     QT_TRANSLATE_NOOP("DetailView", "Took part in"),
     QT_TRANSLATE_NOOP("DetailView", "Answered"),
     QT_TRANSLATE_NOOP("DetailView", "Asked"),
+    QT_TRANSLATE_NOOP("DetailView", "Questions asked of them"),
     QT_TRANSLATE_NOOP("DetailView", "Facilitates"),
     QT_TRANSLATE_NOOP("DetailView", "Member of"),
     QT_TRANSLATE_NOOP("DetailView", "Questions"),

@@ -330,6 +330,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Asked of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Cites</source>
         <translation type="unfinished"></translation>
     </message>
@@ -364,6 +368,10 @@
     </message>
     <message>
         <source>Asked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Questions asked of them</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

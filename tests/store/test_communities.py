@@ -1,0 +1,106 @@
+"""Follows and notifications in the store: what a feed page brings, stored once however often applied."""
+
+from __future__ import annotations
+
+from desktop.core.communities import ACCEPTED, ASKED_OF_ME, NEW_ANSWER, new_answer, new_question
+from desktop.core.kinds import Kind
+from desktop.core.records import Link, Record, Relation, Status, Visibility
+from desktop.store import RecordRepository
+from desktop.store.replica import ACCOUNT_KEY, StoreReplica
+from desktop.store.sync_mapping import version_of
+from sync import protocol as p
+from tests.store.conftest import make_record
+
+COMMUNITY = "aaaaaaaa-0000-4000-8000-000000000001"
+
+
+def _server(record: Record, generation: int = 1, reviewers: tuple[str, ...] = ()) -> p.RecordVersion:
+    """``record`` as the server would send it (a server revision, published)."""
+    stored = record.with_changes(
+        status=Status.PUBLISHED, visibility=Visibility.COMMUNITY, revision=f"{generation}-{'ab' * 16}"
+    )
+    version = version_of(stored, [])
+    envelope = version.envelope.model_copy(update={"reviewers": list(reviewers)})
+    return version.model_copy(update={"envelope": envelope})
+
+
+def _page(replica: StoreReplica, versions: list[p.RecordVersion], cursor: int) -> None:
+    entries = [p.FeedEntry(seq=cursor + i + 1, record=v) for i, v in enumerate(versions)]
+    replica.apply_feed(entries, cursor + len(versions))
+
+
+def test_following_is_local_and_idempotent(repo: RecordRepository) -> None:
+    question_id = "bbbbbbbb-0000-4000-8000-000000000002"
+    assert not repo.is_following(question_id)
+    repo.follow(question_id)
+    repo.follow(question_id)
+    assert repo.followed() == [question_id]
+    repo.follow(question_id, on=False)
+    assert repo.followed() == []
+
+
+def test_a_feed_page_makes_each_notification_once_however_often_it_is_applied(repo: RecordRepository) -> None:
+    repo.set_meta(ACCOUNT_KEY, "alice")
+    replica = StoreReplica(repo)
+    mine = new_question("Pumps?", "", owner="alice", community_id=COMMUNITY)
+    repo.save_and_follow([mine], [mine.id])
+    answer = new_answer(mine, "Use solar pumps.", owner="bob")
+    asked = new_question(
+        "Budget?", "", owner="bob", expert_id="cccccccc-0000-4000-8000-000000000003", expert_user="alice"
+    )
+    page = [_server(answer), _server(asked, reviewers=("alice",))]
+    _page(replica, page, 0)
+    _page(replica, page, 0)  # the same page again (a sync cut before its checkpoint was known)
+    kinds = sorted(n.kind for n in repo.notifications())
+    assert kinds == sorted([NEW_ANSWER, ASKED_OF_ME])
+    assert repo.unread_count() == 2
+    # The accepted answer arrives later (alice is the asker, so it is not news to her) ...
+    accepted = _server(mine.with_fields(accepted_answer=answer.id), generation=2)
+    _page(replica, [accepted], 2)
+    assert repo.unread_count() == 2
+    # ... but bob, the answerer, is told; once, even when the version comes twice.
+    repo.set_meta(ACCOUNT_KEY, "bob")
+    repo.save(make_record(Kind.CASE_STUDY))  # an unrelated change between two syncs
+    other = new_question("Other?", "", owner="carol", community_id=COMMUNITY)
+    other_answer = new_answer(other, "Mine.", owner="bob")
+    _page(replica, [_server(other), _server(other_answer)], 3)
+    _page(replica, [_server(other.with_fields(accepted_answer=other_answer.id), 2)], 5)
+    _page(replica, [_server(other.with_fields(accepted_answer=other_answer.id), 2)], 5)
+    assert [n.kind for n in repo.notifications()].count(ACCEPTED) == 1
+    # Read marks survive; nothing I did myself notifies me.
+    assert repo.mark_read() == 3
+    assert repo.unread_count() == 0
+    own = new_answer(other, "Another of mine.", owner="bob")
+    _page(replica, [_server(own)], 6)
+    assert repo.unread_count() == 0
+
+
+def test_an_answer_to_a_question_i_do_not_follow_is_no_notification(repo: RecordRepository) -> None:
+    repo.set_meta(ACCOUNT_KEY, "alice")
+    replica = StoreReplica(repo)
+    question = new_question("Roads?", "", owner="carol", community_id=COMMUNITY)
+    _page(replica, [_server(question), _server(new_answer(question, "Gravel.", owner="bob"))], 0)
+    assert repo.notifications() == []
+    repo.follow(question.id)
+    _page(replica, [_server(new_answer(question, "Tar.", owner="bob"))], 2)
+    (notice,) = repo.notifications()
+    assert notice.record_id == question.id and notice.title == "Roads?" and notice.actor == "bob"
+
+
+def test_community_queries_find_knowledge_by_link_and_topic(repo: RecordRepository) -> None:
+    term = "dddddddd-0000-4000-8000-000000000004"
+    community = make_record(Kind.COMMUNITY, "Water", id=COMMUNITY, links=(Link(Relation.ABOUT, term),))
+    shared = make_record(title="Shared here", links=(Link(Relation.IN_COMMUNITY, COMMUNITY),))
+    on_topic = make_record(Kind.ARTICLE, "On topic", links=(Link(Relation.ABOUT, term),))
+    elsewhere = make_record(title="Elsewhere")
+    question = new_question("Pumps?", "", owner="alice", community_id=COMMUNITY)
+    repo.save_many([community, shared, on_topic, elsewhere, question])
+    titles = {s.title for s in repo.community_knowledge(COMMUNITY, [term])}
+    assert titles == {"Shared here", "On topic"}
+    assert repo.community_knowledge_count(COMMUNITY, [term]) == 2
+    assert [s.title for s in repo.community_questions(COMMUNITY)] == ["Pumps?"]
+    assert {s.title for s in repo.community_activity(COMMUNITY, [term])} == {
+        "Shared here",
+        "On topic",
+        "Pumps?",
+    }
