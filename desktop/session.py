@@ -14,7 +14,7 @@ from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.attachment_service import AttachmentService, ExtractedText
 from desktop.community_service import CommunityService
@@ -23,11 +23,15 @@ from desktop.core.editing import FollowUpDue, RecordSummary, WorkingCopy
 from desktop.core.kinds import Kind
 from desktop.core.ports import AttachmentInfo, RevisionInfo
 from desktop.core.records import INVERSE_LABELS, Record, Status, new_record_id, utc_now
+from desktop.core.usage import Dashboard, UsageEvent
 from desktop.importers import ImportRun, import_paths
 from desktop.paths import ProfilePaths
 from desktop.search import ExpertFilters, ExpertFinder, ExpertMatch, Hit, SearchIndex, SearchResult
 from desktop.store import RecordNotFoundError, RecordRepository, open_store
 from desktop.store.listing import LOCAL_USER_KEY
+
+if TYPE_CHECKING:
+    from desktop.usage_service import UsageService
 
 logger = logging.getLogger(__name__)
 
@@ -510,6 +514,26 @@ class Session:
     def extract_pending_texts(self, limit: int = 20) -> int:
         """Extract, store and index the text of up to ``limit`` pending attachments; returns how many."""
         return self.store_extracted_texts(self.extract_texts(limit))
+
+    # -- usage (the work is in desktop/usage_service.py) ---------------------
+
+    @cached_property
+    def _usage(self) -> UsageService:
+        from desktop.usage_service import UsageService
+
+        return UsageService(self.store)
+
+    def record_usage(self, events: Sequence[UsageEvent]) -> int:
+        """Keep usage events (views, settled searches, helped marks) in one small transaction."""
+        return self._usage.record(events)
+
+    def helped(self, record_id: str) -> bool:
+        """Whether the local user marked the record "this helped me"."""
+        return self._usage.helped(record_id)
+
+    def usage_dashboard(self) -> Dashboard:
+        """What the dashboard shows: the server's last summary, or this computer's use before any sync."""
+        return self._usage.dashboard()
 
     # -- maintenance ---------------------------------------------------------
 

@@ -22,6 +22,7 @@ from desktop.core.records import utc_now
 from desktop.credentials import TokenStore
 from desktop.store.replica import StoreReplica
 from desktop.store.sync_tables import ConflictRow
+from desktop.usage_service import UsageSyncReport, sync_usage
 from sync.client import AuthError, RetryPolicy, SyncClient, SyncError, check_transport
 from sync.engine import (
     DEFAULT_DOWNLOAD_LIMIT,
@@ -129,6 +130,8 @@ class SyncService:
         self.retry = retry
         self.replica = self._new_replica()
         self.tokens = TokenStore(session.paths.data_dir, self.replica.device_id(), use_keyring=use_keyring)
+        #: What the last sync did with usage events (None before one, or when that part failed).
+        self.usage: UsageSyncReport | None = None
 
     def _new_replica(self, on_changes: Callable[[Changes], None] | None = None) -> StoreReplica:
         session = self.session
@@ -264,6 +267,7 @@ class SyncService:
         started = utc_now()
         try:
             report = engine.sync(allow_deletions=allow_deletions, accept_server=accept_server)
+            self.usage = self._sync_usage(client)
         except SyncError as exc:
             self._remember(started, ok=False, error=str(exc), kind=type(exc).__name__)
             raise
@@ -272,6 +276,15 @@ class SyncService:
             self._index_the_rest(indexer)
         self._remember(started, ok=True, report=asdict(report))
         return report
+
+    def _sync_usage(self, client: SyncClient) -> UsageSyncReport | None:
+        """Upload usage events and keep the summary; a failure here never fails the records' sync
+        (the events wait with their ids and go at the next sync, stored once by the server)."""
+        try:
+            return sync_usage(self.session.store, client)
+        except SyncError as exc:
+            logger.warning("usage not synced this time (%s): the events wait for the next sync", exc)
+            return None
 
     @staticmethod
     def _index_the_rest(indexer: BatchedIndexing) -> None:

@@ -284,6 +284,16 @@ class SyncClient:
         """Remove a member; with one's own name, leave the community."""
         self._call_void("DELETE", f"/communities/{community_id}/members/{user}")
 
+    # -- usage ---------------------------------------------------------------------
+
+    def upload_usage(self, events: list[p.UsageEventIn]) -> p.UsageUploadResult:
+        """Upload a batch of usage events (ids the server has already are not stored twice)."""
+        return self._call("POST", "/usage/events", p.UsageUploadResult, body=p.UsageUpload(events=events))
+
+    def usage_summary(self) -> p.UsageSummary:
+        """The dashboard's summary, scoped by the user's role."""
+        return self._call("GET", "/usage/summary", p.UsageSummary)
+
     # -- blobs ---------------------------------------------------------------------
 
     def upload_blob(

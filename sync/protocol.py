@@ -348,6 +348,103 @@ class UploadState(_Model):
     complete: bool
 
 
+#: Usage events in one upload, at most (a batch of 500 is about 60 KB of JSON).
+MAX_USAGE_EVENTS = 500
+#: The dashboard's lists (most used, search terms, gaps, stale items) hold at most this many rows.
+USAGE_TOP = 25
+UsageEventKind = Literal["view", "search", "helped", "unhelped"]
+_ISO_TIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})$"
+
+
+class UsageEventIn(_Model):
+    """One usage event as the client recorded it: ``id`` is client-made (a retried upload is a no-op).
+
+    ``view``, ``helped`` and ``unhelped`` name a record; ``search`` carries its normalized query and
+    how many hits it found (0: a search that found nothing, a gap).
+    """
+
+    id: RecordId
+    kind: UsageEventKind
+    at: Annotated[str, StringConstraints(pattern=_ISO_TIME, max_length=40)]
+    record_id: RecordId | None = None
+    query: Annotated[str, StringConstraints(max_length=200)] = ""
+    hits: Annotated[int, Field(ge=0, le=10_000_000)] = 0
+
+
+class UsageUpload(_Model):
+    """A batch of usage events."""
+
+    events: Annotated[list[UsageEventIn], Field(max_length=MAX_USAGE_EVENTS)]
+
+
+class UsageUploadResult(_Model):
+    """How many events were new, how many the server had already (sent again after a cut), and how
+    many it ignored (a view naming no record, a search with no query, a time that is no date)."""
+
+    stored: Annotated[int, Field(ge=0)]
+    duplicates: Annotated[int, Field(ge=0)]
+    ignored: Annotated[int, Field(ge=0)] = 0
+
+
+class UsageRecordCount(_Model):
+    """How much one record was used: views, and people whose "this helped me" mark stands."""
+
+    id: RecordId
+    views: Annotated[int, Field(ge=0)] = 0
+    people: Annotated[int, Field(ge=0)] = 0
+    helped: Annotated[int, Field(ge=0)] = 0
+
+
+class UsageTerm(_Model):
+    """A search term: how often it was searched, by how many people, and how often it found nothing."""
+
+    term: Annotated[str, StringConstraints(max_length=200)]
+    searches: Annotated[int, Field(ge=0)]
+    people: Annotated[int, Field(ge=0)]
+    zero_hits: Annotated[int, Field(ge=0)] = 0
+
+
+class UsageActivity(_Model):
+    """Events in one month (``YYYY-MM``) of one group (a community's id, or a district's name)."""
+
+    group: Annotated[str, StringConstraints(max_length=200)]
+    period: Annotated[str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}$")]
+    events: Annotated[int, Field(ge=0)]
+
+
+class UsageTotals(_Model):
+    """Counts over the summary's period."""
+
+    views: Annotated[int, Field(ge=0)] = 0
+    searches: Annotated[int, Field(ge=0)] = 0
+    zero_hit_searches: Annotated[int, Field(ge=0)] = 0
+    helped: Annotated[int, Field(ge=0)] = 0
+    people: Annotated[int, Field(ge=0)] = 0
+
+
+class UsageSummary(_Model):
+    """What the dashboard shows, scoped by role: ``own`` (staff: their own use) or ``everyone``
+    (librarians and admins: everyone's, aggregated; a search term only when at least
+    ``min_people`` different people searched it, so no one's individual searches show).
+
+    Record ids only: the client names them from its own copies. ``stale``: published knowledge
+    not changed and not opened by anyone for a year (for staff: their own records), oldest first.
+    """
+
+    scope: Literal["own", "everyone"]
+    generated_at: Annotated[str, StringConstraints(max_length=40)]
+    since: Annotated[str, StringConstraints(max_length=40)]
+    min_people: Annotated[int, Field(ge=1)] = 2
+    totals: UsageTotals = UsageTotals()
+    top_records: Annotated[list[UsageRecordCount], Field(max_length=USAGE_TOP)] = []
+    search_terms: Annotated[list[UsageTerm], Field(max_length=USAGE_TOP)] = []
+    gaps: Annotated[list[UsageTerm], Field(max_length=USAGE_TOP)] = []
+    communities: Annotated[list[UsageActivity], Field(max_length=2000)] = []
+    districts: Annotated[list[UsageActivity], Field(max_length=2000)] = []
+    stale: Annotated[list[RecordId], Field(max_length=USAGE_TOP * 2)] = []
+    stale_count: Annotated[int, Field(ge=0)] = 0
+
+
 class ErrorBody(_Model):
     """Every error answer: a stable code for the client and a message for the person."""
 

@@ -57,6 +57,7 @@ class Relation(StrEnum):
     REQUESTED_OF = "requested_of"  # request -> expert profile asked for help (the note holds their user name)
     REGARDING = "regarding"  # request -> the record it is about (a draft to peer-review)
     ASKED_OF = "asked_of"  # question -> expert profile asked (the note holds their user name)
+    BUILDS_ON = "builds_on"  # case study -> knowledge it built on (reuse: "applied in")
 
 
 #: How a link reads from its target's side ("what cites it", "what they wrote").
@@ -75,6 +76,7 @@ INVERSE_LABELS: dict[Relation, str] = {
     Relation.REQUESTED_OF: "requests received",
     Relation.REGARDING: "requests about it",
     Relation.ASKED_OF: "asked",
+    Relation.BUILDS_ON: "applied in",
 }
 
 

@@ -191,3 +191,21 @@ class NotificationRow(Base):
     actor: Mapped[str] = mapped_column(String)
     created_at: Mapped[str] = mapped_column(String)
     read_at: Mapped[str | None] = mapped_column(String, nullable=True)
+
+
+class UsageEventRow(Base):
+    """A usage event recorded here (see desktop/core/usage.py); ``sent`` once the server has it."""
+
+    __tablename__ = "usage_events"
+    __table_args__ = (
+        Index("ix_usage_events_record", "record_id", "kind", "at"),
+        Index("ix_usage_events_kind_at", "kind", "at"),
+    )
+
+    id: Mapped[str] = mapped_column(String, primary_key=True)
+    kind: Mapped[str] = mapped_column(String)
+    record_id: Mapped[str] = mapped_column(String, default="")
+    query: Mapped[str] = mapped_column(String, default="")
+    hits: Mapped[int] = mapped_column(Integer, default=0)
+    at: Mapped[str] = mapped_column(String)
+    sent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0", index=True)

@@ -55,6 +55,7 @@ from desktop.store.rows import (
     table,
     upsert_row,
 )
+from desktop.store.usage import UsageStore
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ LOCK_FILENAME = "write.lock"
 
 
 class RecordRepository(
-    RecordQueries, EditingStore, ListingQueries, AttachmentTexts, ExpertQueries, CommunityStore
+    RecordQueries, EditingStore, ListingQueries, AttachmentTexts, ExpertQueries, CommunityStore, UsageStore
 ):
     """The profile's records on SQLite; implements ``desktop.core.ports.RecordStore``.
 

@@ -100,6 +100,7 @@ _OUTGOING: tuple[tuple[str, object], ...] = (  # object: the type QT_TRANSLATE_N
     ("answers", QT_TRANSLATE_NOOP("DetailView", "Answers the question")),
     ("asked_of", QT_TRANSLATE_NOOP("DetailView", "Asked of")),
     ("cites", QT_TRANSLATE_NOOP("DetailView", "Cites")),
+    ("builds_on", QT_TRANSLATE_NOOP("DetailView", "Builds on")),
     ("about", QT_TRANSLATE_NOOP("DetailView", "About")),
     ("broader", QT_TRANSLATE_NOOP("DetailView", "Broader terms")),
     ("duplicate_of", QT_TRANSLATE_NOOP("DetailView", "Suspected duplicate of")),
@@ -119,6 +120,7 @@ def _incoming_label(relation: str, source_kind: str, target_kind: Kind) -> str:
         return "Questions" if source_kind == "question" else "Shared in this community"
     labels = {
         "cites": "Cited by",
+        "builds_on": "Applied in",
         "answers": "Answers",
         "about": "Tagged on",
         "broader": "Narrower terms",
@@ -145,6 +147,7 @@ _INCOMING_ORDER = (
     QT_TRANSLATE_NOOP("DetailView", "Questions"),
     QT_TRANSLATE_NOOP("DetailView", "Shared in this community"),
     QT_TRANSLATE_NOOP("DetailView", "Answers"),
+    QT_TRANSLATE_NOOP("DetailView", "Applied in"),
     QT_TRANSLATE_NOOP("DetailView", "Cited by"),
     QT_TRANSLATE_NOOP("DetailView", "Narrower terms"),
     QT_TRANSLATE_NOOP("DetailView", "Tagged on"),

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from sync.protocol import API_PREFIX, MIN_CLIENT_PROTOCOL, PROTOCOL_VERSION, ErrorBody, Health
-from sync.server import routes_auth, routes_blobs, routes_communities, routes_sync
+from sync.server import routes_auth, routes_blobs, routes_communities, routes_sync, routes_usage
 from sync.server.auth import Passwords
 from sync.server.blobs import BlobStore
 from sync.server.config import Settings
@@ -51,7 +51,7 @@ def create_app(settings: Settings, *, migrate: bool = True) -> FastAPI:
     )
     app.state.context = make_context(settings)
     api = APIRouter(prefix=API_PREFIX, dependencies=[Depends(protocol_version)])
-    for module in (routes_auth, routes_sync, routes_blobs, routes_communities):
+    for module in (routes_auth, routes_sync, routes_blobs, routes_communities, routes_usage):
         api.include_router(module.router)
     app.include_router(api)
     app.add_api_route("/health", health, methods=["GET"], response_model=Health, tags=["monitoring"])

@@ -181,3 +181,29 @@ class Upload(Base):
     offset: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
     uploader_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class UsageEvent(Base):
+    """One usage event a client uploaded (a view, a settled search, a "this helped me" mark).
+
+    ``id`` is the client's event id: an event sent again after a cut link is stored once.
+    ``period`` (``YYYY-MM`` of ``at``) is kept so that activity per month groups the same way
+    on SQLite and PostgreSQL.
+    """
+
+    __tablename__ = "usage_events"
+    __table_args__ = (
+        Index("ix_usage_events_kind_at", "kind", "at"),
+        Index("ix_usage_events_user_at", "user_id", "at"),
+        Index("ix_usage_events_record", "record_id", "kind", "at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=False)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    record_id: Mapped[str] = mapped_column(String(36), nullable=False, default="")
+    query: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    hits: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    period: Mapped[str] = mapped_column(String(7), nullable=False)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)

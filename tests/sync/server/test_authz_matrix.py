@@ -98,6 +98,8 @@ MATRIX: dict[tuple[str, str], dict[str, dict[str, str]]] = {
     ("GET", "/api/v1/sync/index"): {"-": expect("200")},
     ("POST", "/api/v1/sync/resynced"): {"-": expect("204")},
     ("POST", "/api/v1/blobs/uploads"): {"-": expect("200")},
+    ("POST", "/api/v1/usage/events"): {"-": expect("200")},
+    ("GET", "/api/v1/usage/summary"): {"-": expect("200")},
     ("GET", "/api/v1/records/{record_id}"): {
         "draft": only("200", "404", *READERS_DRAFT),
         "submitted": only("200", "404", *READERS_SUBMITTED),
@@ -356,6 +358,8 @@ def run_cell(world: World, method: str, path: str, target: str, role: str) -> st
         kwargs["params"] = {"cursor": 1}
     elif path == "/api/v1/blobs/uploads":
         kwargs["json"] = {"sha256": sha256_of(secrets.token_bytes(8)), "size": 8}
+    elif path == "/api/v1/usage/events":
+        kwargs["json"] = {"events": []}
     elif "{record_id}" in path:
         url = path.format(record_id=world.records[target])
     elif path == "/api/v1/sync/push":

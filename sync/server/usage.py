@@ -1,0 +1,322 @@
+"""Usage events: stored idempotently, and summed into the dashboard's summary, scoped by role.
+
+Staff get a summary of their own use. Librarians and admins get everyone's, aggregated:
+counts per record, per month and community or district, and search terms only when at
+least :data:`MIN_PEOPLE` different people searched them, so that nobody's individual
+searches are shown to anyone else (a term one person searched is that person's search).
+The heavy parts are GROUP BY queries; what Python does afterwards is on grouped rows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, exists, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Connection
+
+from sync import protocol as p
+from sync.server.auth import Principal
+from sync.server.db import Database, utc_now
+from sync.server.models import Membership, RecordRow, UsageEvent, User
+
+#: A search term is shown to librarians only when this many different people searched it.
+MIN_PEOPLE = 2
+#: The summary covers this much time back from now (activity, most used, searches, stale).
+PERIOD = timedelta(days=365)
+#: An event dated further ahead than this (a clock set wrong) is dated when it arrived instead.
+CLOCK_SLACK = timedelta(days=1)
+#: Kinds that count as knowledge (what is used, what went stale).
+KNOWLEDGE_KINDS = ("case_study", "article", "centre_item", "site_visit")
+#: A "this helped me" mark weighs as much as this many views when ranking the most used records.
+HELPED_WEIGHT = 5
+#: Records ranked by views before marks are merged in (the rest cannot reach the top list).
+VIEW_CANDIDATES = 200
+
+_RECORD_KINDS = frozenset({"view", "helped", "unhelped"})
+
+
+def _parse_time(text: str) -> datetime:
+    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _normalized(query: str) -> str:
+    return " ".join(query.casefold().split())[:200]
+
+
+def _rows_of(upload: p.UsageUpload, user_id: int, now: datetime) -> tuple[dict[str, dict[str, Any]], int]:
+    """The rows of an upload (the last of an id twice in one batch) and how many events were ignored.
+
+    An event that names no record (a view, a mark) or no query (a search), or whose time is not
+    a real date, is ignored rather than refusing the batch: the rest of the batch is good, and
+    sending it again would ignore the same event again.
+    """
+    rows: dict[str, dict[str, Any]] = {}
+    ignored = 0
+    for event in upload.events:
+        query = _normalized(event.query.replace("\x00", "")) if event.kind == "search" else ""
+        try:
+            at = _parse_time(event.at)
+        except ValueError:
+            at = None
+        if (
+            at is None
+            or (event.kind in _RECORD_KINDS and not event.record_id)
+            or (event.kind == "search" and not query)
+        ):
+            ignored += 1
+            continue
+        if at > now + CLOCK_SLACK:
+            at = now
+        rows[event.id] = {
+            "id": event.id,
+            "user_id": user_id,
+            "kind": event.kind,
+            "record_id": event.record_id or "",
+            "query": query,
+            "hits": event.hits if event.kind == "search" else 0,
+            "at": at,
+            "period": at.strftime("%Y-%m"),
+            "received_at": now,
+        }
+    return rows, ignored
+
+
+def store_events(*, db: Database, principal: Principal, upload: p.UsageUpload) -> p.UsageUploadResult:
+    """Keep a batch of the principal's events; ids the server has already are not stored again."""
+    now = utc_now()
+    rows, ignored = _rows_of(upload, principal.user_id, now)
+    if not rows:
+        return p.UsageUploadResult(stored=0, duplicates=0, ignored=ignored)
+    with db.write_connection() as connection:
+        known = set(connection.execute(select(UsageEvent.id).where(UsageEvent.id.in_(list(rows)))).scalars())
+        new = [row for event_id, row in rows.items() if event_id not in known]
+        if new:
+            connection.execute(_insert_ignoring_known(connection), new)
+    return p.UsageUploadResult(
+        stored=len(new), duplicates=len(upload.events) - ignored - len(new), ignored=ignored
+    )
+
+
+def _insert_ignoring_known(connection: Connection) -> Any:
+    """INSERT that skips an id stored meanwhile by a concurrent retry of the same batch."""
+    table = UsageEvent
+    if connection.dialect.name == "postgresql":
+        return pg_insert(table).on_conflict_do_nothing(index_elements=["id"])
+    if connection.dialect.name == "sqlite":
+        return sqlite_insert(table).on_conflict_do_nothing(index_elements=["id"])
+    return insert(table)  # pragma: no cover - the server runs on SQLite or PostgreSQL
+
+
+def summary(*, db: Database, principal: Principal, now: datetime | None = None) -> p.UsageSummary:
+    """The dashboard's summary for the principal: their own use (staff) or everyone's (librarians)."""
+    moment = now or utc_now()
+    since = moment - PERIOD
+    own = not principal.actor.is_librarian
+    scope = [UsageEvent.at >= since]
+    if own:
+        scope.append(UsageEvent.user_id == principal.user_id)
+    with db.read_connection() as connection:
+        totals = _totals(connection, scope)
+        top = _top_records(connection, scope, principal.user_id if own else None)
+        terms, gaps = _search_terms(connection, scope, own)
+        communities = _per_community(connection, scope)
+        districts = _per_district(connection, scope)
+        stale, stale_count = _stale(connection, since, principal.actor.name if own else None)
+    return p.UsageSummary(
+        scope="own" if own else "everyone",
+        generated_at=moment.replace(microsecond=0).isoformat(),
+        since=since.replace(microsecond=0).isoformat(),
+        min_people=1 if own else MIN_PEOPLE,
+        totals=totals,
+        top_records=top,
+        search_terms=terms,
+        gaps=gaps,
+        communities=communities,
+        districts=districts,
+        stale=stale,
+        stale_count=stale_count,
+    )
+
+
+def _totals(connection: Connection, scope: list[Any]) -> p.UsageTotals:
+    zero = func.sum(case((and_(UsageEvent.kind == "search", UsageEvent.hits == 0), 1), else_=0))
+    counts: dict[str, int] = {}
+    zero_hits = 0
+    for kind, count, zeros in connection.execute(
+        select(UsageEvent.kind, func.count(), zero).where(*scope).group_by(UsageEvent.kind)
+    ):
+        counts[kind] = int(count)
+        zero_hits += int(zeros or 0)
+    people = connection.execute(select(func.count(func.distinct(UsageEvent.user_id))).where(*scope)).scalar()
+    return p.UsageTotals(
+        views=counts.get("view", 0),
+        searches=counts.get("search", 0),
+        zero_hit_searches=zero_hits,
+        helped=counts.get("helped", 0),
+        people=int(people or 0),
+    )
+
+
+def standing_marks(rows: Iterable[tuple[int, str, str]]) -> Counter[str]:
+    """People whose "this helped me" mark stands, per record, from (user, record, kind) in time order."""
+    latest: dict[tuple[int, str], bool] = {}
+    for user_id, record_id, kind in rows:
+        latest[(user_id, record_id)] = kind == "helped"
+    return Counter(record_id for (_, record_id), helped in latest.items() if helped)
+
+
+def _top_records(connection: Connection, scope: list[Any], user_id: int | None) -> list[p.UsageRecordCount]:
+    views = func.count()
+    people = func.count(func.distinct(UsageEvent.user_id))
+    counted = {
+        record_id: (int(n), int(who))
+        for record_id, n, who in connection.execute(
+            select(UsageEvent.record_id, views, people)
+            .where(UsageEvent.kind == "view", *scope)
+            .group_by(UsageEvent.record_id)
+            .order_by(views.desc())
+            .limit(VIEW_CANDIDATES)
+        )
+    }
+    marks = select(UsageEvent.user_id, UsageEvent.record_id, UsageEvent.kind).where(
+        UsageEvent.kind.in_(("helped", "unhelped"))
+    )
+    if user_id is not None:  # a mark stands until taken back, however old: not limited to the period
+        marks = marks.where(UsageEvent.user_id == user_id)
+    helped = standing_marks(connection.execute(marks.order_by(UsageEvent.at, UsageEvent.received_at)).all())
+    missing = [record_id for record_id in helped if record_id not in counted]
+    if missing:
+        counted.update(
+            (record_id, (int(n), int(who)))
+            for record_id, n, who in connection.execute(
+                select(UsageEvent.record_id, views, people)
+                .where(UsageEvent.kind == "view", UsageEvent.record_id.in_(missing), *scope)
+                .group_by(UsageEvent.record_id)
+            )
+        )
+    ids = set(counted) | set(helped)
+
+    def score(record_id: str) -> tuple[int, int, str]:
+        n = counted.get(record_id, (0, 0))[0]
+        return (n + HELPED_WEIGHT * helped.get(record_id, 0), n, record_id)
+
+    ranked = sorted(ids, key=score, reverse=True)[: p.USAGE_TOP]
+    return [
+        p.UsageRecordCount(
+            id=record_id,
+            views=counted.get(record_id, (0, 0))[0],
+            people=counted.get(record_id, (0, 0))[1],
+            helped=helped.get(record_id, 0),
+        )
+        for record_id in ranked
+        if _is_uuid(record_id)
+    ]
+
+
+def _is_uuid(value: str) -> bool:
+    import re
+
+    return re.fullmatch(p.UUID_PATTERN.strip("^$"), value) is not None
+
+
+def _search_terms(
+    connection: Connection, scope: list[Any], own: bool
+) -> tuple[list[p.UsageTerm], list[p.UsageTerm]]:
+    """The most searched terms and the gaps (terms that found nothing), with the privacy rule."""
+    searches = func.count()
+    people = func.count(func.distinct(UsageEvent.user_id))
+    zero = func.sum(case((UsageEvent.hits == 0, 1), else_=0))
+    zero_people = func.count(func.distinct(case((UsageEvent.hits == 0, UsageEvent.user_id))))
+    grouped = (
+        select(UsageEvent.query, searches, people, zero, zero_people)
+        .where(UsageEvent.kind == "search", *scope)
+        .group_by(UsageEvent.query)
+    )
+    top = grouped if own else grouped.having(people >= MIN_PEOPLE)
+    gaps = grouped.having(zero > 0) if own else grouped.having(zero_people >= MIN_PEOPLE)
+    terms = [
+        p.UsageTerm(term=term, searches=int(n), people=int(who), zero_hits=int(z or 0))
+        for term, n, who, z, _ in connection.execute(
+            top.order_by(searches.desc(), UsageEvent.query).limit(p.USAGE_TOP)
+        )
+    ]
+    found_nothing = [
+        p.UsageTerm(term=term, searches=int(n), people=int(zp), zero_hits=int(z or 0))
+        for term, n, _, z, zp in connection.execute(
+            gaps.order_by(zero.desc(), UsageEvent.query).limit(p.USAGE_TOP)
+        )
+    ]
+    return terms, found_nothing
+
+
+def _per_community(connection: Connection, scope: list[Any]) -> list[p.UsageActivity]:
+    """Events per month by the members of each community (a person in two counts in both)."""
+    rows = connection.execute(
+        select(Membership.community_id, UsageEvent.period, func.count())
+        .join(Membership, Membership.user_id == UsageEvent.user_id)
+        .where(*scope)
+        .group_by(Membership.community_id, UsageEvent.period)
+    )
+    return [p.UsageActivity(group=community, period=period, events=int(n)) for community, period, n in rows]
+
+
+def _per_district(connection: Connection, scope: list[Any]) -> list[p.UsageActivity]:
+    """Events per month by the people of each district (their expert profile's, by its handle)."""
+    per_user = connection.execute(
+        select(UsageEvent.user_id, UsageEvent.period, func.count())
+        .where(*scope)
+        .group_by(UsageEvent.user_id, UsageEvent.period)
+    ).all()
+    user_ids = {user_id for user_id, _, _ in per_user}
+    names = (
+        dict(connection.execute(select(User.id, User.name).where(User.id.in_(user_ids))).all())
+        if user_ids
+        else {}
+    )
+    handle = RecordRow.payload[("fields", "handle")].as_string()
+    district = RecordRow.payload[("fields", "district")].as_string()
+    districts: dict[str, str] = {}
+    if names:
+        for name, place in connection.execute(
+            select(handle, district).where(
+                RecordRow.kind == "expert", RecordRow.deleted.is_(False), handle.in_(list(names.values()))
+            )
+        ):
+            if name and place:
+                districts.setdefault(str(name), str(place).strip()[:200])
+    totals: dict[tuple[str, str], int] = defaultdict(int)
+    for user_id, period, n in per_user:
+        totals[(districts.get(names.get(user_id, ""), ""), period)] += int(n)
+    return [
+        p.UsageActivity(group=group, period=period, events=n) for (group, period), n in sorted(totals.items())
+    ]
+
+
+def _stale(connection: Connection, since: datetime, owner: str | None) -> tuple[list[str], int]:
+    """Published knowledge not changed and not opened by anyone since ``since``, oldest first."""
+    opened = exists().where(
+        UsageEvent.record_id == RecordRow.id, UsageEvent.kind == "view", UsageEvent.at >= since
+    )
+    conditions = [
+        RecordRow.kind.in_(KNOWLEDGE_KINDS),
+        RecordRow.deleted.is_(False),
+        RecordRow.status == "published",
+        RecordRow.stored_at < since,
+        ~opened,
+    ]
+    if owner is not None:
+        conditions.append(RecordRow.owner == owner)
+    count = connection.execute(select(func.count()).select_from(RecordRow).where(*conditions)).scalar()
+    ids = connection.execute(
+        select(RecordRow.id)
+        .where(*conditions)
+        .order_by(RecordRow.stored_at, RecordRow.id)
+        .limit(p.USAGE_TOP * 2)
+    ).scalars()
+    return list(ids), int(count or 0)
