@@ -19,8 +19,10 @@ from typing import TYPE_CHECKING, Any
 from desktop.attachment_service import AttachmentService, ExtractedText
 from desktop.community_service import CommunityService
 from desktop.core.changes import Changes, ImportProgress, ImportReport
+from desktop.core.duplicates import DuplicateGroup, find_duplicates
 from desktop.core.editing import FollowUpDue, RecordSummary, WorkingCopy
 from desktop.core.kinds import Kind
+from desktop.core.merging import MergeRefused, check_may_merge
 from desktop.core.ports import AttachmentInfo, RevisionInfo
 from desktop.core.records import INVERSE_LABELS, Record, Status, new_record_id, utc_now
 from desktop.core.usage import Dashboard, UsageEvent
@@ -29,12 +31,15 @@ from desktop.paths import ProfilePaths
 from desktop.search import ExpertFilters, ExpertFinder, ExpertMatch, Hit, SearchIndex, SearchResult
 from desktop.store import RecordNotFoundError, RecordRepository, open_store
 from desktop.store.listing import LOCAL_USER_KEY
+from desktop.store.merges import MergeEntry, MergeResult, MergeStore
 
 if TYPE_CHECKING:
     from desktop.usage_service import UsageService
 
 logger = logging.getLogger(__name__)
 
+#: The meta key of the role the server gave the account at sign-in (librarian, staff, admin).
+ROLE_KEY = "sync.role"
 #: Import this many files between two index catch-ups, so a long import becomes searchable as it goes.
 INDEX_CATCH_UP_EVERY = 200
 #: A first import into an empty profile of at least this many records rebuilds the index at the end.
@@ -359,8 +364,12 @@ class Session:
         self.store.discard_working_copy(record_id)
 
     def history(self, record_id: str) -> list[RevisionInfo]:
-        """Every saved version of a record, newest first."""
-        return self.store.history(record_id)
+        """Every saved version of a record, newest first, then those of the records merged into it
+        (their ``record.id`` is theirs, not ``record_id``)."""
+        history = self.store.history(record_id)
+        for merged_id in self._merges.merged_into(record_id):
+            history.extend(self.store.history(merged_id))
+        return history
 
     def revision(self, record_id: str, revision: str) -> Record | None:
         """One saved version of a record, or None."""
@@ -534,6 +543,55 @@ class Session:
     def usage_dashboard(self) -> Dashboard:
         """What the dashboard shows: the server's last summary, or this computer's use before any sync."""
         return self._usage.dashboard()
+
+    # -- duplicates (detection in desktop/core/duplicates.py, merges in desktop/store/merges.py) --
+
+    @cached_property
+    def _merges(self) -> MergeStore:
+        return MergeStore(self.store)
+
+    def find_duplicates(
+        self, *, kinds: Sequence[Kind] = (), limit: int | None = None
+    ) -> list[DuplicateGroup]:
+        """Likely duplicate groups across the knowledge base and the catalogue, best score first."""
+        return find_duplicates(self._merges.duplicate_facts(), kinds=kinds, limit=limit)
+
+    def role(self) -> str:
+        """The role the server gave this account at sign-in ("" when not known: treated as staff)."""
+        return self.store.get_meta(ROLE_KEY) or ""
+
+    def merge_records(self, survivor_id: str, loser_id: str) -> MergeResult:
+        """Merge ``loser_id`` into ``survivor_id`` (one transaction, synced) and update the index.
+
+        Raises MergeRefused (a clear message, nothing written) when the user may not change one of
+        the records the merge touches: librarians merge.
+        """
+        user, role = self.me(), self.role()
+        with self.store.writing():
+            result = self._merges.merge(
+                survivor_id,
+                loser_id,
+                user=user,
+                authorize=lambda records: check_may_merge(records, user, role),
+            )
+            self.index.apply(result.changes, self.store)
+        return result
+
+    def undo_merge(self, merge_id: int | None = None) -> MergeResult:
+        """Undo a merge (the newest one not undone when ``merge_id`` is None), as new revisions."""
+        with self.store.writing():
+            if merge_id is None:
+                open_merges = self._merges.merges(limit=1, include_undone=False)
+                if not open_merges:
+                    raise MergeRefused("There is no merge to undo.")
+                merge_id = open_merges[0].id
+            result = self._merges.undo(merge_id)
+            self.index.apply(result.changes, self.store)
+        return result
+
+    def merges(self, *, limit: int = 20) -> list[MergeEntry]:
+        """The newest merges first (undone ones too, marked)."""
+        return self._merges.merges(limit=limit)
 
     # -- maintenance ---------------------------------------------------------
 

@@ -47,6 +47,10 @@ def run(args: argparse.Namespace) -> int:
 
     if args.command in sync_commands.HANDLERS:
         return sync_commands.HANDLERS[args.command](args, _session)
+    if args.command == "duplicates":
+        from desktop.cli import duplicates_command
+
+        return duplicates_command.run(args, _session)
     handler: Callable[[argparse.Namespace], int] = _HANDLERS[args.command]
     return handler(args)
 

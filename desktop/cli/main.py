@@ -90,6 +90,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("restore", help="replace the database with a backup (the index is rebuilt)")
     p.add_argument("file", metavar="FILE")
     sub.add_parser("demo", help="load the demo knowledge base into this profile")
+    from desktop.cli import duplicates_command
+
+    duplicates_command.add_parser(sub, _positive_int)
     from desktop.cli import sync_commands  # argparse only: the sync stack loads when a command runs
 
     sync_commands.add_parsers(sub)

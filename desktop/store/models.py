@@ -209,3 +209,22 @@ class UsageEventRow(Base):
     hits: Mapped[int] = mapped_column(Integer, default=0)
     at: Mapped[str] = mapped_column(String)
     sent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0", index=True)
+
+
+class MergeRow(Base):
+    """One merge (migration 0007): who went into whom, and what an undo writes back."""
+
+    __tablename__ = "merges"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    survivor_id: Mapped[str] = mapped_column(String, index=True)
+    loser_id: Mapped[str] = mapped_column(String, index=True)
+    survivor_title: Mapped[str] = mapped_column(String, default="")
+    loser_title: Mapped[str] = mapped_column(String, default="")
+    kind: Mapped[str] = mapped_column(String)
+    merged_at: Mapped[str] = mapped_column(String)
+    merged_by: Mapped[str] = mapped_column(String, default="")
+    undone_at: Mapped[str | None] = mapped_column(String, nullable=True)
+    #: JSON: {"before": {id: {"content": ..., "created_at": ...}}, "after": {id: revision},
+    #: "attachments": [sha256 copied to the survivor]}
+    details: Mapped[str] = mapped_column(Text)
