@@ -155,3 +155,66 @@ def plan_merge(survivor: Record, loser: Record, linking: Sequence[Record]) -> Me
     tombstone = loser.with_changes(deleted=True, links=tuple(loser_links))
     retargeted = tuple(retarget(record, loser.id, survivor.id) for record in linking if record.id not in pair)
     return MergePlan(merged, tombstone, retargeted, tuple(added_fields), added_tags, added_links)
+
+
+@dataclass(frozen=True)
+class ComparedField:
+    """One row of a side-by-side comparison: a field's label and both values as text."""
+
+    name: str
+    label: str
+    left: str
+    right: str
+
+    @property
+    def differs(self) -> bool:
+        """True when the two records hold different values (case and spacing ignored)."""
+        return " ".join(self.left.casefold().split()) != " ".join(self.right.casefold().split())
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return "\n".join(_text(item) for item in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{key}: {_text(item)}" for key, item in value.items())
+    return str(value)
+
+
+#: Fields left out of a comparison: the original catalogue record is kept whole, not compared.
+_NOT_COMPARED = frozenset({"marc"})
+
+
+def comparison_rows(left: Record, right: Record) -> list[ComparedField]:
+    """The fields of two records of one kind side by side, in the kind's order, then tags and source.
+
+    Rows where both are empty are left out.
+    """
+    from desktop.core.kinds import field_specs
+
+    rows: list[ComparedField] = []
+    names = [spec for spec in field_specs(left.kind) if spec.name not in _NOT_COMPARED]
+    for spec in names:
+        a, b = _text(left.fields.get(spec.name)), _text(right.fields.get(spec.name))
+        if a or b:
+            rows.append(ComparedField(spec.name, spec.label, a, b))
+    extras = (
+        ("tags", "Tags", "\n".join(left.tags), "\n".join(right.tags)),
+        ("status", "Status", left.status.value, right.status.value),
+        ("owner", "Owner", left.owner, right.owner),
+        ("source", "Source", _source_text(left), _source_text(right)),
+        ("created_at", "Added", left.created_at[:10], right.created_at[:10]),
+    )
+    rows.extend(ComparedField(*extra) for extra in extras if extra[2] or extra[3])
+    return rows
+
+
+def _source_text(record: Record) -> str:
+    source = record.source
+    if source is None:
+        return ""
+    where = source.path or source.key
+    return f"{source.collection}: {where}" if where else source.collection

@@ -164,6 +164,10 @@ class HistoryDialog(QDialog):
                 what = self.tr("first version")
             if row == 0:
                 what = self.tr("{changes} (current)").format(changes=what)
+            if entry.info.record.id != self.record_id:  # a record merged into this one keeps its history
+                what = self.tr("merged record “{title}”: {changes}").format(
+                    title=entry.info.record.title or self.tr("(untitled)"), changes=what
+                )
             for column, item in enumerate((saved, version, QTableWidgetItem(what))):
                 self.table.setItem(row, column, item)
         if count:
@@ -184,7 +188,8 @@ class HistoryDialog(QDialog):
     def _on_selection_changed(self) -> None:
         entry = self.selected_entry()
         current = bool(self.entries) and entry is self.entries[0]
-        self.restore_button.setEnabled(entry is not None and not current)
+        own = entry is not None and entry.info.record.id == self.record_id
+        self.restore_button.setEnabled(own and not current)
         self.diff_view.setHtml(self.diff_html(entry) if entry is not None else "")
 
     def diff_html(self, entry: HistoryEntry) -> str:

@@ -40,6 +40,7 @@ ICON_NAMES = (
     "settings",
     "sync",
     "review",
+    "duplicates",
     "trash",
     "photo",
     "document",

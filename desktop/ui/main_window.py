@@ -38,7 +38,7 @@ from desktop.paths import ProfilePaths
 from desktop.resources import demo_file
 from desktop.ui.empty_state import EmptyStatePanel
 from desktop.ui.lazy import open_session
-from desktop.ui.pages.shell import SEARCH, PageShell
+from desktop.ui.pages.shell import DUPLICATES, SEARCH, PageShell
 from desktop.ui.search_box import make_search_box
 from desktop.ui.tasks import TaskManager
 
@@ -250,6 +250,12 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         menu.addAction(quit_action)
 
+        edit = self.menuBar().addMenu(self.tr("&Edit"))
+        self.undo_merge_action = QAction(self.tr("&Undo last merge"), self)
+        self.undo_merge_action.setEnabled(False)
+        self.undo_merge_action.triggered.connect(lambda: self.shell.page(DUPLICATES).undo_last())
+        edit.addAction(self.undo_merge_action)
+
         go = self.menuBar().addMenu(self.tr("&Go"))
         self.page_actions = self.nav.add_go_actions(
             go, lambda row: self.shell.show_key(self.shell.nav_keys[row])
@@ -310,6 +316,7 @@ class MainWindow(QMainWindow):
         self.shell.import_requested.connect(self.choose_import_folder)
         self.shell.back_changed.connect(self._update_back)
         self.shell.records_changed.connect(self.refresh_after_changes)
+        self.shell.page_built.connect(self._on_page_built)
         shell = self.shell
         shell.new_record_requested.connect(self.new_record_requested)
         shell.edit_record_requested.connect(self.edit_record_requested)
@@ -391,10 +398,17 @@ class MainWindow(QMainWindow):
             self.sync_ui = SyncUi(self)
         self.sync_ui.set_session(session)
         self.demo_action.setEnabled(True)
+        self.undo_merge_action.setEnabled(True)
         self.experts_button.setEnabled(bool(self.query_edit.text().strip()))
         self.refresh_count()
         self.tasks.read(preload_ui_modules, description="load the modules of the other screens")
         self.session_opened.emit(session)
+
+    def _on_page_built(self, key: str) -> None:
+        if key == DUPLICATES:  # the Edit menu names the merge the page would undo
+            self.shell.page(key).undo_changed.connect(
+                lambda text: self.undo_merge_action.setText(text or self.tr("&Undo last merge"))
+            )
 
     def _on_session_failed(self, error: BaseException) -> None:
         logger.error("cannot open the profile %s: %s", self.paths.data_dir, error)

@@ -338,6 +338,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Builds on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>About</source>
         <translation type="unfinished"></translation>
     </message>
@@ -392,6 +396,10 @@
     </message>
     <message>
         <source>Answers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Applied in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -502,6 +510,250 @@
     </message>
     <message>
         <source>What points here</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DuplicatesPage</name>
+    <message>
+        <source>Duplicates</source>
+        <extracomment>Characters of one value shown in a comparison cell (the whole value is in its tooltip). Recent merges listed under the comparison. The text of &quot;undo the newest merge&quot; (&quot;&quot; when there is nothing to undo). Emitted each time the groups have been (re)read; and each time a pair was shown.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Looking for likely duplicates…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duplicates found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show groups of this kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All kinds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Articles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Case studies</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Knowledge-centre items</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Look &amp;again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Look for duplicates again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Undo last merge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo the newest merge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Groups of likely duplicates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recent merges</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Into</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo &amp;this merge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo the selected merge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>First record compared</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Second record compared</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge into this one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep the first record and merge the second into it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep the second record and merge the first into it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep this record; the other goes to the trash as its duplicate, its links, tags, files and missing fields move here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>First</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Second</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The two records side by side; differences are highlighted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a group to compare its records.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>and {n} more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} groups of likely duplicates, best first. Choose one to compare its records.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 group of likely duplicates. Choose it to compare its records.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No likely duplicates found.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose two different records to compare.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing to compare.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Links</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Linked from</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The two records differ here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} of {total} rows differ (highlighted). Merging keeps the record you choose; the other goes to the trash as its duplicate, and its links, tags, files and missing fields move over. Double-click a title to open the record.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Keep “{keep}” and merge “{gone}” into it?
+
+“{gone}” goes to the trash as a duplicate; its links, tags, files and the fields “{keep}” lacks move over, and records linking to it will link here. You can undo the merge.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge duplicates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo merge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no merge to undo.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo the merge of “{gone}” into “{keep}”?
+
+Both records and every record whose links were moved get their content from before the merge back, as new versions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>by {who}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} links moved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} files copied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>undone {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>merged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recent merges: none yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo merge of “{title}”</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -820,6 +1072,10 @@ Try the demo knowledge base to see how records connect to the people who know ab
     </message>
     <message>
         <source>{changes} (current)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>merged record “{title}”: {changes}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1173,6 +1429,14 @@ from “{title}”, due {date}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>&amp;Edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Undo last merge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&amp;Go</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1306,6 +1570,10 @@ from “{title}”, due {date}</source>
     </message>
     <message>
         <source>Search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duplicates</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -17,6 +17,7 @@ FALLBACK_ICONS = {
     "experts": "SP_DirLinkIcon",
     "centre": "SP_DriveHDIcon",
     "communities": "SP_DirOpenIcon",
+    "duplicates": "SP_FileDialogListView",
     "trash": "SP_TrashIcon",
 }
 

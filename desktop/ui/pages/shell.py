@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from desktop.ui.pages.trash_page import TrashPage
 
 HOME, SEARCH, TRASH, RECORD = "home", "search", "trash", "record"
+DUPLICATES = "duplicates"
 
 
 class ListPages(Mapping[str, "RecordListPage"]):
@@ -78,11 +79,17 @@ class PageShell(QWidget):
         self.first_key = HOME
         self.specs = list_specs()
         self.list_pages = ListPages(self, self.specs)
-        self.nav_keys = [HOME, SEARCH, *(spec.key for spec in self.specs), TRASH]
+        self.nav_keys = [HOME, SEARCH, *(spec.key for spec in self.specs), DUPLICATES, TRASH]
         self._built: dict[str, Any] = {}
         self.nav = NavigationList()
-        titles = [self.tr("Home"), self.tr("Search"), *(spec.title for spec in self.specs), self.tr("Trash")]
-        icons = ["home", "search", *(spec.icon for spec in self.specs), "trash"]
+        titles = [
+            self.tr("Home"),
+            self.tr("Search"),
+            *(spec.title for spec in self.specs),
+            self.tr("Duplicates"),
+            self.tr("Trash"),
+        ]
+        icons = ["home", "search", *(spec.icon for spec in self.specs), "duplicates", "trash"]
         for title, icon_name in zip(titles, icons, strict=True):
             self.nav.add_page(title, icon_name)
         self.stack = QStackedWidget()
@@ -123,6 +130,7 @@ class PageShell(QWidget):
             HOME: self._build_home,
             SEARCH: self._build_search,
             TRASH: self._build_trash,
+            DUPLICATES: self._build_duplicates,
             RECORD: self._build_record,
         }
         if key in builders:
@@ -152,6 +160,14 @@ class PageShell(QWidget):
 
         page = TrashPage(self.tasks)
         page.records_changed.connect(self.records_changed)
+        return page
+
+    def _build_duplicates(self) -> Any:
+        from desktop.ui.pages.duplicates_page import DuplicatesPage
+
+        page = DuplicatesPage(self.tasks)
+        page.records_changed.connect(self.records_changed)
+        page.record_opened.connect(self.open_record)
         return page
 
     def _build_record(self) -> RecordPage:

@@ -9,7 +9,9 @@ from desktop.ui.pages.record_list import RecordListPage
 
 WAIT_MS = 20_000
 NAV_TITLES = [
-    "Home", "Search", "Knowledge base", "Site visits", "Experts", "Knowledge centre", "Communities", "Trash",
+    "Home", "Search", "Knowledge base", "Site visits", "Experts", "Knowledge centre", "Communities",
+    "Duplicates",
+    "Trash",
 ]  # fmt: skip
 
 
@@ -41,13 +43,15 @@ def test_every_page_by_click_and_by_keyboard(qtbot, open_window, demo_profile) -
     assert seen == window.all_pages[:-1]
     assert window.current_page() is window.shell.trash_page
     qtbot.keyClick(window.nav, Qt.Key.Key_Up)
+    assert window.current_page() is window.shell.page("duplicates")
+    qtbot.keyClick(window.nav, Qt.Key.Key_Up)
     assert isinstance(window.current_page(), RecordListPage)
     assert window.current_page().spec.title == "Communities"
     communities = window.current_page()
     qtbot.waitUntil(lambda: communities.model.total == 3, timeout=WAIT_MS)
 
     # Each page also has a Go menu entry with Ctrl+<n>.
-    assert [a.shortcut().toString() for a in window.page_actions] == [f"Ctrl+{n}" for n in range(1, 9)]
+    assert [a.shortcut().toString() for a in window.page_actions] == [f"Ctrl+{n}" for n in range(1, 10)]
     window.page_actions[3].trigger()
     assert window.current_page() is window.list_pages["site-visits"]
 
