@@ -25,9 +25,12 @@ from desktop.core.kinds import Kind
 from desktop.core.merging import MergeRefused, check_may_merge
 from desktop.core.ports import AttachmentInfo, RevisionInfo
 from desktop.core.records import INVERSE_LABELS, Record, Status, new_record_id, utc_now
+from desktop.core.review import ROLE_KEY as ROLE_KEY  # the profile's server role (meta key)
+from desktop.core.review import QueueFilter, QueueItem, ReviewAction
 from desktop.core.usage import Dashboard, UsageEvent
 from desktop.importers import ImportRun, import_paths
 from desktop.paths import ProfilePaths
+from desktop.review_service import ReviewService
 from desktop.search import ExpertFilters, ExpertFinder, ExpertMatch, Hit, SearchIndex, SearchResult
 from desktop.store import RecordNotFoundError, RecordRepository, open_store
 from desktop.store.listing import LOCAL_USER_KEY
@@ -38,8 +41,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: The meta key of the role the server gave the account at sign-in (librarian, staff, admin).
-ROLE_KEY = "sync.role"
 #: Import this many files between two index catch-ups, so a long import becomes searchable as it goes.
 INDEX_CATCH_UP_EVERY = 200
 #: A first import into an empty profile of at least this many records rebuilds the index at the end.
@@ -471,6 +472,41 @@ class Session:
         """The asker marks the accepted answer ("" clears it)."""
         return self.communities.accept(question_id, answer_id)
 
+    # -- curation ------------------------------------------------------------
+    # The work is in desktop/review_service.py (the rules in desktop/core/review.py).
+
+    @cached_property
+    def _review(self) -> ReviewService:
+        return ReviewService(self)
+
+    def role(self) -> str:
+        """The user's server role from the last sign-in or sync ("" before any): known offline."""
+        return self._review.role()
+
+    def set_role(self, role: str) -> None:
+        """Remember the user's server role (sign-in and sync call this)."""
+        self._review.set_role(role)
+
+    def is_librarian(self) -> bool:
+        """True when the user reviews (librarians and admins)."""
+        return self._review.is_librarian()
+
+    def review(self, record_id: str, action: ReviewAction | str, comment: str = "") -> Changes:
+        """Submit, publish, return (with a comment), retire: the record saved with its review entry."""
+        return self._review.review(record_id, action, comment)
+
+    def review_queue(self, filters: QueueFilter | None = None) -> list[QueueItem]:
+        """The review queue, oldest submission first (a librarian's, or the user's own items)."""
+        return self._review.queue(filters)
+
+    def returned_to_me(self, limit: int = 50) -> list[QueueItem]:
+        """The user's records that came back from review, with the comment, for Home."""
+        return self._review.returned_to_me(limit)
+
+    def similar_records(self, record_id: str, limit: int = 8) -> list[Hit]:
+        """ "More like this": records most like this one, from the search index."""
+        return self._review.similar(record_id, limit)
+
     # -- attachments ---------------------------------------------------------
     # The work is in desktop/attachment_service.py; these methods keep the index in step with it.
 
@@ -555,10 +591,6 @@ class Session:
     ) -> list[DuplicateGroup]:
         """Likely duplicate groups across the knowledge base and the catalogue, best score first."""
         return find_duplicates(self._merges.duplicate_facts(), kinds=kinds, limit=limit)
-
-    def role(self) -> str:
-        """The role the server gave this account at sign-in ("" when not known: treated as staff)."""
-        return self.store.get_meta(ROLE_KEY) or ""
 
     def merge_records(self, survivor_id: str, loser_id: str) -> MergeResult:
         """Merge ``loser_id`` into ``survivor_id`` (one transaction, synced) and update the index.

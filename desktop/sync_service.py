@@ -214,6 +214,7 @@ class SyncService:
         if ca_file is not None:
             self.session.store.set_meta(CA_FILE_KEY, str(verify) if ca_file else "")
         self.replica.bind_account(answer.user.name)
+        self.session.set_role(answer.user.role.value)
         return SignIn(url, answer.user.name, answer.user.role.value, self.tokens.where, client.insecure)
 
     def logout(self) -> None:
@@ -268,6 +269,7 @@ class SyncService:
         try:
             report = engine.sync(allow_deletions=allow_deletions, accept_server=accept_server)
             self.usage = self._sync_usage(client)
+            self._refresh_role(client, reconciled=report.reconciled)
         except SyncError as exc:
             self._remember(started, ok=False, error=str(exc), kind=type(exc).__name__)
             raise
@@ -285,6 +287,16 @@ class SyncService:
         except SyncError as exc:
             logger.warning("usage not synced this time (%s): the events wait for the next sync", exc)
             return None
+
+    def _refresh_role(self, client: SyncClient, *, reconciled: bool) -> None:
+        """Ask the server for the user's role when it may have changed: a change of role makes the
+        server ask for a reconciliation, so a sync without one saves the round trip."""
+        if not reconciled and self.session.role():
+            return
+        try:
+            self.session.set_role(client.me().role.value)
+        except SyncError as exc:  # the sync itself went through: keep the role known so far
+            logger.info("could not read the role from the server: %s", exc)
 
     @staticmethod
     def _index_the_rest(indexer: BatchedIndexing) -> None:

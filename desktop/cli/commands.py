@@ -43,7 +43,7 @@ def _session(args: argparse.Namespace) -> Iterator[Session]:
 
 def run(args: argparse.Namespace) -> int:
     """Dispatch one subcommand; returns its exit code."""
-    from desktop.cli import sync_commands
+    from desktop.cli import review_commands, sync_commands
 
     if args.command in sync_commands.HANDLERS:
         return sync_commands.HANDLERS[args.command](args, _session)
@@ -51,6 +51,8 @@ def run(args: argparse.Namespace) -> int:
         from desktop.cli import duplicates_command
 
         return duplicates_command.run(args, _session)
+    if args.command in review_commands.HANDLERS:
+        return review_commands.HANDLERS[args.command](args, _session)
     handler: Callable[[argparse.Namespace], int] = _HANDLERS[args.command]
     return handler(args)
 

@@ -96,6 +96,9 @@ def build_parser() -> argparse.ArgumentParser:
     from desktop.cli import sync_commands  # argparse only: the sync stack loads when a command runs
 
     sync_commands.add_parsers(sub)
+    from desktop.cli import review_commands
+
+    review_commands.add_parsers(sub)
     return parser
 
 

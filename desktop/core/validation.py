@@ -8,6 +8,7 @@ from typing import Any
 
 from desktop.core.kinds import MAX_LENGTH, MAX_LIST_ITEMS, FieldType, field_spec, field_specs
 from desktop.core.records import Record
+from desktop.core.review import REVIEW_LOG_FIELD, review_log_problem
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2}([T ][0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?)?)?$")
 
@@ -93,6 +94,11 @@ def validate(record: Record) -> list[FieldError]:
             errors.append(FieldError(spec.name, f"{spec.label} is required"))
     for name, value in record.fields.items():
         known = field_spec(record.kind, name)
+        if known is None and name == REVIEW_LOG_FIELD:  # the workflow's history, on any kind
+            problem = review_log_problem(value)
+            if problem:
+                errors.append(FieldError(name, problem))
+            continue
         if known is None:
             errors.append(FieldError(name, f"is not a field of a {record.kind.value} record"))
             continue

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.kinds import Kind
 from desktop.core.records import Record
+from desktop.core.review import with_workflow_of
 from desktop.core.validation import FieldError, ValidationError, validate
 from desktop.ui.editors.autosave import (
     COMMIT_EVERY_MS,
@@ -311,7 +312,8 @@ class RecordEditor(QWidget):
         index, session = self.undo_stack.index(), self.session
 
         def commit() -> tuple[Any, Record | None]:
-            changes = session.save(record)
+            # The status and review history are the store's: a review action may have moved them.
+            changes = session.save(with_workflow_of(record, session.store.get(record.id)))
             # Whatever was typed after this save was queued is autosaved after it on the same lane.
             session.discard_working_copy(record.id)
             return changes, session.store.get(record.id)

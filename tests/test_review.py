@@ -1,0 +1,163 @@
+"""The curation workflow on a profile: the rules (desktop/core/review.py) and the session's review methods."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from desktop.cli.main import main
+from desktop.core.kinds import Kind
+from desktop.core.records import Link, Record, Relation, Status, new_record_id
+from desktop.core.review import (
+    QueueFilter,
+    ReviewAction,
+    ReviewError,
+    allowed_actions,
+    apply_review,
+    review_log,
+)
+from desktop.paths import ProfilePaths
+from desktop.session import Session
+
+A = ReviewAction
+
+
+def study(title: str = "Borehole rota", owner: str = "alice", **changes: object) -> Record:
+    record = Record(
+        id=new_record_id(),
+        kind=Kind.CASE_STUDY,
+        fields={"title": title},
+        owner=owner,
+        created_at="2026-01-01",
+    )
+    return record.with_changes(**changes)
+
+
+ALLOWED = [
+    # (status, who, librarian, kind, actions)
+    (Status.DRAFT, "alice", False, Kind.CASE_STUDY, [A.SUBMITTED]),
+    (Status.DRAFT, "bob", False, Kind.CASE_STUDY, []),
+    (Status.DRAFT, "cory", False, Kind.CASE_STUDY, [A.SUBMITTED]),  # a co-author
+    (Status.RETURNED, "alice", False, Kind.SITE_VISIT, [A.SUBMITTED]),
+    (Status.SUBMITTED, "alice", False, Kind.CASE_STUDY, []),
+    (Status.SUBMITTED, "lib", True, Kind.CASE_STUDY, [A.PUBLISHED, A.RETURNED]),
+    (Status.PUBLISHED, "lib", True, Kind.ARTICLE, [A.RETIRED]),
+    (Status.PUBLISHED, "alice", False, Kind.ARTICLE, []),
+    (Status.PUBLISHED, "lib", True, Kind.CENTRE_ITEM, [A.RETIRED]),
+    (Status.RETIRED, "lib", True, Kind.CASE_STUDY, [A.PUBLISHED]),
+    (Status.DRAFT, "lib", True, Kind.CASE_STUDY, [A.PUBLISHED]),  # a librarian's own work
+    (Status.PUBLISHED, "lib", True, Kind.EXPERT, []),
+]
+
+
+@pytest.mark.parametrize(("status", "who", "librarian", "kind", "actions"), ALLOWED)
+def test_who_may_take_which_action(
+    status: Status, who: str, librarian: bool, kind: Kind, actions: list[ReviewAction]
+) -> None:
+    record = study(status=status, kind=kind, co_authors=("cory",))
+    assert allowed_actions(record, who, librarian) == actions
+
+
+def test_each_action_appends_its_entry_and_a_return_needs_a_comment() -> None:
+    draft = study()
+    submitted = apply_review(draft, A.SUBMITTED, by="alice", librarian=False, at="2026-12-01T09:00:00+00:00")
+    assert submitted.status is Status.SUBMITTED
+    with pytest.raises(ReviewError, match="needs a comment"):
+        apply_review(submitted, A.RETURNED, by="lib", librarian=True, comment="   ")
+    with pytest.raises(ReviewError, match="cannot mark it published"):
+        apply_review(submitted, A.PUBLISHED, by="alice", librarian=False)
+    returned = apply_review(submitted, A.RETURNED, by="lib", librarian=True, comment=" Add the costs. ")
+    assert returned.status is Status.RETURNED
+    log = review_log(returned)
+    assert [(e.action, e.by, e.comment) for e in log] == [
+        (A.SUBMITTED, "alice", ""),
+        (A.RETURNED, "lib", "Add the costs."),
+    ]
+    assert draft.fields.get("review_log") is None  # records are values: the draft is unchanged
+
+
+@pytest.fixture
+def session(tmp_path: Path) -> Iterator[Session]:
+    opened = Session.open(ProfilePaths(tmp_path / "profile", "test"))
+    opened.set_me("alice")
+    yield opened
+    opened.close()
+
+
+def test_the_session_reviews_and_lists_the_queue_for_each_role(session: Session) -> None:
+    community = Record(
+        id=new_record_id(), kind=Kind.COMMUNITY, fields={"name": "Water"}, status=Status.PUBLISHED
+    )
+    water = study(
+        "Pump rota",
+        links=(Link(Relation.IN_COMMUNITY, community.id),),
+        fields={"title": "Pump rota", "service_area": "Water"},
+    )
+    clinic = study("Clinic tickets", fields={"title": "Clinic tickets", "service_area": "Health"})
+    someone_elses = study("Market days", owner="bob", status=Status.SUBMITTED)
+    session.save_many([community, water, clinic, someone_elses])
+    assert session.role() == "" and not session.is_librarian()
+    session.review(clinic.id, "submitted")
+    session.review(water.id, A.SUBMITTED)
+    # Staff see their own items in review, oldest submission first.
+    assert [i.record.id for i in session.review_queue()] == [clinic.id, water.id]
+    session.set_role("librarian")
+    assert session.is_librarian()
+    assert {i.record.id for i in session.review_queue()} == {clinic.id, water.id, someone_elses.id}
+    only_water = session.review_queue(QueueFilter(community=community.id))
+    assert [i.record.id for i in only_water] == [water.id]
+    assert [i.record.id for i in session.review_queue(QueueFilter(service_area="health"))] == [clinic.id]
+    session.set_me("lib")
+    session.review(water.id, "returned", "Say who runs the rota.")
+    session.set_me("alice")
+    session.set_role("staff")
+    (returned,) = session.returned_to_me()
+    assert returned.record.id == water.id and returned.returned is not None
+    assert returned.returned.comment == "Say who runs the rota." and returned.returned.by == "lib"
+    with pytest.raises(ReviewError):
+        session.review(someone_elses.id, "published")
+    assert session.store.get(water.id).status is Status.RETURNED
+
+
+def test_more_like_this_finds_the_nearest_records_and_not_the_record_itself(session: Session) -> None:
+    records = [
+        study(
+            "Borehole pump maintenance rota",
+            fields={
+                "title": "Borehole pump maintenance rota",
+                "summary": "Villagers share the borehole pump maintenance.",
+            },
+        ),
+        study(
+            "Pump repairs by village committees",
+            fields={
+                "title": "Pump repairs by village committees",
+                "summary": "Committees repair the borehole pump.",
+            },
+        ),
+        study(
+            "Clinic queue tickets",
+            fields={"title": "Clinic queue tickets", "summary": "Numbered tickets shorten the clinic queue."},
+        ),
+    ]
+    session.save_many(records)
+    similar = session.similar_records(records[0].id)
+    assert similar and similar[0].id == records[1].id
+    assert records[0].id not in {hit.id for hit in similar}
+
+
+def test_the_command_line_submits_and_lists(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    draft = study("Ward meetings")
+    with Session.open(ProfilePaths(tmp_path / "cli", "test")) as session:
+        session.set_me("alice")
+        session.save(draft)
+    data_dir = str(tmp_path / "cli")
+    assert main(["--data-dir", data_dir, "submit", draft.id[:8]]) == 0
+    assert "submitted" in capsys.readouterr().out
+    assert main(["--data-dir", data_dir, "review"]) == 0
+    assert "Ward meetings" in capsys.readouterr().out
+    assert main(["--data-dir", data_dir, "review", draft.id, "--publish"]) == 1  # staff do not publish
+    assert "cannot mark it published" in capsys.readouterr().err
+    assert main(["--data-dir", data_dir, "review", "--retire"]) == 2
