@@ -26,7 +26,7 @@ from desktop.core.merging import MergeRefused, check_may_merge
 from desktop.core.ports import AttachmentInfo, RevisionInfo
 from desktop.core.records import INVERSE_LABELS, Record, Status, new_record_id, utc_now
 from desktop.core.review import ROLE_KEY as ROLE_KEY  # the profile's server role (meta key)
-from desktop.core.review import QueueFilter, QueueItem, ReviewAction
+from desktop.core.review import QueueFilter, QueueItem, ReviewAction, with_workflow_of
 from desktop.core.usage import Dashboard, UsageEvent
 from desktop.importers import ImportRun, import_paths
 from desktop.paths import ProfilePaths
@@ -382,7 +382,10 @@ class Session:
             old = self.store.revision(record_id, revision)
             if old is None:
                 raise RecordNotFoundError(f"Record {record_id} has no saved version {revision}.")
-            changes = self.store.save(old.with_changes(revision="", parent_revision=""))
+            # The content comes back; where the record stands in review does not (its review history
+            # only grows, and the server refuses one with entries taken out).
+            restored = with_workflow_of(old, self.store.get(record_id))
+            changes = self.store.save(restored.with_changes(revision="", parent_revision=""))
             self.index.apply(changes, self.store)
         return changes
 

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
     from desktop.core.changes import Changes
     from desktop.session import Session
+    from sync.protocol import HistoryEntry
 
 logger = logging.getLogger(__name__)
 
@@ -363,6 +364,28 @@ class SyncService:
     def record_state(self, record_id: str) -> str:
         """One record's sync state (see ``RecordRepository.sync_state``)."""
         return self.session.store.sync_state(record_id)
+
+    def server_history(self, record_id: str) -> list[HistoryEntry] | None:
+        """Who stored each version of a record on the server, and how (oldest first); None when the
+        server has no such record for this user. One attempt with short timeouts: the History
+        dialog asks while it shows the local versions, and offline it says so instead."""
+        server = self.server_url()
+        if not server or not self.tokens.load():
+            raise NotSignedInError("Not signed in to a server.")
+        client = SyncClient(
+            server,
+            token=self.tokens.load(),
+            allowed_http_hosts=self.allowed_http_hosts(),
+            verify=self.verify(),
+            session=self.http,
+            retry=RetryPolicy(attempts=1),
+            timeout=(5.0, 15.0),
+        )
+        try:
+            answer = client.record_history(record_id)
+        finally:
+            client.close()
+        return list(answer.entries) if answer is not None else None
 
     def probe(self) -> bool:
         """A cheap check that the server answers (no sign-in needed): True when it does."""

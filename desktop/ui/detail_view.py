@@ -21,6 +21,7 @@ from desktop.core.kinds import Kind
 from desktop.ui.icons import app_icon
 from desktop.ui.models import muted_colour
 from desktop.ui.record_html import RECORD_SCHEME, format_value, record_html
+from desktop.ui.review_widgets import ReviewControls
 from desktop.ui.tasks import TaskManager
 
 if TYPE_CHECKING:  # the session loads SQLAlchemy and Whoosh: after the window shows
@@ -44,6 +45,7 @@ class DetailView(QWidget):
     edit_requested = Signal(str)  # record id
     history_requested = Signal(str)  # record id
     export_requested = Signal(str)  # record id
+    records_changed = Signal(object)  # Changes: a review action saved the record shown
 
     def __init__(self, tasks: TaskManager, parent: QWidget | None = None, *, placeholder: str = ""):
         super().__init__(parent)
@@ -77,6 +79,9 @@ class DetailView(QWidget):
         bar.addStretch(1)
         for button in (self.edit_button, self.history_button, self.export_button):
             bar.addWidget(button)
+        self.review = ReviewControls(tasks, self)  # submit, publish, return, retire; the banner
+        self.review.add_to(bar, 1)
+        self.review.reviewed.connect(self._on_reviewed)
 
         # Where the attachments panel goes (created on the first record that can carry files).
         self.attachments_slot = QWidget(self)
@@ -96,6 +101,7 @@ class DetailView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.action_bar)
+        layout.addWidget(self.review.banner)
         layout.addWidget(self.body, 1)
         self.show_placeholder(self.placeholder)
 
@@ -114,6 +120,7 @@ class DetailView(QWidget):
     def set_session(self, session: Session | None) -> None:
         """Read records from this session."""
         self.session = session
+        self.review.set_session(session)
         panel = self.attachments_panel
         if panel is not None and hasattr(panel, "set_session"):
             panel.set_session(session)
@@ -127,6 +134,7 @@ class DetailView(QWidget):
         """Show a hint instead of a record."""
         self.view = None
         self._set_actions_enabled(False)
+        self.review.clear()
         self.attachments_slot.hide()
         muted = muted_colour(self.palette())
         self.browser.setHtml(f"<p style='color:{muted}'>{html.escape(text)}</p>")
@@ -181,6 +189,7 @@ class DetailView(QWidget):
             self.view = view
             self._render()
             self._set_actions_enabled(True)
+            self.review.show_record(view.record)
             self._show_attachments(view)
             self.record_shown.emit(view)
 
@@ -193,6 +202,10 @@ class DetailView(QWidget):
     def _set_actions_enabled(self, enabled: bool) -> None:
         for button in (self.edit_button, self.history_button, self.export_button):
             button.setEnabled(enabled)
+
+    def _on_reviewed(self, changes: Any) -> None:
+        self.reload()
+        self.records_changed.emit(changes)
 
     def _emit_for_current(self, signal: Any) -> None:
         if self.view is not None:

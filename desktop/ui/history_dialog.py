@@ -8,10 +8,11 @@ runs on the write lane.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDateTime, QLocale, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDateTime, QLocale, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -39,6 +40,19 @@ if TYPE_CHECKING:  # SQLAlchemy and Whoosh load with the profile, after the wind
 
 #: Characters of one value shown in the diff pane (a long body is cut, with a note).
 SHOWN_CHARS = 4_000
+#: How the server's history names what each stored version did (sync/PROTOCOL.md "Review history").
+SERVER_ACTIONS: dict[str, object] = {  # object: the type QT_TRANSLATE_NOOP is stubbed with
+    "create": QT_TRANSLATE_NOOP("HistoryDialog", "created it"),
+    "edit": QT_TRANSLATE_NOOP("HistoryDialog", "saved a change"),
+    "submit": QT_TRANSLATE_NOOP("HistoryDialog", "submitted it for review"),
+    "publish": QT_TRANSLATE_NOOP("HistoryDialog", "published it"),
+    "return": QT_TRANSLATE_NOOP("HistoryDialog", "returned it to its author"),
+    "retire": QT_TRANSLATE_NOOP("HistoryDialog", "retired it"),
+    "reopen": QT_TRANSLATE_NOOP("HistoryDialog", "reopened it as a draft"),
+    "delete": QT_TRANSLATE_NOOP("HistoryDialog", "deleted it"),
+    "restore": QT_TRANSLATE_NOOP("HistoryDialog", "restored it from the trash"),
+    "propose": QT_TRANSLATE_NOOP("HistoryDialog", "proposed it as a revision"),
+}
 
 
 @dataclass(frozen=True)
@@ -89,11 +103,21 @@ class HistoryDialog(QDialog):
     #: Emitted each time the list of versions has been (re)loaded.
     history_loaded = Signal()
 
-    def __init__(self, tasks: TaskManager, session: Session, record_id: str, parent: QWidget | None = None):
+    def __init__(
+        self,
+        tasks: TaskManager,
+        session: Session,
+        record_id: str,
+        parent: QWidget | None = None,
+        *,
+        server_history: Callable[[str], Sequence[Any] | None] | None = None,
+    ):
         super().__init__(parent)
         self.tasks = tasks
         self.session = session
         self.record_id = record_id
+        self.server_history = server_history
+        self.server_entries: list[Any] | None = None
         self.entries: list[HistoryEntry] = []
         self.setWindowTitle(self.tr("History"))
         self.resize(900, 560)
@@ -115,10 +139,15 @@ class HistoryDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._on_selection_changed)
         self.diff_view = QTextBrowser(self)
         self.diff_view.setAccessibleName(self.tr("Changes in this version"))
+        # The server's own record of who stored which version (submit, publish, return...).
+        self.server_view = QTextBrowser(self)
+        self.server_view.setAccessibleName(self.tr("History on the server"))
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.table)
         splitter.addWidget(self.diff_view)
+        splitter.addWidget(self.server_view)
         splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(2, 1)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.restore_button = QPushButton(self.tr("&Restore this version"), self)
@@ -134,6 +163,7 @@ class HistoryDialog(QDialog):
         layout.addWidget(splitter, 1)
         layout.addWidget(self.buttons)
         self.reload()
+        self.read_server_history()
 
     # -- loading ---------------------------------------------------------------
 
@@ -175,6 +205,55 @@ class HistoryDialog(QDialog):
         else:
             self.diff_view.setPlainText(self.tr("This record has no saved versions."))
         self.history_loaded.emit()
+
+    def read_server_history(self) -> None:
+        """Ask the server who stored each version (on the network lane); offline, say where it shows."""
+        fetch = self.server_history
+        if fetch is None:
+            self._show_server_note(self.tr("The server's history of this record shows here once you sync."))
+            return
+        self._show_server_note(self.tr("Reading the server's history…"))
+        record_id = self.record_id
+        self.tasks.network(
+            lambda: fetch(record_id),
+            self._on_server_history,
+            self._on_server_history_failed,
+            description="read the server's history",
+        )
+
+    def _show_server_note(self, text: str) -> None:
+        muted = muted_colour(self.palette())
+        heading = html.escape(self.tr("On the server"))
+        self.server_view.setHtml(f"<h4>{heading}</h4><p style='color:{muted}'>{html.escape(text)}</p>")
+
+    def _on_server_history(self, entries: Sequence[Any] | None) -> None:
+        if entries is None:
+            self.server_entries = []
+            self._show_server_note(
+                self.tr("The server does not have this record yet: it goes up with the next sync.")
+            )
+            return
+        self.server_entries = list(entries)
+        rows = []
+        for entry in reversed(self.server_entries):  # newest first, like the versions above
+            what = QCoreApplication.translate(
+                "HistoryDialog", str(SERVER_ACTIONS.get(entry.action, entry.action))
+            )
+            rows.append(
+                f"<tr><td>{html.escape(_local_time(entry.at))}</td><td><b>{html.escape(entry.user)}</b></td>"
+                f"<td>{html.escape(what)}</td></tr>"
+            )
+        heading = html.escape(self.tr("On the server: who did what, and when"))
+        self.server_view.setHtml(f"<h4>{heading}</h4><table cellpadding='3'>{''.join(rows)}</table>")
+        self.history_loaded.emit()
+
+    def _on_server_history_failed(self, error: BaseException) -> None:
+        self.server_entries = None
+        self._show_server_note(
+            self.tr(
+                "The server's history could not be read ({error}); it shows here when you are online."
+            ).format(error=error)
+        )
 
     # -- showing a version -----------------------------------------------------
 

@@ -551,7 +551,10 @@ class MainWindow(QMainWindow):
 
         if self.history_dialog is not None:
             self.history_dialog.close()
-        dialog = HistoryDialog(self.tasks, session, record_id, self)
+        service = self.sync_ui.controller.service if self.sync_ui is not None else None
+        signed_in = self.sync_ui is not None and self.sync_ui.signed_in
+        fetch = service.server_history if service is not None and signed_in else None
+        dialog = HistoryDialog(self.tasks, session, record_id, self, server_history=fetch)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.record_restored.connect(self.refresh_after_changes)
         dialog.destroyed.connect(lambda _obj=None: setattr(self, "history_dialog", None))

@@ -20,6 +20,7 @@ from PySide6.QtGui import QPalette
 
 from desktop.core.kinds import FieldType, Kind, field_specs
 from desktop.ui.models import kind_label, muted_colour
+from desktop.ui.review_html import review_history_html
 
 if TYPE_CHECKING:  # the session loads SQLAlchemy and Whoosh: after the window shows
     from desktop.session import LinkView, RecordView
@@ -334,5 +335,6 @@ def record_html(view: RecordView, palette: QPalette) -> str:
         else QCoreApplication.translate("DetailView", "What points here")
     )
     parts.append(_rows_html(incoming_title, incoming_rows(view), muted))
+    parts.append(review_history_html(record, muted))
     parts.append(_source_html(view))
     return "".join(p for p in parts if p)

@@ -89,6 +89,11 @@ class SyncUi(QObject):
 
     # -- state ---------------------------------------------------------------------------
 
+    @property
+    def signed_in(self) -> bool:
+        """True while the profile has a server and a token (online or not)."""
+        return self.controller.state.kind != SIGNED_OUT
+
     def set_session(self, session: Any) -> None:
         """Sync this session's profile."""
         self.controller.set_session(session)

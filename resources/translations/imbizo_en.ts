@@ -1007,8 +1007,49 @@ Try the demo knowledge base to see how records connect to the people who know ab
 <context>
     <name>HistoryDialog</name>
     <message>
+        <source>created it</source>
+        <extracomment>Characters of one value shown in the diff pane (a long body is cut, with a note). How the server&apos;s history names what each stored version did (sync/PROTOCOL.md &quot;Review history&quot;).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>saved a change</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>submitted it for review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>published it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>returned it to its author</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>retired it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reopened it as a draft</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>deleted it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>restored it from the trash</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>proposed it as a revision</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>History</source>
-        <extracomment>Characters of one value shown in the diff pane (a long body is cut, with a note). Emitted with the Changes after a version was restored. Emitted each time the list of versions has been (re)loaded.</extracomment>
+        <extracomment>Emitted with the Changes after a version was restored. Emitted each time the list of versions has been (re)loaded.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1033,6 +1074,10 @@ Try the demo knowledge base to see how records connect to the people who know ab
     </message>
     <message>
         <source>Changes in this version</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History on the server</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1080,6 +1125,30 @@ Try the demo knowledge base to see how records connect to the people who know ab
     </message>
     <message>
         <source>This record has no saved versions.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s history of this record shows here once you sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the server&apos;s history…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server does not have this record yet: it goes up with the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>On the server: who did what, and when</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server&apos;s history could not be read ({error}); it shows here when you are online.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1580,6 +1649,10 @@ from “{title}”, due {date}</source>
         <source>Trash</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Review queue</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>PeopleField</name>
@@ -1972,6 +2045,354 @@ Close it anyway? Your changes are kept and offered back the next time you open i
     </message>
     <message>
         <source>They were made on an older version of this record: check them before saving.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReturnedToYou</name>
+    <message>
+        <source>Returned to you</source>
+        <extracomment>Rows shown before the list scrolls (a returned record is rare and wants attention).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Records returned to you</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(untitled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Returned by {who} on {when}: “{comment}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Returned for changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Open “{title}” to change it and submit it again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>Returned to you (%n)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ReviewBanner</name>
+    <message>
+        <source>Review status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a librarian</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Returned to you by {who} on {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(no comment)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“{comment}”
+Edit the record, then submit it for review again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting for review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source> since {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submitted{since}. A librarian publishes it or returns it with a comment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No longer in use.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReviewCommentDialog</name>
+    <message>
+        <source>Return to the author</source>
+        <extracomment>The colours of the returned banner: a warm background that reads on light and dark palettes.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“{title}” goes back to its author with your comment. Say what should change before it can be published: they read this after their next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Return</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retire this record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“{title}” leaves the knowledge base: only librarians and its owner still see it. Why is it retired (out of date, replaced)? Optional.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Re&amp;tire</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Comment for the author</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>For example: add the costs and who ran it; the results need a source.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>For example: replaced by the 2026 guidance.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Too long: {n} of at most {max} characters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A comment is needed to return a record.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReviewControls</name>
+    <message>
+        <source>Submit for review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send this record to a librarian to publish</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Publish</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Publish this record to everyone who may read it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Return…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send it back to its author with a comment</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retire…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Take a stale record out of use</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Publish again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(untitled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Review</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReviewHistory</name>
+    <message>
+        <source>Submitted by {who} on {when}</source>
+        <extracomment>How each entry reads (&quot;{who}&quot; and &quot;{when}&quot; filled in).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Published by {who} on {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Returned by {who} on {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retired by {who} on {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reopened by {who} on {when}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Review history</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ReviewQueuePage</name>
+    <message>
+        <source>Review queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What the queue shows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter by kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter by community</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter by service area</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Kind:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>C&amp;ommunity:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Service &amp;area:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Items in the queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Items waiting for review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Title</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submitted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose an item in the queue to review it here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Similar items already in the knowledge base</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Similar items</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a similar item to compare it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The similar item</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Submitted items, oldest first. Compare each with what is already there, then publish it, return it to its author with a comment, or retire it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your items in review: what waits for a librarian, and what came back to you with a comment. Librarians review here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All kinds</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All communities</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All service areas</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing waits for review.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None of your records is in review: submit a draft from its page.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{shown} of {total}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n item(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(untitled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Returned by {who}: {comment}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Looking for similar items…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing similar found.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

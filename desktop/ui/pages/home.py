@@ -30,10 +30,12 @@ from PySide6.QtWidgets import (
 from desktop.core.kinds import Kind
 from desktop.ui.icons import app_icon
 from desktop.ui.models import kind_label
+from desktop.ui.review_widgets import ReturnedToYou
 from desktop.ui.tasks import TaskManager
 
 if TYPE_CHECKING:
     from desktop.core.editing import FollowUpDue, RecordSummary, WorkingCopy
+    from desktop.core.review import QueueItem
     from desktop.session import Session
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -53,6 +55,7 @@ class HomeData:
     follow_ups: list[FollowUpDue] = field(default_factory=list)
     me: str = ""
     unsaved: list[WorkingCopy] = field(default_factory=list)
+    returned: list[QueueItem] = field(default_factory=list)
 
 
 def read_home(session: Session) -> HomeData:
@@ -64,6 +67,7 @@ def read_home(session: Session) -> HomeData:
         follow_ups=session.follow_ups_due(within_days=FOLLOW_UP_DAYS, limit=MINE_LIMIT),
         me=me,
         unsaved=session.working_copies()[:MINE_LIMIT],
+        returned=session.returned_to_me(limit=MINE_LIMIT),
     )
 
 
@@ -113,6 +117,8 @@ class HomePage(QWidget):
         self.recent_list = self._table(self.tr("What is new"))
         self.drafts_list = self._table(self.tr("My drafts"))
         self.follow_ups_list = self._list(self.tr("Follow-ups due"))
+        self.returned = ReturnedToYou(self)  # hidden until a reviewer sends something back
+        self.returned.record_requested.connect(self.record_requested)
 
         actions = QHBoxLayout()
         for button in (self.new_case_button, self.new_visit_button, self.search_button, self.import_button):
@@ -136,6 +142,7 @@ class HomePage(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.greeting)
         layout.addLayout(actions)
+        layout.addWidget(self.returned)
         layout.addLayout(grid, 1)
 
     def _action(self, icon_name: str, text: str) -> QPushButton:
@@ -237,6 +244,7 @@ class HomePage(QWidget):
             self.drafts_list, data.drafts, self.tr("No drafts: what you start writing appears here.")
         )
         self._add_unsaved(data.unsaved)
+        self.returned.show_items(data.returned)
         self._fill(
             self.follow_ups_list,
             [self._follow_up_item(f) for f in data.follow_ups],

@@ -17,6 +17,7 @@ FALLBACK_ICONS = {
     "experts": "SP_DirLinkIcon",
     "centre": "SP_DriveHDIcon",
     "communities": "SP_DirOpenIcon",
+    "review": "SP_DialogApplyButton",
     "duplicates": "SP_FileDialogListView",
     "trash": "SP_TrashIcon",
 }

@@ -29,11 +29,13 @@ if TYPE_CHECKING:
     from desktop.ui.pages.home import HomePage
     from desktop.ui.pages.record_list import RecordListPage
     from desktop.ui.pages.record_page import RecordPage
+    from desktop.ui.pages.review_page import ReviewQueuePage
     from desktop.ui.pages.search_page import SearchPage
     from desktop.ui.pages.trash_page import TrashPage
 
 HOME, SEARCH, TRASH, RECORD = "home", "search", "trash", "record"
 DUPLICATES = "duplicates"
+REVIEW = "review"
 
 
 class ListPages(Mapping[str, "RecordListPage"]):
@@ -79,17 +81,18 @@ class PageShell(QWidget):
         self.first_key = HOME
         self.specs = list_specs()
         self.list_pages = ListPages(self, self.specs)
-        self.nav_keys = [HOME, SEARCH, *(spec.key for spec in self.specs), DUPLICATES, TRASH]
+        self.nav_keys = [HOME, SEARCH, *(spec.key for spec in self.specs), REVIEW, DUPLICATES, TRASH]
         self._built: dict[str, Any] = {}
         self.nav = NavigationList()
         titles = [
             self.tr("Home"),
             self.tr("Search"),
             *(spec.title for spec in self.specs),
+            self.tr("Review queue"),
             self.tr("Duplicates"),
             self.tr("Trash"),
         ]
-        icons = ["home", "search", *(spec.icon for spec in self.specs), "duplicates", "trash"]
+        icons = ["home", "search", *(spec.icon for spec in self.specs), "review", "duplicates", "trash"]
         for title, icon_name in zip(titles, icons, strict=True):
             self.nav.add_page(title, icon_name)
         self.stack = QStackedWidget()
@@ -132,6 +135,7 @@ class PageShell(QWidget):
             TRASH: self._build_trash,
             DUPLICATES: self._build_duplicates,
             RECORD: self._build_record,
+            REVIEW: self._build_review,
         }
         if key in builders:
             return builders[key]()
@@ -160,6 +164,14 @@ class PageShell(QWidget):
 
         page = TrashPage(self.tasks)
         page.records_changed.connect(self.records_changed)
+        return page
+
+    def _build_review(self) -> ReviewQueuePage:
+        from desktop.ui.pages.review_page import ReviewQueuePage
+
+        page = ReviewQueuePage(self.tasks)
+        self._wire_detail(page.detail)
+        self._wire_detail(page.similar_detail)
         return page
 
     def _build_duplicates(self) -> Any:
@@ -197,6 +209,7 @@ class PageShell(QWidget):
         detail.edit_requested.connect(self.edit_record_requested)
         detail.history_requested.connect(self.history_requested)
         detail.export_requested.connect(self.export_requested)
+        detail.records_changed.connect(self.records_changed)
 
     # -- the pages by name (built when first asked for) ---------------------------------
 
