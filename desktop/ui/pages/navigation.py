@@ -74,7 +74,8 @@ class NavigationList(QListWidget):
         for row in range(self.count()):
             item = self.item(row)
             action = QAction(item.icon(), item.text(), menu)
-            action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
+            if row < 9:  # Ctrl+1 to Ctrl+9; the pages after those are in the menu without a key
+                action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
             action.triggered.connect(lambda _checked=False, row=row: go_to(row))
             menu.addAction(action)
             actions.append(action)

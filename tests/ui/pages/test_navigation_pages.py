@@ -51,8 +51,9 @@ def test_every_page_by_click_and_by_keyboard(qtbot, open_window, demo_profile) -
     communities = window.current_page()
     qtbot.waitUntil(lambda: communities.model.total == 3, timeout=WAIT_MS)
 
-    # Each page also has a Go menu entry with Ctrl+<n>.
-    assert [a.shortcut().toString() for a in window.page_actions] == [f"Ctrl+{n}" for n in range(1, 10)]
+    # Each page also has a Go menu entry, the first nine with Ctrl+<n>.
+    shortcuts = [a.shortcut().toString() for a in window.page_actions]
+    assert shortcuts[:9] == [f"Ctrl+{n}" for n in range(1, 10)] and set(shortcuts[9:]) <= {""}
     window.page_actions[3].trigger()
     assert window.current_page() is window.list_pages["site-visits"]
 
