@@ -44,6 +44,7 @@ ICON_NAMES = (
     "trash",
     "photo",
     "document",
+    "notifications",
 )
 
 

@@ -50,6 +50,7 @@ if TYPE_CHECKING:  # the session loads SQLAlchemy and Whoosh: only after the win
     from desktop.ui.experts_view import ExpertsView
     from desktop.ui.history_dialog import HistoryDialog
     from desktop.ui.import_flow import ImportFlow
+    from desktop.ui.notifications import NotificationsButton
     from desktop.ui.pages.home import HomePage
     from desktop.ui.pages.record_page import RecordPage
     from desktop.ui.pages.search_page import SearchPage
@@ -305,6 +306,7 @@ class MainWindow(QMainWindow):
         status.addWidget(self.profile_label, 1)
         status.addPermanentWidget(self.count_label)
         self.sync_ui: SyncUi | None = None  # the sync menu and indicator, made when the profile opens
+        self.notifications: NotificationsButton | None = None  # made when the profile opens
 
     def _connect(self) -> None:
         self.back_button.clicked.connect(self.go_back)
@@ -397,6 +399,7 @@ class MainWindow(QMainWindow):
 
             self.sync_ui = SyncUi(self)
         self.sync_ui.set_session(session)
+        self._show_notifications(session)
         self.demo_action.setEnabled(True)
         self.undo_merge_action.setEnabled(True)
         self.experts_button.setEnabled(bool(self.query_edit.text().strip()))
@@ -456,6 +459,28 @@ class MainWindow(QMainWindow):
         """Records were saved, imported or deleted: recount and refresh the pages (hidden ones on show)."""
         self.refresh_count()
         self.shell.refresh_pages()
+        if self.notifications is not None:
+            self.notifications.refresh()
+
+    def _show_notifications(self, session: Session) -> None:
+        """The notifications button in the status bar; opening one shows the question's thread."""
+        if self.notifications is None:
+            from desktop.ui.notifications import NotificationsButton
+
+            self.notifications = NotificationsButton(self.tasks)
+            self.statusBar().addPermanentWidget(self.notifications)
+            self.notifications.open_requested.connect(self.open_question)
+        self.notifications.set_session(session)
+
+    def open_question(self, question_id: str) -> None:
+        """A question's thread on the Communities page."""
+        self.shell.show_key("communities")
+        self.shell.page("communities").open_question(question_id)
+
+    def ask_of_expert(self, expert_id: str, name: str = "") -> Any:
+        """The ask dialog for a question to a named expert (the expert finder's "Ask")."""
+        self.shell.show_key("communities")
+        return self.shell.page("communities").ask(expert_id=expert_id, expert_name=name)
 
     # -- actions -----------------------------------------------------------------
 

@@ -2,6 +2,73 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name>AskDialog</name>
+    <message>
+        <source>Ask a question</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What do you want to know?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Details: what you tried, where, what would help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Community</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(no community: only the expert asked)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type a name to ask a named expert (optional)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Expert asked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Matching experts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The question is saved on this computer and shared at the next sync. You follow it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Question</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Details</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Community</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Ask of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ask</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AttachmentGrid</name>
     <message>
         <source>Attached files</source>
@@ -154,6 +221,229 @@
     </message>
     <message>
         <source>Remove attachments</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CommunitiesPage</name>
+    <message>
+        <source>Ask a question…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ask a question</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CommunityView</name>
+    <message>
+        <source>Joining, leaving and managing members happen on the server, which decides who may read the community&apos;s questions. Sign in and try again when the server can be reached.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Community</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join or leave this community</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Members…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Manage the community&apos;s members</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Facilitators add members, make facilitators and remove members</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Community status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave the community</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave “{name}”? Its community-only questions and answers leave this computer at the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You joined. Its questions arrive with the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You left. Its community-only items leave this computer at the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Membership changed on the server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server refused: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>How to join</source>
+        <extracomment>Texts used inside the HTML (marked for lupdate here; looked up by their source text).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Facilitators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Members</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accounts on the server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Questions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>answered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No questions yet. Ask the community one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Knowledge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing shared here yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Its experts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Recent activity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No activity yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accepted answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accept this answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None named</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} shared here or on its topics</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(untitled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(profile not in this profile)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>archived on {day}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You are a facilitator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You are a member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You are not a member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Membership not known yet (sign in and open this page online)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>facilitator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>as of {day}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{open} open of {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no answer yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} answers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No one with evidence on its topics in this profile yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>in {community}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>asked of {names}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asked by {who} on {day}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No answers yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{who}, {day}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1624,10 +1914,130 @@ from “{title}”, due {date}</source>
     </message>
 </context>
 <context>
+    <name>MembersDialog</name>
+    <message>
+        <source>Members</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Community members</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>user name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>User name to add</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make facilitator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Make member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Facilitator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Member</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The member list comes from the server: sign in and open this online.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a member, or type a user name to add.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asking the server…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>NavigationList</name>
     <message>
         <source>Navigation</source>
         <extracomment>Standard pixmaps for a page whose app icon is missing (names: QStyle&apos;s enum loads on first use).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Notifications</name>
+    <message>
+        <source>New answer · {who} answered “{title}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accepted · {who} accepted an answer to “{title}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asked of you · {who} asks “{title}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NotificationsButton</name>
+    <message>
+        <source>Notifications</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New answers, accepted answers and questions asked of you</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>0</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} new</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} unread</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NotificationsList</name>
+    <message>
+        <source>Notifications</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing new. Answers to questions you follow appear here after a sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark all read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notifications ({n} unread)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2931,6 +3341,57 @@ Edit the record, then submit it for review again.</source>
     </message>
     <message>
         <source>Delete them here too?</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ThreadView</name>
+    <message>
+        <source>Question and answers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Follow</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Follow this question</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New answers and the accepted answer become notifications</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your answer (saved here, shared at the next sync)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Post answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Post your answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Question status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Following</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Answer saved; it is shared at the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accepted; everyone following it is told after the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -191,10 +191,12 @@ class PageShell(QWidget):
         return page
 
     def _build_list(self, spec: ListSpec) -> RecordListPage:
+        from desktop.ui.pages.communities_page import CommunitiesPage
         from desktop.ui.pages.experts_page import ExpertsPage
         from desktop.ui.pages.record_list import RecordListPage
 
-        page_class = ExpertsPage if spec.key == "experts" else RecordListPage
+        classes: dict[str, type[RecordListPage]] = {"experts": ExpertsPage, "communities": CommunitiesPage}
+        page_class = classes.get(spec.key, RecordListPage)
         page = page_class(self.tasks, spec)
         page.new_record_requested.connect(self.new_record_requested)
         page.edit_record_requested.connect(self.edit_record_requested)

@@ -1,0 +1,173 @@
+"""Communities in the app, against a real ``imbizo-server`` process: join, a facilitator adds a member,
+ask, answer, notified after sync, open the notification, accept, seen accepted after sync, leave."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import WAIT_MS
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtWidgets import QMessageBox
+
+from desktop.core.kinds import Kind
+from desktop.core.records import Record, new_record_id
+from desktop.paths import ProfilePaths
+from desktop.session import Session
+from desktop.sync_service import SyncService
+from desktop.ui.sync_controller import UP_TO_DATE
+from tests.support.server_process import running_server
+
+PASSWORD = "correct horse battery"
+USERS = {"lib": ("librarian", PASSWORD), "alice": ("staff", PASSWORD), "bob": ("staff", PASSWORD)}
+
+
+@pytest.fixture
+def server_url(tmp_path: Path) -> Iterator[str]:
+    with running_server(tmp_path / "server", USERS) as url:
+        yield url
+
+
+def _community_by_librarian(tmp_path: Path, url: str) -> str:
+    """A librarian creates the community and makes alice its facilitator (a profile and a client)."""
+    with Session.open(ProfilePaths(tmp_path / "lib", "--data-dir")) as session:
+        service = SyncService(session, use_keyring=False)
+        service.login(url, "lib", PASSWORD)
+        community = Record(
+            id=new_record_id(),
+            kind=Kind.COMMUNITY,
+            fields={"name": "Water and sanitation", "purpose": "Peers who run water schemes."},
+        )
+        session.save(community)
+        service.sync()
+        client = service.client()
+        try:
+            from sync.protocol import CommunityRole
+
+            client.set_member(community.id, "alice", CommunityRole.FACILITATOR)
+        finally:
+            client.close()
+    return community.id
+
+
+def _signed_in(qtbot: Any, window: Any, url: str, user: str) -> None:
+    controller = window.sync_ui.controller
+    qtbot.waitUntil(lambda: controller.service is not None, timeout=WAIT_MS)
+    with qtbot.waitSignal(controller.signed_in, timeout=WAIT_MS):
+        controller.sign_in(url, user, PASSWORD)
+    qtbot.waitUntil(lambda: controller.state.kind == UP_TO_DATE and not controller.running, timeout=WAIT_MS)
+
+
+def _sync(qtbot: Any, window: Any) -> None:
+    controller = window.sync_ui.controller
+    qtbot.waitUntil(lambda: not controller.running, timeout=WAIT_MS)
+    assert controller.sync_now()
+    qtbot.waitUntil(lambda: not controller.running and controller.state.kind != "syncing", timeout=WAIT_MS)
+
+
+def _page(window: Any) -> Any:
+    window.shell.show_key("communities")
+    return window.shell.page("communities")
+
+
+def _open_community(qtbot: Any, window: Any, community_id: str, role: str) -> Any:
+    page = _page(window)
+    page.open_community(community_id)
+    view = page.community_view
+    qtbot.waitUntil(lambda: view.overview is not None and view.overview.my_role == role, timeout=WAIT_MS)
+    return view
+
+
+def test_ask_answer_notify_accept_and_membership_in_the_app(
+    qtbot: Any, open_window: Any, tmp_path: Path, server_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    community_id = _community_by_librarian(tmp_path, server_url)
+    alice = open_window(ProfilePaths(tmp_path / "alice", "--data-dir"))
+    bob = open_window(ProfilePaths(tmp_path / "bob", "--data-dir"))
+    _signed_in(qtbot, alice, server_url, "alice")
+    _signed_in(qtbot, bob, server_url, "bob")
+
+    # Alice facilitates: the page says so, and she adds bob from the Members dialog.
+    view = _open_community(qtbot, alice, community_id, "facilitator")
+    assert view.join_button.text() == "Leave" and view.manage_button.isEnabled()
+    dialog = _page(alice).manage_members()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=WAIT_MS)
+    dialog.user_edit.setText("bob")
+    qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=WAIT_MS)
+    dialog.table.selectRow([dialog.table.item(r, 0).text() for r in range(2)].index("bob"))
+    qtbot.mouseClick(dialog.facilitator_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.overview.server_members.get("bob") == "facilitator", timeout=WAIT_MS)
+    qtbot.mouseClick(dialog.member_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.overview.server_members.get("bob") == "member", timeout=WAIT_MS)
+    dialog.close()
+
+    # Alice asks in the community, offline-first: saved here, shared at the sync.
+    page = _page(alice)
+    ask = page.ask(community_id)
+    qtbot.waitUntil(lambda: ask.community_combo.findData(community_id) >= 0, timeout=WAIT_MS)
+    assert ask.community_combo.currentData() == community_id
+    ask.title_edit.setText("Who repairs hand pumps in Ward 4?")
+    ask.body_edit.setPlainText("The district contract ended in March.")
+    with qtbot.waitSignal(ask.asked, timeout=WAIT_MS) as asked:
+        qtbot.mouseClick(ask.ask_button, Qt.MouseButton.LeftButton)
+    question = asked.args[0]
+    qtbot.waitUntil(lambda: page.thread_view.current is not None, timeout=WAIT_MS)
+    assert page.thread_view.follow_button.isChecked()
+    _sync(qtbot, alice)
+
+    # Bob syncs, sees he is a member, opens the question and answers.
+    _sync(qtbot, bob)
+    _open_community(qtbot, bob, community_id, "member")
+    bob_page = _page(bob)
+    bob_page.open_question(question.id)
+    thread = bob_page.thread_view
+    qtbot.waitUntil(
+        lambda: thread.current is not None and thread.current.question.id == question.id, timeout=WAIT_MS
+    )
+    thread.answer_edit.setPlainText("The water committee keeps a list of trained caretakers.")
+    qtbot.mouseClick(thread.answer_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: thread.current is not None and len(thread.current.answers) == 1, timeout=WAIT_MS)
+    answer_id = thread.current.answers[0].id
+    _sync(qtbot, bob)
+
+    # Alice syncs: a notification; opening it shows the thread; she accepts the answer.
+    _sync(qtbot, alice)
+    bell = alice.notifications
+    qtbot.waitUntil(lambda: bell.unread == 1, timeout=WAIT_MS)
+    assert bell.text() == "1 new"
+    notices = bell.open_list()
+    qtbot.waitUntil(lambda: notices.list.count() == 1, timeout=WAIT_MS)
+    assert "bob answered" in notices.list.item(0).text()
+    notices.list.itemClicked.emit(notices.list.item(0))
+    qtbot.waitUntil(lambda: bell.unread == 0, timeout=WAIT_MS)
+    alice_thread = _page(alice).thread_view
+    qtbot.waitUntil(
+        lambda: alice_thread.current is not None and len(alice_thread.current.answers) == 1, timeout=WAIT_MS
+    )
+    assert "Accept this answer" in alice_thread.browser.toPlainText()
+    alice_thread._on_anchor_clicked(QUrl(f"accept:{answer_id}"))  # the link under the answer
+    qtbot.waitUntil(lambda: alice_thread.current.accepted_id == answer_id, timeout=WAIT_MS)
+    _sync(qtbot, alice)
+
+    # Bob syncs: his answer is accepted, and he was told.
+    _sync(qtbot, bob)
+    qtbot.waitUntil(lambda: bob.notifications.unread == 1, timeout=WAIT_MS)
+    thread.reload()
+    qtbot.waitUntil(
+        lambda: thread.current is not None and thread.current.accepted_id == answer_id, timeout=WAIT_MS
+    )
+    assert "Accepted answer" in thread.browser.toPlainText()
+
+    # Bob leaves: the community-only question leaves his computer at the next sync.
+    bob_view = _open_community(qtbot, bob, community_id, "member")
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(bob_view.join_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: bob_view.overview is not None and bob_view.overview.my_role == "", timeout=WAIT_MS
+    )
+    assert bob_view.join_button.text() == "Join"
+    _sync(qtbot, bob)
+    assert bob.session.store.get(question.id) is None
