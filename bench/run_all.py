@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from bench import (
+    bench_duplicates,
     bench_first_sync,
     bench_gui_stall,
     bench_search,
@@ -29,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
         bench_first_sync,
         bench_sync_load,
         bench_server_requests,
+        bench_duplicates,
     ):
         code = bench.main(["--smoke"] if args.smoke else [])
         if code:

@@ -212,6 +212,21 @@ def test_same_url_in_other_forms_across_kinds() -> None:
     assert find_duplicates([article, centre], kinds=[Kind.CASE_STUDY]) == []
 
 
+def test_a_shared_url_does_not_join_different_editions() -> None:
+    series = "https://www.publisher.example/series/health"
+    first = item(
+        "a", "Primary care", ("Ndlovu, T",), year=2001, edition="1st ed", isbn=["0198526636"], url=series
+    )
+    second = item(
+        "b", "Primary care", ("Ndlovu, T",), year=2001, edition="2nd ed", isbn=["0804429573"], url=series
+    )
+    assert compare(first, second) is None
+    news = item("c", "New guide released", kind=Kind.ARTICLE, date="2021-12-20", url=series)
+    guide = item("d", "Primary care guide", kind=Kind.ARTICLE, date="2020-01-03", url=series)
+    match = compare(news, guide)  # a post announcing a page and the page: shown, with a lower score
+    assert match is not None and match.reasons[0].code == "url" and match.score < 0.85
+
+
 def test_a_key_shared_by_many_records_is_a_collection_not_an_item() -> None:
     many = [
         item(f"r{i}", f"Unrelated report number {i}", kind=Kind.ARTICLE, url="https://www.gov.uk/")

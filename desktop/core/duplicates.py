@@ -6,7 +6,8 @@ key are compared:
 
 - the same ISBN or ISSN (normalised: ISBN-10 and -13, hyphens, qualifiers) or the same source
   URL (scheme, ``www.``, trailing slash and tracking parameters ignored) is a duplicate whatever
-  the titles say; the score is lower when the titles differ;
+  the titles say; the score is lower when the titles differ. A shared URL does not count between
+  catalogue records of different editions, ISBNs or ISSNs (a series page names several items);
 - a near-identical title (similarity >= ``TITLE_SIMILARITY``) is a duplicate only with support,
   a shared author or the same date (same day, one day apart for time zones; the same year for
   catalogue items), AND with no conflicting evidence. Different years or days, different edition
@@ -25,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Any
 
 from desktop.core.identifiers import (
@@ -244,16 +246,18 @@ def title_similarity(a: str, b: str) -> float:
     return SequenceMatcher(None, a, b, autojunk=False).ratio()
 
 
-def _numbering(title: str) -> list[str]:
+@lru_cache(maxsize=65_536)
+def _numbering(title: str) -> tuple[str, ...]:
     """The numbers and roman numerals of a normalised title (``part 2``, ``part ii``, ``2021``)."""
-    return [word for word in title.split() if word.isdigit() or word in _ROMAN]
+    return tuple(word for word in title.split() if word.isdigit() or word in _ROMAN)
 
 
-def _similar_enough(a: str, b: str) -> float:
+def _similar_enough(a: str, b: str, matcher: SequenceMatcher[str] | None = None) -> float:
     """The similarity when it can reach TITLE_SIMILARITY, else 0.0 (cheap bounds first).
 
     Titles that differ in their numbers ("Part I" and "Part II", "Report 2020" and "Report 2021")
-    are parts or issues of a series, never near-identical.
+    are parts or issues of a series, never near-identical. ``matcher`` may already hold ``a`` as
+    its second sequence (its index of ``a`` is then built once for many ``b``).
     """
     if a == b:
         return 1.0 if a else 0.0
@@ -261,7 +265,10 @@ def _similar_enough(a: str, b: str) -> float:
         return 0.0
     if _numbering(a) != _numbering(b):
         return 0.0
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if matcher is None:
+        matcher = SequenceMatcher(None, b, a, autojunk=False)
+    else:
+        matcher.set_seq1(b)
     if matcher.real_quick_ratio() < TITLE_SIMILARITY or matcher.quick_ratio() < TITLE_SIMILARITY:
         return 0.0
     ratio = matcher.ratio()
@@ -295,6 +302,16 @@ def conflicts(a: DuplicateFacts, b: DuplicateFacts) -> list[str]:
     return found
 
 
+def _identity_conflicts(a: DuplicateFacts, b: DuplicateFacts) -> bool:
+    """Different editions, ISBNs or ISSNs: one URL (a series page, a publisher's site) then names
+    several items, not one."""
+    return bool(
+        (a.edition and b.edition and a.edition != b.edition)
+        or (a.isbns and b.isbns and not a.isbns & b.isbns)
+        or (a.issns and b.issns and not a.issns & b.issns)
+    )
+
+
 def compare(a: DuplicateFacts, b: DuplicateFacts, *, similarity: float | None = None) -> PairMatch | None:
     """Whether two records are likely one item, with the reasons and a score; None when not.
 
@@ -312,7 +329,7 @@ def compare(a: DuplicateFacts, b: DuplicateFacts, *, similarity: float | None = 
     shared_issns = sorted(a.issns & b.issns)
     if shared_issns:
         scored.append((Reason("issn", ", ".join(shared_issns)), 0.75 + 0.2 * sim))
-    if a.url and a.url == b.url:
+    if a.url and a.url == b.url and not _identity_conflicts(a, b):
         scored.append((Reason("url", a.url), 0.55 + 0.4 * sim))
     if sim >= TITLE_SIMILARITY and not conflicts(a, b):
         if a.authors & b.authors:
@@ -364,17 +381,36 @@ def _blocks(facts: Sequence[DuplicateFacts]) -> _Blocks:
     return blocks
 
 
-def _title_pairs(members: list[int], facts: Sequence[DuplicateFacts]) -> Iterable[tuple[int, int, float]]:
-    """Pairs of a block whose titles are near-identical: sorted by length, so each title is only
-    compared with the few whose length allows the threshold."""
+def _title_pairs(
+    members: list[int],
+    facts: Sequence[DuplicateFacts],
+    tested: dict[tuple[int, int], float],
+    across: set[int] | None = None,
+) -> Iterable[tuple[int, int, float]]:
+    """Pairs of a block whose titles are near-identical.
+
+    Sorted by length, each title is only compared with the few whose length allows the threshold;
+    a pair met in another block already (the same author and the same day) is not compared again.
+    With ``across``, only pairs with one record in ``across`` and one outside it are compared.
+    """
     ordered = sorted(members, key=lambda i: len(facts[i].norm_title))
+    matcher: SequenceMatcher[str] = SequenceMatcher(None, autojunk=False)
     for position, i in enumerate(ordered):
         a = facts[i].norm_title
+        loaded = False  # the matcher's index of ``a`` is built at the first comparison that needs it
         for j in ordered[position + 1 :]:
             b = facts[j].norm_title
             if 2 * len(a) / (len(a) + len(b)) < TITLE_SIMILARITY:
                 break
-            sim = _similar_enough(a, b)
+            if across is not None and (i in across) == (j in across):
+                continue
+            key = (i, j) if i < j else (j, i)
+            if key in tested:
+                continue
+            if not loaded and a != b:
+                matcher.set_seq2(a)
+                loaded = True
+            sim = tested[key] = _similar_enough(a, b, matcher)
             if sim:
                 yield i, j, sim
 
@@ -383,6 +419,7 @@ def candidate_pairs(facts: Sequence[DuplicateFacts]) -> dict[tuple[int, int], fl
     """The pairs worth comparing (index pairs, lower first) -> title similarity when already known."""
     blocks = _blocks(facts)
     pairs: dict[tuple[int, int], float | None] = {}
+    tested: dict[tuple[int, int], float] = {}
     days: dict[int, list[int]] = {}
     for (name, value), members in blocks.keys.items():
         if name == "day":
@@ -396,13 +433,13 @@ def candidate_pairs(facts: Sequence[DuplicateFacts]) -> dict[tuple[int, int], fl
                 for j in members[position + 1 :]:
                     pairs.setdefault((min(i, j), max(i, j)), None)
         else:
-            for i, j, sim in _title_pairs(members, facts):
+            for i, j, sim in _title_pairs(members, facts, tested):
                 pairs[(min(i, j), max(i, j))] = sim
     for day, members in days.items():  # "the same date" allows a day's slack: join neighbouring days
         for slack in range(1, SAME_DAY_SLACK + 1):
             later = days.get(day + slack)
             if later:
-                for i, j, sim in _title_pairs(members + later, facts):
+                for i, j, sim in _title_pairs(members + later, facts, tested, set(later)):
                     pairs[(min(i, j), max(i, j))] = sim
     return pairs
 
