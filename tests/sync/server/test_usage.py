@@ -193,3 +193,26 @@ def test_stale_knowledge_is_published_unchanged_and_unopened_for_a_year(client: 
 def test_usage_needs_a_sign_in(client: TestClient) -> None:
     assert client.get("/api/v1/usage/summary").status_code == 401
     assert client.post("/api/v1/usage/events", json={"events": []}).status_code == 401
+
+
+def test_every_part_of_the_summary_on_both_backends(backend_client: TestClient) -> None:
+    settings = backend_client.app.state.context.settings  # type: ignore[attr-defined]
+    alice, bob, lib = (
+        login(backend_client, "alice"),
+        login(backend_client, "bob"),
+        login(backend_client, "lib"),
+    )
+    community = str(uuid.uuid4())
+    add_membership(settings, "bob", community, CommunityRole.FACILITATOR)
+    profile = {"fields": {"name": "Bob B.", "handle": "bob", "district": "Amathole"}, "tags": [], "links": []}
+    bob.create(version(kind="expert", payload=profile))
+    record = str(uuid.uuid4())
+    for person in (alice, bob):
+        assert send(person, view(record), mark(record), search("Informal  trading", 0))["stored"] == 3
+    assert send(alice, view(record))["stored"] == 1
+    everyone = summary_of(lib)
+    assert everyone["top_records"] == [{"id": record, "views": 3, "people": 2, "helped": 2}]
+    assert everyone["gaps"] == [{"term": "informal trading", "searches": 2, "people": 2, "zero_hits": 2}]
+    assert {a["group"] for a in everyone["districts"]} == {"Amathole", ""}
+    assert {a["group"] for a in everyone["communities"]} == {community}
+    assert summary_of(alice)["totals"]["views"] == 2
