@@ -13,11 +13,12 @@ import html
 import logging
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QSplitter, QTextBrowser, QToolButton, QVBoxLayout, QWidget
 
 from desktop.core.kinds import Kind
+from desktop.core.usage import KNOWLEDGE_KINDS
 from desktop.ui.icons import app_icon
 from desktop.ui.models import muted_colour
 from desktop.ui.record_html import RECORD_SCHEME, format_value, record_html
@@ -35,6 +36,8 @@ logger = logging.getLogger(__name__)
 ATTACHMENT_KINDS = frozenset({Kind.CASE_STUDY, Kind.SITE_VISIT, Kind.CENTRE_ITEM, Kind.ARTICLE})
 #: The height the attachments panel starts with under the record's text.
 ATTACHMENTS_HEIGHT = 190
+#: A record counts as viewed once it stayed shown this long (arrowing through results is not reading).
+VIEW_DWELL_MS = 1_500
 
 
 class DetailView(QWidget):
@@ -73,9 +76,23 @@ class DetailView(QWidget):
         self.edit_button.clicked.connect(lambda: self._emit_for_current(self.edit_requested))
         self.history_button.clicked.connect(lambda: self._emit_for_current(self.history_requested))
         self.export_button.clicked.connect(lambda: self._emit_for_current(self.export_requested))
+        self.helped_button = self._action_button(
+            self.tr("This helped me"),
+            "helped",
+            self.tr("Mark that this record helped you (counted on the dashboard)"),
+        )
+        self.helped_button.setCheckable(True)
+        self.helped_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.helped_button.clicked.connect(self._on_helped_clicked)
+        self.helped_button.hide()
+        self.dwell = QTimer(self)
+        self.dwell.setSingleShot(True)
+        self.dwell.setInterval(VIEW_DWELL_MS)
+        self.dwell.timeout.connect(self._on_dwelled)
         self.action_bar = QWidget(self)
         bar = QHBoxLayout(self.action_bar)
         bar.setContentsMargins(0, 0, 0, 4)
+        bar.addWidget(self.helped_button)
         bar.addStretch(1)
         for button in (self.edit_button, self.history_button, self.export_button):
             bar.addWidget(button)
@@ -133,6 +150,8 @@ class DetailView(QWidget):
     def show_placeholder(self, text: str) -> None:
         """Show a hint instead of a record."""
         self.view = None
+        self.dwell.stop()
+        self.helped_button.hide()
         self._set_actions_enabled(False)
         self.review.clear()
         self.attachments_slot.hide()
@@ -191,6 +210,8 @@ class DetailView(QWidget):
             self._set_actions_enabled(True)
             self.review.show_record(view.record)
             self._show_attachments(view)
+            self._show_helped(view)
+            self.dwell.start()
             self.record_shown.emit(view)
 
         self.tasks.read(lambda: session.view(record_id), done, description="open a record")
@@ -210,6 +231,39 @@ class DetailView(QWidget):
     def _emit_for_current(self, signal: Any) -> None:
         if self.view is not None:
             signal.emit(self.view.record.id)
+
+    # -- usage: viewed, and "this helped me" ----------------------------------------------
+
+    def _usage(self) -> Any:
+        from desktop.ui.usage_recorder import recorder_for
+
+        return recorder_for(self.tasks, self.session) if self.session is not None else None
+
+    def _on_dwelled(self) -> None:
+        usage = self._usage()
+        if usage is not None and self.view is not None:
+            usage.viewed(self.view.record.id)
+
+    def _show_helped(self, view: RecordView) -> None:
+        """The helped mark for knowledge (read off the GUI thread; unchecked until it is known)."""
+        if view.record.kind.value not in KNOWLEDGE_KINDS or self.session is None:
+            self.helped_button.hide()
+            return
+        record_id, session = view.record.id, self.session
+        self.helped_button.setChecked(False)
+        self.helped_button.show()
+
+        def done(helped: bool) -> None:
+            if self.record_id == record_id:
+                self.helped_button.setChecked(bool(helped))
+
+        self.tasks.read(lambda: session.helped(record_id), done, description="read the helped mark")
+
+    def _on_helped_clicked(self, checked: bool) -> None:
+        usage = self._usage()
+        if usage is not None and self.view is not None:
+            usage.helped(self.view.record.id, checked)
+            usage.flush()  # a deliberate mark is written at once (still on the write lane)
 
     # -- attachments -------------------------------------------------------------------
 

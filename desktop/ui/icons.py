@@ -45,6 +45,8 @@ ICON_NAMES = (
     "photo",
     "document",
     "notifications",
+    "dashboard",
+    "helped",
 )
 
 

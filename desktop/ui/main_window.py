@@ -661,6 +661,9 @@ class MainWindow(QMainWindow):
         """Stop a sync at its next batch, let running work finish, then close the session."""
         if self.sync_ui is not None:
             self.sync_ui.shutdown()
+        from desktop.ui.usage_recorder import flush_all
+
+        flush_all(self.tasks)  # what was used in the last seconds, onto the write lane before it closes
         if not self.tasks.shutdown():
             logger.warning("background work still running at exit")
         session, self.session = self.session, None

@@ -28,6 +28,9 @@ if TYPE_CHECKING:  # Whoosh and SQLAlchemy load with the profile, after the wind
 logger = logging.getLogger(__name__)
 
 DEBOUNCE_MS = 150
+#: A full-text answer left on screen this long is a settled search (recorded for the dashboard);
+#: Enter, or opening a result, settles it at once. Keystrokes in between are never recorded.
+SETTLE_MS = 2_000
 FULL_TEXT_FROM = 3
 RESULT_LIMIT = 50
 
@@ -85,6 +88,11 @@ class SearchPanel(QWidget):
         self.debounce.setSingleShot(True)
         self.debounce.setInterval(DEBOUNCE_MS)
         self.debounce.timeout.connect(self.run_now)
+        self.settle = QTimer(self)
+        self.settle.setSingleShot(True)
+        self.settle.setInterval(SETTLE_MS)
+        self.settle.timeout.connect(self.settle_now)
+        self._submitted = False
 
         self.facets = FacetPanel()
         self.facets.filters_changed.connect(self._on_filters_changed)
@@ -150,7 +158,18 @@ class SearchPanel(QWidget):
 
     def _on_return_pressed(self) -> None:
         self.debounce.stop()
+        self._submitted = True
         self.run_now()
+
+    def settle_now(self) -> None:
+        """Record the full-text search on screen as a use (a repeat within a while is dropped)."""
+        self.settle.stop()
+        answer, session = self.last_answer, self.session
+        if answer is None or session is None or not answer.full_text or not answer.text:
+            return
+        from desktop.ui.usage_recorder import recorder_for
+
+        recorder_for(self.tasks, session).searched(answer.text, answer.total)
 
     def _on_filters_changed(self, _filters: dict[str, list[str]]) -> None:
         self.debounce.stop()
@@ -204,6 +223,14 @@ class SearchPanel(QWidget):
 
     def _show(self, answer: Answer) -> None:
         self.last_answer = answer
+        if answer.full_text and answer.text:
+            if self._submitted:
+                self.settle_now()
+            else:
+                self.settle.start()
+        else:
+            self.settle.stop()
+        self._submitted = False
         self.model.set_hits(answer.hits)
         if answer.full_text:
             self.facets.set_facets(answer.facets)
@@ -242,9 +269,13 @@ class SearchPanel(QWidget):
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         record_id = current.data(HitListModel.IdRole) if current.isValid() else None
         if record_id:
+            if self.settle.isActive():
+                self.settle_now()
             self.record_selected.emit(record_id)
 
     def _on_activated(self, index: QModelIndex) -> None:
         record_id = index.data(HitListModel.IdRole)
         if record_id:
+            if self.settle.isActive():
+                self.settle_now()
             self.record_activated.emit(record_id)

@@ -225,6 +225,26 @@
     </message>
 </context>
 <context>
+    <name>ChartCard</name>
+    <message>
+        <source>Show as table</source>
+        <extracomment>Okabe and Ito&apos;s colour-blind safe qualitative palette (blue, orange, green, purple, sky, red).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show {title} as a table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{title}, as a table</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show as chart</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>CommunitiesPage</name>
     <message>
         <source>Ask a question…</source>
@@ -524,6 +544,206 @@
     </message>
 </context>
 <context>
+    <name>DashboardPage</name>
+    <message>
+        <source>Dashboard</source>
+        <extracomment>Rows shown in the bar charts (the tables list every row the summary has).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Whose use the dashboard shows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Totals</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Read the dashboard again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Most used knowledge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Searched for, not found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Activity per community</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Activity per district</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nobody opened in a year</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dashboard charts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The dashboard could not be read: {error}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{views} views · {searches} searches, {zero} found nothing · {helped} marked helpful · {people} people</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Everyone&apos;s use over the last 12 months, as of the last sync ({when}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your own use over the last 12 months, as of the last sync ({when}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Use on this computer over the last 12 months (sign in and sync to see more).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} uses wait for the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(not in this profile)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(untitled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Views</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Helped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Applied in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing opened yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Views, “this helped me” marks and case studies that built on it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Found nothing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every search found something.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Searches that found nothing; a term shows once {n} different people searched it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your searches that found nothing: topics to ask about or to write up.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Searches</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Others</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No district given</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(unnamed community)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No activity by members of a community yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No activity yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Uses per month by the members of each community.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Uses per month, by the district on each person&apos;s expert profile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Community</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>District</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nobody opened in a year: {n} items</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Everything was opened in the last year.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Published knowledge unchanged and unopened for a year, oldest first: review or retire it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your records that nobody opened in a year, oldest first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Knowledge not changed and not opened on this computer for a year.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DateField</name>
     <message>
         <source>No date</source>
@@ -542,7 +762,7 @@
     <name>DetailView</name>
     <message>
         <source>Choose a search result to see it here, with everything it is connected to.</source>
-        <extracomment>Kinds whose records carry photos and documents, so the attachments panel is shown for them. The height the attachments panel starts with under the record&apos;s text.</extracomment>
+        <extracomment>Kinds whose records carry photos and documents, so the attachments panel is shown for them. The height the attachments panel starts with under the record&apos;s text. A record counts as viewed once it stayed shown this long (arrowing through results is not reading).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -571,6 +791,14 @@
     </message>
     <message>
         <source>Export this record to PDF, HTML or Markdown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This helped me</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark that this record helped you (counted on the dashboard)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2056,6 +2284,10 @@ from “{title}”, due {date}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Dashboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Trash</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2097,6 +2329,10 @@ Close it anyway? Your changes are kept and offered back the next time you open i
     </message>
     <message>
         <source>Type a name from the expert directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type the title of a record in this profile</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2228,6 +2464,10 @@ Close it anyway? Your changes are kept and offered back the next time you open i
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Builds on</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Tags</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2293,6 +2533,13 @@ Close it anyway? Your changes are kept and offered back the next time you open i
     </message>
     <message>
         <source>Members</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RecordLinkField</name>
+    <message>
+        <source>No record titled “{title}” here: pick a title from the list.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2818,6 +3065,7 @@ Edit the record, then submit it for review again.</source>
     </message>
     <message>
         <source>Search status</source>
+        <extracomment>A full-text answer left on screen this long is a settled search (recorded for the dashboard); Enter, or opening a result, settles it at once. Keystrokes in between are never recorded.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>

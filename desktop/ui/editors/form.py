@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -20,7 +21,14 @@ from desktop.core.records import Relation
 from desktop.core.validation import FieldError
 from desktop.ui.editors.actions_table import FollowUpsField
 from desktop.ui.editors.draft import VOCAB_TAGS, people_key, vocab_key
-from desktop.ui.editors.pickers import ListField, Lookup, PeopleField, VocabularyField
+from desktop.ui.editors.pickers import (
+    ListField,
+    Lookup,
+    PeopleField,
+    RecordLinkField,
+    VocabularyField,
+    session_lookup,
+)
 from desktop.ui.editors.widgets import (
     BoolField,
     DateField,
@@ -163,6 +171,21 @@ class FormBuilder:
         widget = PeopleField(
             self.people_lookup,
             placeholder=QCoreApplication.translate("RecordEditor", "Type a name from the expert directory"),
+        )
+        return self.add(people_key(relation), widget, label)
+
+    def records(self, relation: Relation, label: str, kinds: Sequence[Kind]) -> FieldWidget:
+        """A picker of records of ``kinds`` found as you type, stored as ``relation`` links."""
+        lookup = (
+            session_lookup(self.tasks, self.session, kinds, self.container)
+            if self.tasks is not None and self.session is not None
+            else None
+        )
+        widget = RecordLinkField(
+            lookup,
+            placeholder=QCoreApplication.translate(
+                "RecordEditor", "Type the title of a record in this profile"
+            ),
         )
         return self.add(people_key(relation), widget, label)
 

@@ -42,6 +42,11 @@ def case_study(form: FormBuilder) -> None:
     form.section(QCoreApplication.translate("RecordEditor", "People involved"))
     form.people(Relation.AUTHOR, QCoreApplication.translate("RecordEditor", "Written by"))
     form.people(Relation.PARTICIPANT, QCoreApplication.translate("RecordEditor", "Took part"))
+    form.records(
+        Relation.BUILDS_ON,
+        QCoreApplication.translate("RecordEditor", "Builds on"),
+        (Kind.CASE_STUDY, Kind.ARTICLE, Kind.CENTRE_ITEM, Kind.SITE_VISIT),
+    )
     form.section(QCoreApplication.translate("RecordEditor", "Tags"))
     form.vocabulary(QCoreApplication.translate("RecordEditor", "Tags"))
     form.section(QCoreApplication.translate("RecordEditor", "The story"))

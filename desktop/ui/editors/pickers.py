@@ -257,3 +257,15 @@ class PeopleField(CompletingListField):
                 )
             )
         return person
+
+
+class RecordLinkField(PeopleField):
+    """Records of this profile (ids) picked by title, such as the knowledge a case study builds on."""
+
+    def item_for_text(self, text: str) -> Any | None:
+        record = self.found.get(text.casefold())
+        if record is None:
+            self.show_hint(
+                self.tr("No record titled “{title}” here: pick a title from the list.").format(title=text)
+            )
+        return record

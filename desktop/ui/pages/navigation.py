@@ -19,6 +19,7 @@ FALLBACK_ICONS = {
     "communities": "SP_DirOpenIcon",
     "review": "SP_DialogApplyButton",
     "duplicates": "SP_FileDialogListView",
+    "dashboard": "SP_FileDialogInfoView",
     "trash": "SP_TrashIcon",
 }
 

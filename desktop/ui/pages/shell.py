@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 HOME, SEARCH, TRASH, RECORD = "home", "search", "trash", "record"
 DUPLICATES = "duplicates"
 REVIEW = "review"
+DASHBOARD = "dashboard"
 
 
 class ListPages(Mapping[str, "RecordListPage"]):
@@ -81,7 +82,15 @@ class PageShell(QWidget):
         self.first_key = HOME
         self.specs = list_specs()
         self.list_pages = ListPages(self, self.specs)
-        self.nav_keys = [HOME, SEARCH, *(spec.key for spec in self.specs), REVIEW, DUPLICATES, TRASH]
+        self.nav_keys = [
+            HOME,
+            SEARCH,
+            *(spec.key for spec in self.specs),
+            REVIEW,
+            DUPLICATES,
+            DASHBOARD,
+            TRASH,
+        ]
         self._built: dict[str, Any] = {}
         self.nav = NavigationList()
         titles = [
@@ -90,9 +99,18 @@ class PageShell(QWidget):
             *(spec.title for spec in self.specs),
             self.tr("Review queue"),
             self.tr("Duplicates"),
+            self.tr("Dashboard"),
             self.tr("Trash"),
         ]
-        icons = ["home", "search", *(spec.icon for spec in self.specs), "review", "duplicates", "trash"]
+        icons = [
+            "home",
+            "search",
+            *(spec.icon for spec in self.specs),
+            "review",
+            "duplicates",
+            "dashboard",
+            "trash",
+        ]
         for title, icon_name in zip(titles, icons, strict=True):
             self.nav.add_page(title, icon_name)
         self.stack = QStackedWidget()
@@ -134,6 +152,7 @@ class PageShell(QWidget):
             SEARCH: self._build_search,
             TRASH: self._build_trash,
             DUPLICATES: self._build_duplicates,
+            DASHBOARD: self._build_dashboard,
             RECORD: self._build_record,
             REVIEW: self._build_review,
         }
@@ -179,6 +198,12 @@ class PageShell(QWidget):
 
         page = DuplicatesPage(self.tasks)
         page.records_changed.connect(self.records_changed)
+        return page
+
+    def _build_dashboard(self) -> Any:
+        from desktop.ui.pages.dashboard_page import DashboardPage  # its charts load when first shown
+
+        page = DashboardPage(self.tasks)
         page.record_opened.connect(self.open_record)
         return page
 
