@@ -28,6 +28,7 @@ from desktop.core.records import INVERSE_LABELS, Record, Status, new_record_id, 
 from desktop.core.review import ROLE_KEY as ROLE_KEY  # the profile's server role (meta key)
 from desktop.core.review import QueueFilter, QueueItem, ReviewAction, with_workflow_of
 from desktop.core.usage import Dashboard, UsageEvent
+from desktop.core.vocabulary import TermEntry, TermMatch, TermUsage
 from desktop.importers import ImportRun, import_paths
 from desktop.paths import ProfilePaths
 from desktop.review_service import ReviewService
@@ -38,6 +39,7 @@ from desktop.store.merges import MergeEntry, MergeResult, MergeStore
 
 if TYPE_CHECKING:
     from desktop.usage_service import UsageService
+from desktop.vocabulary_service import VocabularyResult, VocabularyService
 
 logger = logging.getLogger(__name__)
 
@@ -627,6 +629,44 @@ class Session:
     def merges(self, *, limit: int = 20) -> list[MergeEntry]:
         """The newest merges first (undone ones too, marked)."""
         return self._merges.merges(limit=limit)
+    # -- the controlled vocabulary -------------------------------------------
+    # The work is in desktop/vocabulary_service.py: each operation is one transaction, then one index update.
+
+    @cached_property
+    def vocabulary(self) -> VocabularyService:
+        """Merge, retire, edit terms and tag records in bulk."""
+        return VocabularyService(self.store, self.index)
+
+    def terms(self) -> list[TermEntry]:
+        """Every live term, with its broader term ids and how many records are about it (for the browser)."""
+        return self.store.term_entries()
+
+    def find_terms(self, text: str, *, limit: int = 12) -> list[TermMatch]:
+        """Terms whose preferred or alternative labels contain ``text`` (completion, the browser's search)."""
+        return self.store.find_terms(text, limit)
+
+    def term_usage(self, term_id: str) -> TermUsage:
+        """The records tagged with or about a term, and its narrower terms."""
+        term = self.store.get(term_id)
+        return self.store.term_usage(term) if term is not None else TermUsage()
+
+    def merge_terms(self, survivor_id: str, loser_id: str) -> VocabularyResult:
+        """Merge one term into another and retag what used it, in one transaction."""
+        return self.vocabulary.merge(survivor_id, loser_id)
+
+    def retire_term(self, term_id: str, replacement_id: str | None = None) -> VocabularyResult:
+        """Retire a term: what used it gets ``replacement_id`` instead, or loses the tag."""
+        return self.vocabulary.retire(term_id, replacement_id)
+
+    def tag_records(
+        self, record_ids: Sequence[str], term_id: str, *, remove: bool = False
+    ) -> VocabularyResult:
+        """Add (or remove) a term on many records in one write."""
+        return self.vocabulary.tag(record_ids, term_id, remove=remove)
+
+    def save_term(self, term: Record) -> VocabularyResult:
+        """Save a new or edited term (a renamed term's records carry its new label)."""
+        return self.vocabulary.save_term(term)
 
     # -- maintenance ---------------------------------------------------------
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from whoosh import qparser
 from whoosh import query as wq
 
-from desktop.search.analysis import fold, words
+from desktop.search.analysis import words
 from desktop.search.identifiers import query_forms
 from desktop.search.schema import FIELD_BOOSTS
 
@@ -97,55 +97,82 @@ def identifier_query(text: str) -> Any | None:
 
 
 class Vocabulary:
-    """Alternative labels of vocabulary terms mapped to preferred labels, for query expansion.
+    """Labels of vocabulary terms mapped to each other, for query expansion.
 
-    Expansion happens at query time, not index time: a librarian's edit of one term
-    then changes results at once, without re-indexing every record tagged with it
-    (tags are plain strings, which no change feed or backlink would lead us to).
+    A query naming an alternative label also finds records tagged with the preferred
+    label, and a query naming a preferred label also finds records tagged with one of
+    its alternative labels (a free tag typed before the term existed). Expansion happens
+    at query time, not index time: a librarian's edit of one term then changes results
+    at once, without re-indexing every record tagged with it (tags are plain strings,
+    which no change feed or backlink would lead us to).
     """
 
-    def __init__(self, pairs: Mapping[tuple[str, ...], str] | None = None) -> None:
+    def __init__(
+        self,
+        pairs: Mapping[tuple[str, ...], str] | None = None,
+        alternatives: Mapping[tuple[str, ...], Sequence[str]] | None = None,
+    ) -> None:
         self._alt: dict[tuple[str, ...], str] = dict(pairs or {})
+        self._pref: dict[tuple[str, ...], tuple[str, ...]] = {
+            k: tuple(v) for k, v in (alternatives or {}).items()
+        }
+        self._longest = max((len(key) for key in [*self._alt, *self._pref]), default=0)
         self._lock = threading.Lock()
 
     @classmethod
     def from_labels(cls, labels: list[list[str]]) -> Vocabulary:
         """From each term's ``[preferred, alt1, alt2, ...]`` labels."""
         pairs: dict[tuple[str, ...], str] = {}
+        alternatives: dict[tuple[str, ...], list[str]] = {}
         for entry in labels:
             if not entry:
                 continue
-            preferred, *alternatives = entry
-            for alt in alternatives:
+            preferred, *others = entry
+            own = tuple(words(preferred))
+            for alt in others:
                 key = tuple(words(alt))
-                if key and fold(alt) != fold(preferred):
+                if key and key != own:
                     pairs.setdefault(key, preferred)
-        return cls(pairs)
+                    if own and alt not in alternatives.setdefault(own, []):
+                        alternatives[own].append(alt)
+        return cls(pairs, alternatives)
 
     def __len__(self) -> int:
-        return len(self._alt)
+        return len(self._alt) + len(self._pref)
 
     def expansions(self, text: str) -> list[tuple[str, str]]:
-        """(preferred label, the rest of the query) for each alternative label found in ``text``."""
+        """(a label to find among tags, the rest of the query) for each label found in ``text``.
+
+        An alternative label typed gives its preferred label; a preferred label typed gives each
+        of its alternative labels. Looked up by word windows, so the cost is the query's length
+        times the longest label's, not the size of the vocabulary.
+        """
         typed = words(text)
-        found: list[tuple[str, str]] = []
-        for key, preferred in self._alt.items():
-            n = len(key)
+        found: dict[tuple[str, str], None] = {}
+        for n in range(min(self._longest, len(typed)), 0, -1):
             for start in range(len(typed) - n + 1):
-                if tuple(typed[start : start + n]) == key:
-                    rest = " ".join(typed[:start] + typed[start + n :])
-                    found.append((preferred, rest))
-                    break
-        return found
+                key = tuple(typed[start : start + n])
+                if key not in self._alt and key not in self._pref:
+                    continue
+                rest = " ".join(typed[:start] + typed[start + n :])
+                if key in self._alt:
+                    found.setdefault((self._alt[key], rest), None)
+                for alt in self._pref.get(key, ()):
+                    found.setdefault((alt, rest), None)
+        return list(found)
 
 
 def expand_with_vocabulary(parser: Any, text: str, main: Any, vocabulary: Vocabulary) -> Any:
-    """``main`` OR (records tagged with the preferred label AND the rest of the query)."""
+    """``main`` OR (records tagged with a label the typed one stands for AND the rest of the query)."""
     if len(vocabulary) == 0 or '"' in text or " OR " in text:
         return main
+    by_rest: dict[str, list[str]] = {}
+    for label, rest in vocabulary.expansions(text):
+        by_rest.setdefault(rest, []).append(label.strip().lower())
     alternatives = [main]
-    for preferred, rest in vocabulary.expansions(text):
-        tagged = wq.Term("f_topic", preferred.strip().lower(), boost=FIELD_BOOSTS["topics"])
-        rest_query = parse_user_query(parser, rest) if rest else None
+    for rest, labels in by_rest.items():
+        terms = [wq.Term("f_topic", label, boost=FIELD_BOOSTS["topics"]) for label in dict.fromkeys(labels)]
+        tagged = terms[0] if len(terms) == 1 else wq.Or(terms)
+        rest_query = parse_user_query(parser, rest) if rest else None  # parsed once per rest
         alternatives.append(wq.And([tagged, rest_query]) if rest_query is not None else tagged)
     return main if len(alternatives) == 1 else wq.Or(alternatives)

@@ -56,6 +56,7 @@ from desktop.store.rows import (
     upsert_row,
 )
 from desktop.store.usage import UsageStore
+from desktop.store.vocabulary import VocabularyQueries
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,14 @@ LOCK_FILENAME = "write.lock"
 
 
 class RecordRepository(
-    RecordQueries, EditingStore, ListingQueries, AttachmentTexts, ExpertQueries, CommunityStore, UsageStore
+    RecordQueries,
+    EditingStore,
+    ListingQueries,
+    AttachmentTexts,
+    ExpertQueries,
+    CommunityStore,
+    UsageStore,
+    VocabularyQueries,
 ):
     """The profile's records on SQLite; implements ``desktop.core.ports.RecordStore``.
 
