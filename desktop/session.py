@@ -629,6 +629,7 @@ class Session:
     def merges(self, *, limit: int = 20) -> list[MergeEntry]:
         """The newest merges first (undone ones too, marked)."""
         return self._merges.merges(limit=limit)
+
     # -- the controlled vocabulary -------------------------------------------
     # The work is in desktop/vocabulary_service.py: each operation is one transaction, then one index update.
 

@@ -251,14 +251,14 @@ def _lift(narrower: Record, retired: Record) -> Record:
     return narrower.with_changes(links=tuple(links), fields=fields)
 
 
-def with_broader(term: Record, broader: Sequence[Record]) -> Record:
-    """``term`` with exactly these broader terms (links and labels; itself left out)."""
+def with_broader(term: Record, broader: Sequence[tuple[str, str]]) -> Record:
+    """``term`` with exactly these broader terms, as (id, preferred label) pairs (itself left out)."""
     kept = [link for link in term.links if link.relation is not Relation.BROADER]
-    chosen = [b for b in dict((b.id, b) for b in broader).values() if b.id != term.id]
+    chosen = [(i, label) for i, label in dict(broader).items() if i != term.id]
     fields = dict(term.fields)
     if chosen or "broader" in fields:
-        fields["broader"] = _unique(b.title for b in chosen)
-    return term.with_changes(fields=fields, links=(*kept, *(Link(Relation.BROADER, b.id) for b in chosen)))
+        fields["broader"] = _unique(label for _, label in chosen)
+    return term.with_changes(fields=fields, links=(*kept, *(Link(Relation.BROADER, i) for i, _ in chosen)))
 
 
 def plan_edit(old: Record | None, new: Record, usage: TermUsage) -> VocabularyEdit:

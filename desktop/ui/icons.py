@@ -47,6 +47,8 @@ ICON_NAMES = (
     "notifications",
     "dashboard",
     "helped",
+    "vocabulary",
+    "merge",
 )
 
 

@@ -225,6 +225,79 @@
     </message>
 </context>
 <context>
+    <name>BulkTagBar</name>
+    <message>
+        <source>Undo</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undo the tagging</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>BulkTagDialog</name>
+    <message>
+        <source>Tag selected records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag the {n} selected records with a vocabulary term:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag the selected record with a vocabulary term:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type a preferred or alternative label</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add the term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tag</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>BulkTagger</name>
+    <message>
+        <source>Removed “{term}” from {n} records.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Tagged {n} records with “{term}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{k} had it already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Undone: {n} records as they were.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ChartCard</name>
     <message>
         <source>Show as table</source>
@@ -257,66 +330,6 @@
 </context>
 <context>
     <name>CommunityView</name>
-    <message>
-        <source>Joining, leaving and managing members happen on the server, which decides who may read the community&apos;s questions. Sign in and try again when the server can be reached.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Community</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Join</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Join or leave this community</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Members…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Manage the community&apos;s members</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Facilitators add members, make facilitators and remove members</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Community status</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Leave</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Leave the community</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Leave “{name}”? Its community-only questions and answers leave this computer at the next sync.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>You joined. Its questions arrive with the next sync.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>You left. Its community-only items leave this computer at the next sync.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Membership changed on the server.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>The server refused: {error}</source>
-        <translation type="unfinished"></translation>
-    </message>
     <message>
         <source>How to join</source>
         <extracomment>Texts used inside the HTML (marked for lupdate here; looked up by their source text).</extracomment>
@@ -464,6 +477,66 @@
     </message>
     <message>
         <source>{who}, {day}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Joining, leaving and managing members happen on the server, which decides who may read the community&apos;s questions. Sign in and try again when the server can be reached.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Community</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Join or leave this community</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Members…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Manage the community&apos;s members</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Facilitators add members, make facilitators and remove members</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Community status</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave the community</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Leave “{name}”? Its community-only questions and answers leave this computer at the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You joined. Its questions arrive with the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You left. Its community-only items leave this computer at the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Membership changed on the server.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The server refused: {error}</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1924,7 +1997,7 @@ from “{title}”, due {date}</source>
     <name>ListField</name>
     <message>
         <source>Type and press Enter to add</source>
-        <extracomment>``lookup(text, on_result)``: find (title, record id) pairs for ``text`` and call ``on_result`` later. Rows a list field shows without scrolling: at least, and at most.</extracomment>
+        <extracomment>``lookup(text, on_result)``: find (title, record id) pairs for ``text`` and call ``on_result`` later; a third item, when there, is the record&apos;s own title (the text offered was another of its names). Rows a list field shows without scrolling: at least, and at most.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2205,6 +2278,65 @@ from “{title}”, due {date}</source>
     </message>
 </context>
 <context>
+    <name>MergeTermDialog</name>
+    <message>
+        <source>“{labels} become alternative labels of the term that stays.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Its narrower term moves under it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Its {n} narrower terms move under it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The record tagged with it is retagged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The {n} records tagged with it are retagged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No record is tagged with it yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“{term}” then goes to the trash. All of it is one change, synced as one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge terms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge “{term}” into:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The term that stays: type its label</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The term to merge into</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose the term that stays: type any of its labels.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“{term}” ({scheme}) stays.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>NavigationList</name>
     <message>
         <source>Navigation</source>
@@ -2280,6 +2412,10 @@ from “{title}”, due {date}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Review queue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Duplicates</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2292,7 +2428,7 @@ from “{title}”, due {date}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Review queue</source>
+        <source>Vocabulary</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2562,6 +2698,14 @@ Close it anyway? Your changes are kept and offered back the next time you open i
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Tag selected…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a vocabulary term to the selected records, or remove it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Filter titles</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2702,6 +2846,49 @@ Close it anyway? Your changes are kept and offered back the next time you open i
     </message>
     <message>
         <source>They were made on an older version of this record: check them before saving.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RetireTermDialog</name>
+    <message>
+        <source>Retire term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retire “{term}”? One record uses it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retire “{term}”? {n} records use it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retire “{term}”? No record uses it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replace it with another term on those records:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the tag from those records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The replacement: type its label</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The replacement term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The term goes to the trash; its narrower terms move up to its broader terms, or under the replacement.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retire</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3593,6 +3780,171 @@ Edit the record, then submit it for review again.</source>
     </message>
 </context>
 <context>
+    <name>TermChooser</name>
+    <message>
+        <source>Type a preferred or alternative label</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TermEditDialog</name>
+    <message>
+        <source>Edit term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Preferred label</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alternative labels, one per line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>One per line: synonyms, abbreviations, other spellings</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Broader terms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a broader term: type its label</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a broader term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Remove the selected broader term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scope note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What the term covers, and what it does not</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vocabulary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Notation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alternative labels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A term needs a preferred label.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TermPanel</name>
+    <message>
+        <source>notation {code}</source>
+        <extracomment>Narrower terms listed before &quot;and N more&quot;.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>and {n} more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Alternative labels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Broader terms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>none (a top term)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Narrower terms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scope note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>1 record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no records yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Used by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The selected term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Records tagged with the term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a term in the tree, or find one by any of its labels.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Records tagged with “{term}” ({n}): open one with Enter or a double-click</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>TermTreeModel</name>
+    <message>
+        <source>Term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{scheme} ({n} terms)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} top terms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>also: {labels}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ThreadView</name>
     <message>
         <source>Question and answers</source>
@@ -3714,6 +4066,119 @@ Edit the record, then submit it for review again.</source>
     <name>VocabularyField</name>
     <message>
         <source>{label} (free tag)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>VocabularyPage</name>
+    <message>
+        <source>Vocabulary</source>
+        <extracomment>The vocabulary files of the shared corpus the Import button reads (relative to the corpus folder).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Number of terms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>New term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Add a term to a vocabulary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Change the term&apos;s labels, broader terms and scope note</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merge this term into another; what used it is retagged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retire…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retire this term: replace it, or remove it from what used it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import EuroVoc and LGSL…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import EuroVoc and the Local Government Service List</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find a term by any of its labels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find a term</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Vocabulary terms by scheme</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Terms found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} terms in {s} vocabularies</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} terms in 1 vocabulary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No term has a label containing “{text}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Terms with a label containing “{text}” (Enter shows one in the tree):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only librarians edit the vocabulary.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Term “{term}” created.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Term “{term}” saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“{loser}” merged into “{survivor}”: {n} records retagged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“{term}” retired: {n} records retagged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Where are EuroVoc and the Local Government Service List?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Other terms</source>
+        <extracomment>How the known schemes read (the scheme field holds a short code).</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>

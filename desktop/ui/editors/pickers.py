@@ -30,8 +30,9 @@ if TYPE_CHECKING:
     from desktop.session import Session
     from desktop.ui.tasks import TaskManager
 
-#: ``lookup(text, on_result)``: find (title, record id) pairs for ``text`` and call ``on_result`` later.
-Lookup = Callable[[str, Callable[[list[tuple[str, str]]], None]], None]
+#: ``lookup(text, on_result)``: find (title, record id) pairs for ``text`` and call ``on_result`` later;
+#: a third item, when there, is the record's own title (the text offered was another of its names).
+Lookup = Callable[[str, Callable[[list[tuple[str, ...]]], None]], None]
 
 COMPLETE_AFTER_MS = 150
 COMPLETIONS = 12
@@ -41,16 +42,38 @@ ITEM_ROLE = Qt.ItemDataRole.UserRole
 def session_lookup(tasks: TaskManager, session: Session, kinds: Sequence[Kind], owner: QWidget) -> Lookup:
     """A Lookup over the session's as-you-type search for records of ``kinds``, run on a reader thread."""
 
-    def lookup(text: str, on_result: Callable[[list[tuple[str, str]]], None]) -> None:
-        def find() -> list[tuple[str, str]]:
+    def lookup(text: str, on_result: Callable[[list[tuple[str, ...]]], None]) -> None:
+        def find() -> list[tuple[str, ...]]:
             hits = session.as_you_type(text, limit=COMPLETIONS, kinds=kinds)
             return [(hit.title, hit.id) for hit in hits]
 
-        def deliver(found: list[tuple[str, str]]) -> None:
+        def deliver(found: list[tuple[str, ...]]) -> None:
             if shiboken6.isValid(owner):  # the editor may have closed meanwhile
                 on_result(found)
 
         tasks.read(find, deliver, description="complete a name")
+
+    return lookup
+
+
+def term_lookup(tasks: TaskManager, session: Session, owner: QWidget) -> Lookup:
+    """A Lookup over the vocabulary's preferred and alternative labels, run on a reader thread.
+
+    An alternative label is offered as "public data → Open data" with the term's preferred label
+    as the third item, so choosing it stores the preferred label.
+    """
+    from desktop.ui.term_chooser import offered_texts  # Qt-free helpers beside the Vocabulary page
+
+    def lookup(text: str, on_result: Callable[[list[tuple[str, ...]]], None]) -> None:
+        def find() -> list[tuple[str, ...]]:
+            matches = session.find_terms(text, limit=COMPLETIONS)
+            return [(shown, match.id, match.label) for shown, match in offered_texts(matches)]
+
+        def deliver(found: list[tuple[str, ...]]) -> None:
+            if shiboken6.isValid(owner):
+                on_result(found)
+
+        tasks.read(find, deliver, description="complete a term")
 
     return lookup
 
@@ -191,18 +214,18 @@ class CompletingListField(ListField):
             return
         self._asked = text
 
-        def deliver(found: list[tuple[str, str]]) -> None:
+        def deliver(found: list[tuple[str, ...]]) -> None:
             self._on_found(text, found)
 
         self.lookup(text, deliver)
 
-    def _on_found(self, asked: str, found: list[tuple[str, str]]) -> None:
-        for title, record_id in found:
+    def _on_found(self, asked: str, found: list[tuple[str, ...]]) -> None:
+        for title, record_id, *own in found:
             self.found[title.casefold()] = record_id
-            self.titles[record_id] = title
+            self.titles[record_id] = own[0] if own else title
         if asked != self._asked or asked != self.input.text().strip():
             return  # the person has typed on: a newer answer is coming
-        self.model.setStringList(list(dict.fromkeys(title for title, _ in found)))
+        self.model.setStringList(list(dict.fromkeys(item[0] for item in found)))
         if self.input.hasFocus() and found:
             self.completer.setCompletionPrefix(asked)
             self.completer.complete()

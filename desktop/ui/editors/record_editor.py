@@ -45,7 +45,7 @@ from desktop.ui.editors.banner import RecoveryBanner, ask_close_invalid
 from desktop.ui.editors.draft import RecordDraft, ReplaceAllCommand, SetValueCommand
 from desktop.ui.editors.form import ERROR_COLOUR, FieldRow, FormBuilder
 from desktop.ui.editors.layouts import build_form
-from desktop.ui.editors.pickers import CompletingListField, session_lookup
+from desktop.ui.editors.pickers import CompletingListField, session_lookup, term_lookup
 from desktop.ui.editors.widgets import FieldWidget, UndoKeysToEditor
 from desktop.ui.tasks import TaskManager
 
@@ -140,7 +140,7 @@ class RecordEditor(QWidget):
             kind,
             container,
             people_lookup=session_lookup(self.tasks, self.session, [Kind.EXPERT], self),
-            term_lookup=session_lookup(self.tasks, self.session, [Kind.TERM], self),
+            term_lookup=term_lookup(self.tasks, self.session, self),
             tasks=self.tasks,
             session=self.session,
         )

@@ -20,6 +20,7 @@ FALLBACK_ICONS = {
     "review": "SP_DialogApplyButton",
     "duplicates": "SP_FileDialogListView",
     "dashboard": "SP_FileDialogInfoView",
+    "vocabulary": "SP_FileDialogListView",
     "trash": "SP_TrashIcon",
 }
 
@@ -70,7 +71,7 @@ class NavigationList(QListWidget):
                 item.setIcon(self.page_icon(name))
 
     def add_go_actions(self, menu: QMenu, go_to: Callable[[int], None]) -> Sequence[QAction]:
-        """One Go menu entry per row, with Ctrl+1, Ctrl+2, ... as shortcuts."""
+        """One Go menu entry per row, with Ctrl+1 ... Ctrl+9 as shortcuts of the first nine."""
         actions = []
         for row in range(self.count()):
             item = self.item(row)

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.kinds import Kind
+from desktop.ui.bulk_tag import BulkTagBar, BulkTagger
 from desktop.ui.detail_view import DetailView
 from desktop.ui.icons import app_icon
 from desktop.ui.models import kind_label
@@ -93,6 +94,9 @@ class RecordListPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.toolbar)
+        self.tag_bar = BulkTagBar(self)
+        self.tagger = BulkTagger(self, tasks, self.tag_bar)
+        layout.addWidget(self.tag_bar)
         layout.addWidget(self.splitter, 1)
         self._connect()
         self._update_buttons()
@@ -124,6 +128,8 @@ class RecordListPage(QWidget):
         self.delete_action = QAction(self.tr("Move to the trash"), self)
         self.delete_action.setShortcut(QKeySequence.StandardKey.Delete)
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.tag_button = self._tool_button("vocabulary", self.tr("Tag selected…"))
+        self.tag_button.setToolTip(self.tr("Add a vocabulary term to the selected records, or remove it"))
         self.export_button = self._tool_button("export", self.tr("Export…"))
         self.export_button.setToolTip(
             self.tr("Export the selected records to PDF, HTML or Markdown (Ctrl+click selects several)")
@@ -151,7 +157,13 @@ class RecordListPage(QWidget):
         top.addStretch(1)
         outer.addLayout(top)
         self.controls = QHBoxLayout()
-        for button in (self.new_button, self.edit_button, self.delete_button, self.export_button):
+        for button in (
+            self.new_button,
+            self.edit_button,
+            self.delete_button,
+            self.tag_button,
+            self.export_button,
+        ):
             self.controls.addWidget(button)
         self.controls.addStretch(1)
         self.controls.addWidget(self.filter_edit, 1)
@@ -215,6 +227,9 @@ class RecordListPage(QWidget):
         self.delete_button.clicked.connect(self.delete_selected)
         self.delete_action.triggered.connect(self.delete_selected)
         self.export_button.clicked.connect(self._on_export_clicked)
+        self.tag_button.clicked.connect(
+            lambda: self.session and self.tagger.start(self.session, self.selected_ids())
+        )
         self.table.selectionModel().selectionChanged.connect(lambda *_args: self._update_buttons())
         self.detail.history_changed.connect(lambda _can: self.history_changed.emit(self.can_go_back))
         self.detail.edit_requested.connect(self.edit_record_requested)
@@ -345,6 +360,7 @@ class RecordListPage(QWidget):
         self.delete_button.setEnabled(bool(selected))
         self.delete_action.setEnabled(bool(selected))
         self.export_button.setEnabled(bool(selected))
+        self.tag_button.setEnabled(bool(selected))
 
     def _on_export_clicked(self) -> None:
         ids = self.selected_ids()

@@ -37,6 +37,7 @@ HOME, SEARCH, TRASH, RECORD = "home", "search", "trash", "record"
 DUPLICATES = "duplicates"
 REVIEW = "review"
 DASHBOARD = "dashboard"
+VOCABULARY = "vocabulary"
 
 
 class ListPages(Mapping[str, "RecordListPage"]):
@@ -88,6 +89,7 @@ class PageShell(QWidget):
             *(spec.key for spec in self.specs),
             REVIEW,
             DUPLICATES,
+            VOCABULARY,
             DASHBOARD,
             TRASH,
         ]
@@ -99,6 +101,7 @@ class PageShell(QWidget):
             *(spec.title for spec in self.specs),
             self.tr("Review queue"),
             self.tr("Duplicates"),
+            self.tr("Vocabulary"),
             self.tr("Dashboard"),
             self.tr("Trash"),
         ]
@@ -108,6 +111,7 @@ class PageShell(QWidget):
             *(spec.icon for spec in self.specs),
             "review",
             "duplicates",
+            "vocabulary",
             "dashboard",
             "trash",
         ]
@@ -155,6 +159,7 @@ class PageShell(QWidget):
             DASHBOARD: self._build_dashboard,
             RECORD: self._build_record,
             REVIEW: self._build_review,
+            VOCABULARY: self._build_vocabulary,
         }
         if key in builders:
             return builders[key]()
@@ -204,6 +209,14 @@ class PageShell(QWidget):
         from desktop.ui.pages.dashboard_page import DashboardPage  # its charts load when first shown
 
         page = DashboardPage(self.tasks)
+        page.record_opened.connect(self.open_record)
+        return page
+
+    def _build_vocabulary(self) -> QWidget:
+        from desktop.ui.pages.vocabulary_page import VocabularyPage
+
+        page = VocabularyPage(self.tasks)
+        page.records_changed.connect(self.records_changed)
         page.record_opened.connect(self.open_record)
         return page
 

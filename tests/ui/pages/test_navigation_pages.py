@@ -10,7 +10,7 @@ from desktop.ui.pages.record_list import RecordListPage
 WAIT_MS = 20_000
 NAV_TITLES = [
     "Home", "Search", "Knowledge base", "Site visits", "Experts", "Knowledge centre", "Communities",
-    "Review queue", "Duplicates", "Dashboard", "Trash",
+    "Review queue", "Duplicates", "Vocabulary", "Dashboard", "Trash",
 ]  # fmt: skip
 
 
@@ -43,6 +43,8 @@ def test_every_page_by_click_and_by_keyboard(qtbot, open_window, demo_profile) -
     assert window.current_page() is window.shell.trash_page
     qtbot.keyClick(window.nav, Qt.Key.Key_Up)
     assert window.current_page() is window.shell.page("dashboard")
+    qtbot.keyClick(window.nav, Qt.Key.Key_Up)
+    assert window.current_page() is window.shell.page("vocabulary")
     qtbot.keyClick(window.nav, Qt.Key.Key_Up)
     assert window.current_page() is window.shell.page("duplicates")
     qtbot.keyClick(window.nav, Qt.Key.Key_Up)

@@ -1,0 +1,245 @@
+"""The Vocabulary page, bulk tagging and tag completion, driven as a librarian would.
+
+The profile holds a slice of the real vocabularies (EuroVoc's "energy policy" microthesaurus and
+the current LGSL, imported by the real importer) and a few case studies.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QItemSelectionModel, QUrl
+
+from desktop.core.kinds import Kind
+from desktop.core.records import Link, Record, Relation, new_record_id
+from desktop.paths import ProfilePaths
+from desktop.session import Session
+from tests.test_vocabulary import AUDIT, CONSUMPTION, ENERGY_USE, MARKET, POLICY, SAVING, write_slice
+
+WAIT_MS = 20_000
+CASES = [f"Ward {n} energy report" for n in range(4)]
+
+
+@pytest.fixture(scope="module")
+def vocab_profile_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.conftest import CORPUS
+
+    if not CORPUS.is_dir():
+        pytest.skip(f"the shared corpus is not at {CORPUS}")
+    base = tmp_path_factory.mktemp("vocab-ui")
+    folder = base / "profile"
+    with Session.open(ProfilePaths(folder, "--data-dir")) as session:
+        session.import_paths(write_slice(CORPUS, base / "csv"))
+        tagged = [("energy consumption",), ("energy consumption", "meters"), (), ()]
+        session.save_many(
+            [
+                Record(
+                    new_record_id(),
+                    Kind.CASE_STUDY,
+                    {"title": title, "summary": "What the district learnt about its energy use."},
+                    tags=tags,
+                    links=(Link(Relation.ABOUT, CONSUMPTION),) if tags else (),
+                )
+                for title, tags in zip(CASES, tagged, strict=True)
+            ]
+        )
+    return folder
+
+
+@pytest.fixture
+def vocab_profile(vocab_profile_template: Path, tmp_path: Path) -> ProfilePaths:
+    folder = tmp_path / "profile"
+    shutil.copytree(vocab_profile_template, folder)
+    return ProfilePaths(folder, "--data-dir")
+
+
+@pytest.fixture
+def page(qtbot: Any, open_window: Callable[[ProfilePaths], Any], vocab_profile: ProfilePaths) -> Any:
+    window = open_window(vocab_profile)
+    vocabulary = window.shell.page("vocabulary")
+    with qtbot.waitSignal(vocabulary.tree_loaded, timeout=WAIT_MS):
+        window.shell.show_key("vocabulary")
+    return vocabulary
+
+
+def wait_term(qtbot: Any, page: Any, term_id: str) -> None:
+    qtbot.waitUntil(
+        lambda: page.panel.details is not None and page.panel.details.term.id == term_id, timeout=WAIT_MS
+    )
+
+
+def choose(qtbot: Any, chooser: Any, typed: str, label: str) -> None:
+    chooser.setFocus()
+    qtbot.keyClicks(chooser, typed)
+    qtbot.waitUntil(lambda: any(m.label == label for m in chooser._offered.values()), timeout=WAIT_MS)
+    chooser.choose(next(m for m in chooser._offered.values() if m.label == label))
+
+
+def test_browse_the_tree_lazily_and_follow_links(qtbot: Any, page: Any) -> None:
+    model = page.model
+    names = [model.index(row, 0).data() for row in range(model.rowCount())]
+    assert any(name.startswith("EuroVoc") for name in names)
+    assert any(name.startswith("Local Government Service List") for name in names)
+    assert model.nodes_made < 200  # rows made as shown, not one per term
+    page.show_in_tree(CONSUMPTION)
+    wait_term(qtbot, page, CONSUMPTION)
+    assert page.tree.currentIndex().data() == "energy consumption"
+    assert page.tree.currentIndex().parent().data() == "energy market"
+    text = page.panel.browser.toPlainText()
+    assert "use of energy" in text and "energy audit" in text and "2 records" in text
+    page.panel.browser.anchorClicked.emit(QUrl("uses:list"))
+    assert page.panel.uses_list.count() == 2
+    page.panel.browser.anchorClicked.emit(QUrl(f"term:{AUDIT}"))
+    wait_term(qtbot, page, AUDIT)
+    assert page.tree.currentIndex().data() == "energy audit"
+
+
+def test_find_a_term_by_an_alternative_label(qtbot: Any, page: Any) -> None:
+    qtbot.keyClicks(page.find_edit, "rational use")
+    qtbot.waitUntil(lambda: page.found_list.count() > 0, timeout=WAIT_MS)
+    assert page.found_list.item(0).text().startswith("rational use of energy → energy saving")
+    page.found_list.setCurrentRow(0)
+    wait_term(qtbot, page, SAVING)
+
+
+def test_edit_and_create_terms(qtbot: Any, page: Any) -> None:
+    session = page.session
+    page.show_in_tree(SAVING)
+    wait_term(qtbot, page, SAVING)
+    dialog = page.edit_term()
+    dialog.alt_edit.setPlainText("rational use of energy\nwaste of energy\nenergy thrift")
+    dialog.scope_edit.setPlainText("Using less energy for the same service.")
+    with qtbot.waitSignal(page.tree_loaded, timeout=WAIT_MS):
+        dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    term = session.store.get(SAVING)
+    assert "energy thrift" in term.fields["alt_labels"]
+    assert term.fields["scope_note"] == "Using less energy for the same service."
+    assert session.store.outbox_entries(SAVING)
+
+    dialog = page.new_term()
+    dialog.label_edit.setText("Smart meters")
+    choose(qtbot, dialog.broader_chooser, "consumpt", "energy consumption")
+    assert dialog.broader() == [(CONSUMPTION, "energy consumption")]
+    with qtbot.waitSignal(page.tree_loaded, timeout=WAIT_MS):
+        dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
+    created = [e for e in session.terms() if e.label == "Smart meters"]
+    assert len(created) == 1 and created[0].broader == (CONSUMPTION,) and created[0].scheme == "eurovoc"
+    wait_term(qtbot, page, created[0].id)
+    assert page.tree.currentIndex().parent().data() == "energy consumption"
+
+
+def test_merge_two_terms(qtbot: Any, page: Any) -> None:
+    session = page.session
+    page.show_in_tree(CONSUMPTION)
+    wait_term(qtbot, page, CONSUMPTION)
+    dialog = page.merge_term()
+    assert "The 2 records tagged with it are retagged." in dialog.explanation.text()
+    assert not dialog.merge_button.isEnabled()
+    choose(qtbot, dialog.chooser, "energy us", "energy use")
+    assert dialog.merge_button.isEnabled()
+    dialog.merge_button.click()
+    wait_term(qtbot, page, ENERGY_USE)
+    qtbot.waitUntil(lambda: "2 records retagged" in page.note_label.text(), timeout=WAIT_MS)
+    assert session.store.get(CONSUMPTION).deleted
+    assert "energy consumption" in session.store.get(ENERGY_USE).fields["alt_labels"]
+    tagged = [r for r in session.term_usage(ENERGY_USE).tagged]
+    assert sorted(r.title for r in tagged) == CASES[:2]
+    assert all(r.links_of(Relation.ABOUT) == [ENERGY_USE] for r in tagged)
+    assert session.store.get(AUDIT).links_of(Relation.BROADER) == [ENERGY_USE]
+    assert page.tree.currentIndex().data() == "energy use"
+
+
+def test_retire_a_term_removing_its_tag(qtbot: Any, page: Any) -> None:
+    session = page.session
+    page.show_in_tree(CONSUMPTION)
+    wait_term(qtbot, page, CONSUMPTION)
+    dialog = page.retire_term()
+    assert dialog.remove_radio.isChecked() and dialog.retire_button.isEnabled()
+    dialog.replace_radio.setChecked(True)
+    assert not dialog.retire_button.isEnabled()  # a replacement must be chosen first
+    dialog.remove_radio.setChecked(True)
+    with qtbot.waitSignal(page.tree_loaded, timeout=WAIT_MS):
+        dialog.retire_button.click()
+    assert session.store.get(CONSUMPTION).deleted
+    assert all(
+        CONSUMPTION not in r.links_of(Relation.ABOUT) for r in session.store.iter_records([Kind.CASE_STUDY])
+    )
+    assert session.store.get(AUDIT).links_of(Relation.BROADER) == [
+        MARKET
+    ]  # lifted to the retired term's broader
+
+
+def test_staff_signed_in_to_a_server_cannot_curate(qtbot: Any, page: Any) -> None:
+    page.session.store.set_meta("sync.server_url", "https://kb.example.org")
+    page.session.store.set_meta("sync.role", "staff")
+    with qtbot.waitSignal(page.tree_loaded, timeout=WAIT_MS):
+        page.refresh()
+    page.show_in_tree(POLICY)
+    wait_term(qtbot, page, POLICY)
+    assert not page.can_curate
+    assert not any(
+        b.isEnabled() for b in (page.new_button, page.edit_button, page.merge_button, page.retire_button)
+    )
+
+
+def test_bulk_tag_a_selection_and_undo(qtbot: Any, page: Any) -> None:
+    window = page.window()
+    session = page.session
+    lists = window.list_pages["knowledge-base"]
+    window.show_page(lists)
+    qtbot.waitUntil(lambda: lists.model.rowCount() == 4, timeout=WAIT_MS)
+    selection = lists.table.selectionModel()
+    for row in range(3):
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        selection.select(lists.model.index(row, 0), flags)
+    chosen = lists.selected_ids()
+    assert len(chosen) == 3 and lists.tag_button.isEnabled()
+    seq = session.store.last_seq()
+    lists.tag_button.click()
+    dialog = lists.tagger.dialog
+    assert "3 selected records" in dialog.findChildren(type(lists.count_label))[0].text()
+    choose(qtbot, dialog.chooser, "rational use", "energy saving")  # found by its alternative label
+    dialog.ok_button.click()
+    qtbot.waitUntil(lambda: lists.tag_bar.isVisible(), timeout=WAIT_MS)
+    assert "Tagged 3 records with “energy saving”" in lists.tag_bar.label.text()
+    assert session.store.last_seq() == seq + 3  # one write: one new revision each
+    for record_id in chosen:
+        record = session.store.get(record_id)
+        assert "energy saving" in record.tags and SAVING in record.links_of(Relation.ABOUT)
+    assert set(chosen) <= {hit.id for hit in session.search("rational use of energy").hits}
+
+    lists.tag_bar.undo_button.click()
+    qtbot.waitUntil(lambda: "Undone" in lists.tag_bar.label.text(), timeout=WAIT_MS)
+    for record_id in chosen:
+        record = session.store.get(record_id)
+        assert "energy saving" not in record.tags and SAVING not in record.links_of(Relation.ABOUT)
+    assert not lists.tag_bar.undo_button.isVisible()
+
+
+def test_tag_field_completes_an_alternative_label_with_the_preferred_term(qtbot: Any, page: Any) -> None:
+    window = page.window()
+    session = page.session
+    record = next(r for r in session.store.iter_records([Kind.CASE_STUDY]) if r.title == CASES[3])
+    opened: list[Any] = []
+    window.editors.editor_opened.connect(opened.append)
+    window.edit_record(record.id)
+    qtbot.waitUntil(lambda: bool(opened) and opened[0].editor.is_loaded, timeout=WAIT_MS)
+    editor = opened[0].editor
+    field = editor.widget("@tags")
+    field.window().activateWindow()
+    field.input.setFocus()
+    qtbot.keyClicks(field.input, "rational use")
+    offered = "rational use of energy → energy saving"
+    qtbot.waitUntil(lambda: offered in field.model.stringList(), timeout=WAIT_MS)
+    assert field.choose(offered)
+    assert field.value() == (("energy saving", SAVING),)
+    with qtbot.waitSignal(editor.record_saved, timeout=WAIT_MS):
+        editor.save_action.trigger()
+    stored = session.store.get(record.id)
+    assert stored.tags == ("energy saving",) and stored.links_of(Relation.ABOUT) == [SAVING]
+    editor.confirm_close_invalid = lambda _errors: True
+    opened[0].close()
