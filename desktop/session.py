@@ -636,7 +636,7 @@ class Session:
     @cached_property
     def vocabulary(self) -> VocabularyService:
         """Merge, retire, edit terms and tag records in bulk."""
-        return VocabularyService(self.store, self.index)
+        return VocabularyService(self.store, self.index, lambda: (self.me(), self.role()))
 
     def terms(self) -> list[TermEntry]:
         """Every live term, with its broader term ids and how many records are about it (for the browser)."""
@@ -652,7 +652,7 @@ class Session:
         return self.store.term_usage(term) if term is not None else TermUsage()
 
     def merge_terms(self, survivor_id: str, loser_id: str) -> VocabularyResult:
-        """Merge one term into another and retag what used it, in one transaction."""
+        """Merge one term into another and retag what used it, in one transaction (librarians)."""
         return self.vocabulary.merge(survivor_id, loser_id)
 
     def retire_term(self, term_id: str, replacement_id: str | None = None) -> VocabularyResult:
@@ -662,7 +662,7 @@ class Session:
     def tag_records(
         self, record_ids: Sequence[str], term_id: str, *, remove: bool = False
     ) -> VocabularyResult:
-        """Add (or remove) a term on many records in one write."""
+        """Add (or remove) a term on many records in one write (those the user may change)."""
         return self.vocabulary.tag(record_ids, term_id, remove=remove)
 
     def save_term(self, term: Record) -> VocabularyResult:

@@ -10,13 +10,21 @@ lock is held from the first read to the index update, so no other write slips in
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from desktop.core.changes import Changes
 from desktop.core.kinds import Kind
+from desktop.core.merging import CURATOR_ROLES, may_edit
 from desktop.core.records import Record
-from desktop.core.vocabulary import VocabularyEdit, plan_bulk_tag, plan_edit, plan_merge, plan_retire
+from desktop.core.vocabulary import (
+    VocabularyEdit,
+    VocabularyRefused,
+    plan_bulk_tag,
+    plan_edit,
+    plan_merge,
+    plan_retire,
+)
 from desktop.search import SearchIndex
 from desktop.store import RecordNotFoundError, RecordRepository
 
@@ -32,14 +40,24 @@ class VocabularyResult:
     moved: int = 0
     #: Records whose tags changed (a bulk tag's undo puts exactly these back).
     record_ids: tuple[str, ...] = ()
+    #: Records of a bulk tag the user may not change, left as they were.
+    skipped: int = 0
 
 
 class VocabularyService:
     """Vocabulary operations over one store and its index."""
 
-    def __init__(self, store: RecordRepository, index: SearchIndex):
+    def __init__(self, store: RecordRepository, index: SearchIndex, who: Callable[[], tuple[str, str]]):
         self.store = store
         self.index = index
+        self.who = who  # () -> (user name, role): asked at each operation, as sign-in may change them
+
+    def _require_curator(self) -> None:
+        if self.who()[1] not in CURATOR_ROLES:
+            raise VocabularyRefused(
+                "Only librarians change the vocabulary. Sign in to the server as a librarian, "
+                "or ask one to make this change."
+            )
 
     def _term(self, term_id: str) -> Record:
         term = self.store.get(term_id)
@@ -57,10 +75,11 @@ class VocabularyService:
             edit.retagged,
         )
         ids = tuple(r.id for r in edit.records if r.kind is not Kind.TERM)
-        return VocabularyResult(changes, edit.retagged, edit.moved, ids)
+        return VocabularyResult(changes, edit.retagged, edit.moved, ids, edit.skipped)
 
     def merge(self, survivor_id: str, loser_id: str) -> VocabularyResult:
         """Merge ``loser_id`` into ``survivor_id`` (see :func:`desktop.core.vocabulary.plan_merge`)."""
+        self._require_curator()
         with self.store.writing():
             survivor, loser = self._term(survivor_id), self._term(loser_id)
             edit = plan_merge(survivor, loser, self.store.term_usage(loser))
@@ -68,6 +87,7 @@ class VocabularyService:
 
     def retire(self, term_id: str, replacement_id: str | None = None) -> VocabularyResult:
         """Retire a term, retagging what used it with ``replacement_id`` or removing the tag."""
+        self._require_curator()
         with self.store.writing():
             term = self._term(term_id)
             replacement = self._term(replacement_id) if replacement_id else None
@@ -75,17 +95,26 @@ class VocabularyService:
             return self._write(edit, f"retired term {term.title!r}")
 
     def tag(self, record_ids: Sequence[str], term_id: str, *, remove: bool = False) -> VocabularyResult:
-        """Add (or remove) one term on every record of ``record_ids``, in one write."""
+        """Add (or remove) one term on every record of ``record_ids`` the user may change, in one write.
+
+        Records the user may not change (the server's rules: staff change their own drafts) are
+        left alone and counted in ``skipped``, so a push never carries a change the server refuses.
+        """
+        user, role = self.who()
         with self.store.writing():
             term = self._term(term_id)
-            records = self.store.get_many(record_ids)
-            edit = plan_bulk_tag((records[i] for i in record_ids if i in records), term, remove=remove)
+            found = self.store.get_many(record_ids)
+            records = [found[i] for i in dict.fromkeys(record_ids) if i in found]
+            allowed = [r for r in records if may_edit(r, user, role)]
+            edit = plan_bulk_tag(allowed, term, remove=remove)
+            edit = VocabularyEdit(edit.records, edit.retagged, skipped=len(records) - len(allowed))
             if not edit.records:
-                return VocabularyResult(Changes())
+                return VocabularyResult(Changes(), skipped=edit.skipped)
             return self._write(edit, f"{'untagged' if remove else 'tagged'} {term.title!r}")
 
     def save_term(self, term: Record) -> VocabularyResult:
         """Save a new or edited term; a new preferred label is carried to the records tagged with it."""
+        self._require_curator()
         with self.store.writing():
             old = self.store.get(term.id)
             live = old if old is not None and not old.deleted else None

@@ -15,7 +15,7 @@ import pytest
 
 from desktop.core.kinds import Kind
 from desktop.core.records import Link, Record, Relation, new_record_id
-from desktop.core.vocabulary import tag_labels
+from desktop.core.vocabulary import VocabularyRefused, tag_labels
 from desktop.importers.vocab import term_id
 from desktop.paths import ProfilePaths
 from desktop.session import Session
@@ -58,6 +58,7 @@ def vocab_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with Session.open(ProfilePaths(profile, "test")) as session:
         report = session.import_paths(write_slice(CORPUS, base / "csv"))
         assert not report.errors
+        session.store.set_meta("sync.role", "librarian")  # as a librarian's sign-in leaves it
     return profile
 
 
@@ -263,3 +264,20 @@ def test_search_expands_alternative_labels_both_ways(session: Session) -> None:
     # With more words, the rest of the query still narrows the expansion.
     assert ids(session, "rational use of energy retrofit") & {about.id, tagged.id, free_alt.id} == {about.id}
     assert free_alt.id in ids(session, "energy saving schools")
+
+
+def test_staff_may_not_curate_and_bulk_tag_only_what_they_may_change(session: Session) -> None:
+    session.store.set_meta("sync.role", "staff")
+    with pytest.raises(VocabularyRefused):
+        session.merge_terms(ENERGY_USE, CONSUMPTION)
+    with pytest.raises(VocabularyRefused):
+        session.retire_term(SAVING)
+    with pytest.raises(VocabularyRefused):
+        session.save_term(term(session, SAVING).with_fields(scope_note="mine"))
+    mine = article("My draft").with_changes(owner=session.me())
+    theirs = article("Someone else's").with_changes(owner="someone-else")
+    session.save_many([mine, theirs])
+    result = session.tag_records([mine.id, theirs.id], SAVING)
+    assert result.record_ids == (mine.id,) and result.skipped == 1
+    assert term(session, theirs.id).tags == ()
+    assert not term(session, CONSUMPTION).deleted

@@ -11,10 +11,15 @@ one transaction (with its outbox entries), so a merge or a retirement syncs as o
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from desktop.core.kinds import Kind
 from desktop.core.records import Link, Record, Relation
+
+
+class VocabularyRefused(Exception):
+    """The user may not make this vocabulary change (librarians curate the vocabulary)."""
+
 
 #: Kinds that keep their vocabulary labels in a field of their own instead of ``record.tags``.
 TAG_FIELDS: dict[Kind, str] = {Kind.EXPERT: "expertise", Kind.CENTRE_ITEM: "subjects"}
@@ -177,7 +182,7 @@ class VocabularyEdit:
     records: tuple[Record, ...] = ()
     retagged: int = 0
     moved: int = 0
-    notes: list[str] = field(default_factory=list)
+    skipped: int = 0  # records the user may not change, left as they were
 
 
 def plan_merge(survivor: Record, loser: Record, usage: TermUsage) -> VocabularyEdit:

@@ -168,8 +168,13 @@ class BulkTagger:
                 text = translate("BulkTagger", "Tagged {n} records with “{term}”.").format(
                     term=term.label, n=n
                 )
-                if n < len(ids):
-                    text += " " + translate("BulkTagger", "{k} had it already.").format(k=len(ids) - n)
+                already = len(ids) - n - result.skipped
+                if already > 0:
+                    text += " " + translate("BulkTagger", "{k} had it already.").format(k=already)
+            if result.skipped:
+                text += " " + translate(
+                    "BulkTagger", "{k} you may not change were left as they were."
+                ).format(k=result.skipped)
             self.bar.say(text, undoable=bool(n))
             self._changed(result.changes)
 

@@ -293,6 +293,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>{k} you may not change were left as they were.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Undone: {n} records as they were.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4153,7 +4157,7 @@ Edit the record, then submit it for review again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Only librarians edit the vocabulary.</source>
+        <source>Only librarians edit the vocabulary: sign in as one to change it.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -64,6 +64,11 @@ def _term_id(window: Any, label: str, scheme: str = "") -> str:
 
 def run(app: QApplication, out: Path, workdir: Path, corpus_profile: Path | None) -> None:
     profile = copy_profile(corpus_profile, workdir)
+    from desktop.paths import ProfilePaths
+    from desktop.session import Session
+
+    with Session.open(ProfilePaths(profile, "--data-dir")) as session:
+        session.store.set_meta("sync.role", "librarian")  # as a librarian's sign-in leaves it
     shooter = Shooter(app, out, profile, "vocabulary-")
     window = shooter.window
     page = window.shell.page("vocabulary")

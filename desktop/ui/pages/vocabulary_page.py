@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.merging import CURATOR_ROLES
 from desktop.core.vocabulary import TermMatch
 from desktop.ui.icons import app_icon
 from desktop.ui.tasks import TaskManager
@@ -73,13 +74,9 @@ def vocabulary_files(corpus: Path) -> list[Path]:
 
 
 def may_curate(session: Session) -> bool:
-    """Whether this profile's user edits the vocabulary: a librarian or admin, or a profile that never
-    signed in to a server (its own vocabulary; a server checks every pushed change anyway)."""
-    role_of = getattr(session, "role", None)  # the signed-in role, once the profile keeps it
-    role = role_of() if callable(role_of) else session.store.get_meta("sync.role")
-    if role:
-        return str(role) in ("librarian", "admin")
-    return not session.store.get_meta("sync.server_url")
+    """Whether this profile's user edits the vocabulary: librarians and admins (the role the server
+    gave at sign-in; an unknown role counts as staff, as everywhere in the app)."""
+    return session.role() in CURATOR_ROLES
 
 
 class VocabularyPage(QWidget):
@@ -375,9 +372,8 @@ class VocabularyPage(QWidget):
             button.setEnabled(self.can_curate and has_term)
         self.new_button.setEnabled(self.can_curate and self.session is not None)
         self.import_button.setEnabled(self.can_curate and self.session is not None)
-        why = "" if self.can_curate else self.tr("Only librarians edit the vocabulary.")
-        for button in (self.new_button, self.edit_button, self.merge_button, self.retire_button):
-            button.setStatusTip(why)
+        if not self.can_curate and self.session is not None and not self.note_label.text():
+            self.show_note(self.tr("Only librarians edit the vocabulary: sign in as one to change it."))
 
     def show_note(self, text: str) -> None:
         """A line under the toolbar saying what the last operation did."""

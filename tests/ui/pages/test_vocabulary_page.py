@@ -34,6 +34,7 @@ def vocab_profile_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = base / "profile"
     with Session.open(ProfilePaths(folder, "--data-dir")) as session:
         session.import_paths(write_slice(CORPUS, base / "csv"))
+        session.store.set_meta("sync.role", "librarian")  # as a librarian's sign-in leaves it
         tagged = [("energy consumption",), ("energy consumption", "meters"), (), ()]
         session.save_many(
             [
