@@ -171,7 +171,7 @@ def test_lightly_edited_title_with_same_author_and_date_is_a_duplicate() -> None
     assert match is not None and {r.code for r in match.reasons} == {"title_date"}
     groups = find_duplicates([a, b, c])
     assert len(groups) == 1 and {m.id for m in groups[0].members} == {"a", "b", "c"}
-    assert describe(groups[0].reasons) == "near-identical title, same author and date"
+    assert describe(groups[0].reasons) == "near-identical title, author and date"
 
 
 def test_different_authors_or_urls_keep_same_titled_items_apart() -> None:

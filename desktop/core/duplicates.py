@@ -59,8 +59,8 @@ REASON_LABELS: dict[str, str] = {
     "isbn": "same ISBN",
     "issn": "same ISSN",
     "url": "same source URL",
-    "title_author": "near-identical title, same author",
-    "title_date": "near-identical title, same date",
+    "title_author": "near-identical title and author",
+    "title_date": "near-identical title and date",
 }
 
 
@@ -192,16 +192,17 @@ class DuplicateGroup:
         }
 
 
-def describe(reasons: Sequence[Reason]) -> str:
-    """The reasons as one line: "same ISBN 9780…; near-identical title, same author and date"."""
+def describe(reasons: Sequence[Reason], *, details: bool = True) -> str:
+    """The reasons as one line: "same ISBN 9780…; near-identical title, author and date"
+    (without what is shared when ``details`` is false)."""
     codes = {reason.code for reason in reasons}
     parts = [
-        f"{reason.label} {reason.detail}" if reason.detail else reason.label
+        f"{reason.label} {reason.detail}" if reason.detail and details else reason.label
         for reason in reasons
         if reason.code in ("isbn", "issn", "url")
     ]
     if "title_author" in codes and "title_date" in codes:
-        parts.append("near-identical title, same author and date")
+        parts.append("near-identical title, author and date")
     elif "title_author" in codes:
         parts.append(REASON_LABELS["title_author"])
     elif "title_date" in codes:

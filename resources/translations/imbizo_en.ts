@@ -1232,11 +1232,15 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>First</source>
+        <source>First record</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Second</source>
+        <source>Second record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} of {total} rows differ (highlighted). Merging keeps the record you choose; the other goes to the trash as its duplicate, and its links, tags, files and missing fields move over. Double-click a value to open its record.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1285,10 +1289,6 @@
     </message>
     <message>
         <source>The two records differ here</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>{n} of {total} rows differ (highlighted). Merging keeps the record you choose; the other goes to the trash as its duplicate, and its links, tags, files and missing fields move over. Double-click a title to open the record.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

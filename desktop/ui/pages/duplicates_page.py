@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDateTime, QLocale, QSettings, Qt, Signal
+from PySide6.QtCore import QDateTime, QLocale, QSettings, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -57,6 +57,7 @@ class PairView:
     rows: list[ComparedField]
     attachments: dict[str, list[str]] = field(default_factory=dict)  # record id -> file names
     linked_from: dict[str, int] = field(default_factory=dict)  # record id -> records linking to it
+    links: dict[str, str] = field(default_factory=dict)  # record id -> its links as text, one a line
 
 
 def load_pair(session: Session, left_id: str, right_id: str) -> PairView | None:
@@ -69,7 +70,17 @@ def load_pair(session: Session, left_id: str, right_id: str) -> PairView | None:
         return None
     attachments = {rid: [a.filename for a in session.attachments(rid)] for rid in (left_id, right_id)}
     linked = {rid: len(session.store.backlinks(rid)) for rid in (left_id, right_id)}
-    return PairView(left, right, comparison_rows(left, right), attachments, linked)
+    targets = session.records(link.target_id for record in (left, right) for link in record.links)
+    links = {record.id: _links_text(record, targets) for record in (left, right)}
+    return PairView(left, right, comparison_rows(left, right), attachments, linked, links)
+
+
+def _links_text(record: Record, targets: dict[str, Record]) -> str:
+    lines = []
+    for link in record.links:
+        target = targets.get(link.target_id)
+        lines.append(f"{link.relation.value.replace('_', ' ')}: {target.title if target else link.target_id}")
+    return "\n".join(lines)
 
 
 def _local_time(iso: str) -> str:
@@ -153,16 +164,18 @@ class DuplicatesPage(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        header.resizeSection(2, 200)
-        self.groups_table.setWordWrap(True)
+        header.resizeSection(2, 230)
+        self.groups_table.setWordWrap(False)
+        self.groups_table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.groups_table.itemSelectionChanged.connect(self._on_group_selected)
 
         self.comparison = self._build_comparison()
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.groups_table)
         self.splitter.addWidget(self.comparison)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([520, 600])
 
         self.merges_label = QLabel(self.tr("Recent merges"))
         self.merges_label.setFont(QFont(self.merges_label.font().family(), -1, QFont.Weight.Bold))
@@ -234,7 +247,12 @@ class DuplicatesPage(QWidget):
         self.keep_left.clicked.connect(lambda: self.merge_into(0))
         self.keep_right.clicked.connect(lambda: self.merge_into(1))
         self.compare_table = QTableWidget(0, 3)
-        self.compare_table.setHorizontalHeaderLabels([self.tr("Field"), self.tr("First"), self.tr("Second")])
+        self.compare_table.setHorizontalHeaderLabels(
+            [self.tr("Field"), self.tr("First record"), self.tr("Second record")]
+        )
+        self.compare_table.horizontalHeader().setDefaultAlignment(
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        )
         self.compare_table.setAccessibleName(
             self.tr("The two records side by side; differences are highlighted")
         )
@@ -338,11 +356,9 @@ class DuplicatesPage(QWidget):
                 lines.append(self.tr("and {n} more").format(n=len(group.members) - 3))
             records = QTableWidgetItem("\n".join(lines))
             kinds = ", ".join(kind_label(kind) for kind in group.kinds)
-            records.setToolTip(kinds)
-            why = QTableWidgetItem(describe(group.reasons))
-            why.setToolTip(
-                "\n".join(f"{r.label}: {r.detail}" if r.detail else r.label for r in group.reasons)
-            )
+            records.setToolTip(f"{kinds}\n" + "\n".join(lines))
+            why = QTableWidgetItem(describe(group.reasons, details=False).replace("; ", "\n"))
+            why.setToolTip(describe(group.reasons).replace("; ", "\n"))
             for column, item in enumerate((score, records, why)):
                 self.groups_table.setItem(row, column, item)
         self.groups_table.resizeRowsToContents()
@@ -359,9 +375,9 @@ class DuplicatesPage(QWidget):
         ids = [group.id for group in self.groups]
         row = ids.index(selected.id) if selected is not None and selected.id in ids else (0 if ids else -1)
         if row >= 0:
-            self.groups_table.selectRow(row)
-        else:
-            self._show_group(None)
+            with QSignalBlocker(self.groups_table):
+                self.groups_table.selectRow(row)
+        self._show_group(self.selected_group())  # the same row may hold another group now
         self.groups_loaded.emit()
 
     def selected_group(self) -> DuplicateGroup | None:
@@ -390,7 +406,7 @@ class DuplicatesPage(QWidget):
             self.pick_left.setCurrentIndex(0)
             self.pick_right.setCurrentIndex(1 if len(group.members) > 1 else 0)
         for combo in (self.pick_left, self.pick_right):
-            combo.setEnabled(group is not None and len(group.members) > 2)
+            combo.setVisible(group is not None and len(group.members) > 2)
             combo.blockSignals(False)
         self._load_pair()
 
@@ -429,8 +445,9 @@ class DuplicatesPage(QWidget):
         rows = [(row.label, row.left, row.right, row.differs) for row in pair.rows]
         files = [len(pair.attachments.get(r.id, [])) for r in (pair.left, pair.right)]
         linked = [pair.linked_from.get(r.id, 0) for r in (pair.left, pair.right)]
-        links = [len(r.links) for r in (pair.left, pair.right)]
-        rows.append((self.tr("Links"), str(links[0]), str(links[1]), links[0] != links[1]))
+        links = [pair.links.get(r.id, "") for r in (pair.left, pair.right)]
+        if any(links):
+            rows.append((self.tr("Links"), links[0], links[1], links[0] != links[1]))
         rows.append((self.tr("Linked from"), str(linked[0]), str(linked[1]), linked[0] != linked[1]))
         rows.append((self.tr("Files"), str(files[0]), str(files[1]), files[0] != files[1]))
         table.setRowCount(len(rows))
@@ -453,20 +470,17 @@ class DuplicatesPage(QWidget):
                 if differs:
                     cell.setBackground(brush)
                 table.setItem(index, column, cell)
-        table.setHorizontalHeaderLabels(
-            [self.tr("Field"), pair.left.title or self.tr("First"), pair.right.title or self.tr("Second")]
-        )
-        for column in (1, 2):
+        for column, record in ((1, pair.left), (2, pair.right)):
             header_item = table.horizontalHeaderItem(column)
             if header_item is not None:
-                header_item.setToolTip(header_item.text())
+                header_item.setToolTip(record.title)
         table.resizeRowsToContents()
         differing = sum(1 for row in rows if row[3])
         self.compare_note.setText(
             self.tr(
                 "{n} of {total} rows differ (highlighted). Merging keeps the record you choose; the "
                 "other goes to the trash as its duplicate, and its links, tags, files and missing fields "
-                "move over. Double-click a title to open the record."
+                "move over. Double-click a value to open its record."
             ).format(n=differing, total=len(rows))
         )
         self._set_pair_enabled(True)
