@@ -50,9 +50,17 @@ class DetailView(QWidget):
     export_requested = Signal(str)  # record id
     records_changed = Signal(object)  # Changes: a review action saved the record shown
 
-    def __init__(self, tasks: TaskManager, parent: QWidget | None = None, *, placeholder: str = ""):
+    def __init__(
+        self,
+        tasks: TaskManager,
+        parent: QWidget | None = None,
+        *,
+        placeholder: str = "",
+        attachments: bool = True,
+    ):
         super().__init__(parent)
         self.tasks = tasks
+        self.with_attachments = attachments  # False: a compact preview without the files panel
         self.session: Session | None = None
         self.view: RecordView | None = None
         self.placeholder = placeholder or self.tr(
@@ -269,7 +277,7 @@ class DetailView(QWidget):
 
     def _show_attachments(self, view: RecordView) -> None:
         """Show the attachments panel for records that carry files (made on first use)."""
-        if view.record.kind not in ATTACHMENT_KINDS:
+        if view.record.kind not in ATTACHMENT_KINDS or not self.with_attachments:
             self.attachments_slot.hide()
             return
         panel = self.attachments_panel or self._make_attachments_panel()

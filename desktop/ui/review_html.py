@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDateTime, QLocale, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDateTime, Qt
 
 from desktop.core.records import Record
 from desktop.core.review import ReviewAction, ReviewEntry, review_log
@@ -29,11 +29,11 @@ def _t(text: str) -> str:
 
 
 def local_time(iso: str) -> str:
-    """An ISO 8601 moment in the user's time zone and short date format (as given when unreadable)."""
+    """An ISO 8601 moment as local date and time, "2026-12-02 14:05" (as given when unreadable)."""
     moment = QDateTime.fromString(iso, Qt.DateFormat.ISODate)
     if not moment.isValid():
         return iso
-    return QLocale().toString(moment.toLocalTime(), QLocale.FormatType.ShortFormat)
+    return moment.toLocalTime().toString("yyyy-MM-dd HH:mm")
 
 
 def entry_text(entry: ReviewEntry) -> str:

@@ -165,11 +165,16 @@ class ReviewBanner(QFrame):
         elif record.status is Status.SUBMITTED:
             entry = last_entry(record, ReviewAction.SUBMITTED)
             self.heading.setText(self.tr("Waiting for review"))
-            since = self.tr(" since {when}").format(when=local_time(entry.at)) if entry is not None else ""
-            self.message.setText(
-                self.tr("Submitted{since}. A librarian publishes it or returns it with a comment.").format(
-                    since=since
+            if entry is not None:
+                submitted = self.tr("Submitted by {who} on {when}.").format(
+                    who=entry.by, when=local_time(entry.at)
                 )
+            else:
+                submitted = self.tr("Submitted.")
+            self.message.setText(
+                submitted
+                + " "
+                + self.tr("A librarian publishes it, or returns it to its author with a comment.")
             )
         elif record.status is Status.RETIRED:
             entry = last_entry(record, ReviewAction.RETIRED)

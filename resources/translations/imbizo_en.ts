@@ -2959,11 +2959,15 @@ Edit the record, then submit it for review again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source> since {when}</source>
+        <source>Submitted by {who} on {when}.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Submitted{since}. A librarian publishes it or returns it with a comment.</source>
+        <source>Submitted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A librarian publishes it, or returns it to its author with a comment.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -20,8 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -126,12 +124,20 @@ class ReviewQueuePage(QWidget):
         caption_font = QFont(self.similar_caption.font())
         caption_font.setBold(True)
         self.similar_caption.setFont(caption_font)
-        self.similar_list = QListWidget(self)
+        self.similar_list = QTreeWidget(self)
         self.similar_list.setAccessibleName(self.tr("Similar items"))
-        self.similar_list.setWordWrap(True)
+        self.similar_list.setHeaderLabels([self.tr("Title"), self.tr("Kind")])
+        self.similar_list.setRootIsDecorated(False)
         self.similar_list.setAlternatingRowColors(True)
+        self.similar_list.setUniformRowHeights(True)
+        similar_header = self.similar_list.header()
+        similar_header.setStretchLastSection(False)
+        similar_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        similar_header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.similar_list.currentItemChanged.connect(self._on_similar_chosen)
-        self.similar_detail = DetailView(tasks, placeholder=self.tr("Choose a similar item to compare it."))
+        self.similar_detail = DetailView(
+            tasks, placeholder=self.tr("Choose a similar item to compare it."), attachments=False
+        )
         self.similar_detail.setAccessibleName(self.tr("The similar item"))
         similar = QSplitter(Qt.Orientation.Vertical)
         similar.setChildrenCollapsible(False)
@@ -142,7 +148,7 @@ class ReviewQueuePage(QWidget):
         top_layout.addWidget(self.similar_list, 1)
         similar.addWidget(top)
         similar.addWidget(self.similar_detail)
-        similar.setStretchFactor(0, 1)
+        similar.setStretchFactor(0, 2)
         similar.setStretchFactor(1, 3)
         self.similar_splitter = similar
 
@@ -157,7 +163,7 @@ class ReviewQueuePage(QWidget):
         self.splitter.addWidget(self.sides)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([200, 600])
+        self.splitter.setSizes([160, 640])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 8)
@@ -366,8 +372,7 @@ class ReviewQueuePage(QWidget):
             return
         self._similar_generation += 1
         generation = self._similar_generation
-        self.similar_list.clear()
-        self.similar_list.addItem(self.tr("Looking for similar items…"))
+        self._similar_placeholder(self.tr("Looking for similar items…"))
 
         def done(hits: list[Hit]) -> None:
             if generation == self._similar_generation:
@@ -377,27 +382,35 @@ class ReviewQueuePage(QWidget):
             lambda: session.similar_records(record_id, SIMILAR_SHOWN), done, description="find similar items"
         )
 
+    def _similar_placeholder(self, text: str) -> None:
+        self.similar_list.blockSignals(True)
+        self.similar_list.clear()
+        placeholder = QTreeWidgetItem(self.similar_list, [text])
+        placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
+        placeholder.setFirstColumnSpanned(True)
+        self.similar_list.blockSignals(False)
+
     def _show_similar(self, hits: list[Hit]) -> None:
+        if not hits:
+            self._similar_placeholder(self.tr("Nothing similar found."))
+            self.similar_detail.clear()
+            self.similar_shown.emit(hits)
+            return
         self.similar_list.blockSignals(True)
         self.similar_list.clear()
         for hit in hits:
-            item = QListWidgetItem(f"{hit.title or self.tr('(untitled)')}\n{kind_label(hit.kind)}")
-            item.setData(ID_ROLE, hit.id)
-            item.setToolTip(hit.title)
-            self.similar_list.addItem(item)
-        if not hits:
-            placeholder = QListWidgetItem(self.tr("Nothing similar found."))
-            placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.similar_list.addItem(placeholder)
+            title = hit.title or self.tr("(untitled)")
+            item = QTreeWidgetItem(self.similar_list, [title, kind_label(hit.kind)])
+            item.setData(0, ID_ROLE, hit.id)
+            item.setToolTip(0, title)
         self.similar_list.blockSignals(False)
-        if hits:
-            self.similar_list.setCurrentRow(0)
-        else:
-            self.similar_detail.clear()
+        first = self.similar_list.topLevelItem(0)
+        if first is not None:
+            self.similar_list.setCurrentItem(first)
         self.similar_shown.emit(hits)
 
-    def _on_similar_chosen(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
-        record_id = current.data(ID_ROLE) if current is not None else None
+    def _on_similar_chosen(self, current: QTreeWidgetItem | None, _previous: QTreeWidgetItem | None) -> None:
+        record_id = current.data(0, ID_ROLE) if current is not None else None
         if record_id:
             self.similar_detail.open_record(str(record_id), new_trail=True)
 
