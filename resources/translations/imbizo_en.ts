@@ -2508,6 +2508,14 @@ Close it anyway? Your changes are kept and offered back the next time you open i
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Submit for &amp;review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save, then send this record to a librarian to publish</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Save state</source>
         <translation type="unfinished"></translation>
     </message>

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from desktop.core.kinds import Kind
 from desktop.core.records import Record
-from desktop.core.review import with_workflow_of
+from desktop.core.review import ReviewAction, allowed_actions, with_workflow_of
 from desktop.core.validation import FieldError, ValidationError, validate
 from desktop.ui.editors.autosave import (
     COMMIT_EVERY_MS,
@@ -124,6 +124,11 @@ class RecordEditor(QWidget):
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             self.addAction(action)
             self.toolbar.addAction(action)
+        # Shown to the record's authors while it is a draft or was returned (read when it opens).
+        self.submit_action = QAction(self.tr("Submit for &review"), self)
+        self.submit_action.setToolTip(self.tr("Save, then send this record to a librarian to publish"))
+        self.submit_action.setVisible(False)
+        self.toolbar.addAction(self.submit_action)
         self.status_label = QLabel(self)
         self.status_label.setAccessibleName(self.tr("Save state"))
         self.toolbar.addSeparator()
@@ -166,6 +171,7 @@ class RecordEditor(QWidget):
         self.draft.reloaded.connect(self._refresh_all)
         self.undo_stack.cleanChanged.connect(self._on_clean_changed)
         self.save_action.triggered.connect(self.save)
+        self.submit_action.triggered.connect(self.submit_for_review)
         self.autosave.written.connect(lambda _time: self._update_status())
         self.autosave.failed.connect(self._on_autosave_failed)
         self.autosave.commit_due.connect(self._on_commit_due)
@@ -210,6 +216,7 @@ class RecordEditor(QWidget):
             self.form.attach_record(self.record.id, self.session)
         self.is_loaded = True
         self.setEnabled(True)
+        self._offer_submit()
         self._validate()
         self._update_status()
         self.loaded.emit()
@@ -382,6 +389,41 @@ class RecordEditor(QWidget):
         else:
             text = self.tr("Unsaved changes")
         self.status_label.setText(text)
+
+    # -- review ------------------------------------------------------------------
+
+    def _offer_submit(self) -> None:
+        session, record = self.session, self.record
+
+        def done(who: tuple[str, bool]) -> None:
+            user, librarian = who
+            self.submit_action.setVisible(ReviewAction.SUBMITTED in allowed_actions(record, user, librarian))
+
+        self.tasks.read(
+            lambda: (session.me(), session.is_librarian()), alive(self, done), description="who reviews"
+        )
+
+    def submit_for_review(self) -> bool:
+        """Save, submit the record for review and close the editor (False when it cannot be saved)."""
+        session, record_id = self.session, self.record.id
+
+        def submit() -> None:
+            self.tasks.write(
+                lambda: session.review(record_id, ReviewAction.SUBMITTED),
+                alive(self, self._on_submitted),
+                alive(self, lambda error: self.tasks.report_error("submit the record", error)),
+                description="submit the record",
+            )
+
+        self._after_save.append(submit)
+        if not self.save():
+            self._after_save.remove(submit)
+            return False
+        return True
+
+    def _on_submitted(self, changes: Any) -> None:
+        self.record_saved.emit(changes)
+        self.close_editor()  # a submitted record is the reviewers' until it comes back
 
     # -- closing -------------------------------------------------------------------
 
