@@ -29,6 +29,7 @@ from desktop.core.review import ROLE_KEY as ROLE_KEY  # the profile's server rol
 from desktop.core.review import QueueFilter, QueueItem, ReviewAction, with_workflow_of
 from desktop.core.usage import Dashboard, UsageEvent
 from desktop.core.vocabulary import TermEntry, TermMatch, TermUsage
+from desktop.expert_service import ExpertService
 from desktop.importers import ImportRun, import_paths
 from desktop.paths import ProfilePaths
 from desktop.review_service import ReviewService
@@ -299,6 +300,22 @@ class Session:
         those passing ``filters``, leaving out ``exclude``."""
         finder = ExpertFinder(self.index, self.store)
         return finder.find(topic, limit=limit, filters=filters, term_id=term_id, exclude=exclude)
+
+    # -- peer learning: availability, requests, whom to ask ---------------------------------
+    # The work is in desktop/expert_service.py.
+
+    @cached_property
+    def experts(self) -> ExpertService:
+        """My expert profile and availability, requests for help, people to ask about a record."""
+        return ExpertService(self)
+
+    def request_help(self, expert_id: str, request_type: str, message: str, regarding: str = "") -> Record:
+        """Ask an expert for advice, mentoring or a peer review of my draft ``regarding``; synced next."""
+        return self.experts.request_help(expert_id, request_type, message, regarding)
+
+    def respond_to_request(self, request_id: str, state: str, outcome: str = "") -> Changes:
+        """Accept, decline, or complete with an outcome, a request made of me."""
+        return self.experts.respond(request_id, state, outcome)
 
     def resolve_id(self, text: str) -> str | None:
         """A full record id from an id or a unique prefix of at least 8 characters."""

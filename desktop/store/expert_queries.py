@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from contextlib import AbstractContextManager
+from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from desktop.core.kinds import Kind
@@ -56,6 +57,15 @@ _OWNED = (
     )
     .order_by(RecordRow.updated_at.desc(), RecordRow.id)
 )
+
+
+def _expert_values(path: str) -> Select[tuple[Any]]:
+    value = func.json_extract(RecordRow.content, path)
+    return (
+        select(value.label("value"))
+        .where(RecordRow.kind == Kind.EXPERT.value, RecordRow.deleted.is_(False), value != "")
+        .distinct()
+    )
 
 
 class ExpertQueries:
@@ -106,3 +116,14 @@ class ExpertQueries:
         with self._read_session() as session:
             rows = core(session).execute(_OWNED, {"kind": kind.value, "owner": owner})
             return [record_from_row(row) for row in rows]
+
+    def expert_values(self, field: str) -> list[str]:
+        """The distinct non-empty values of one text field (``district``, ``organisation``) of live
+        expert profiles, sorted case-insensitively (the expert finder's filter choices)."""
+        if field not in ("district", "organisation"):
+            raise ValueError(f"not a filter field: {field!r}")
+        with self._read_session() as session:
+            values = {
+                str(v).strip() for v in core(session).execute(_expert_values(f"$.fields.{field}")).scalars()
+            }
+        return sorted((v for v in values if v), key=str.casefold)

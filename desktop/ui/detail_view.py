@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QHBoxLayout, QSplitter, QTextBrowser, QToolButton,
 
 from desktop.core.kinds import Kind
 from desktop.core.usage import KNOWLEDGE_KINDS
+from desktop.ui.expert_suggestions import suggestions_html, suggests_people
 from desktop.ui.icons import app_icon
 from desktop.ui.models import muted_colour
 from desktop.ui.record_html import RECORD_SCHEME, format_value, record_html
@@ -26,6 +27,7 @@ from desktop.ui.review_widgets import ReviewControls
 from desktop.ui.tasks import TaskManager
 
 if TYPE_CHECKING:  # the session loads SQLAlchemy and Whoosh: after the window shows
+    from desktop.search import ExpertMatch
     from desktop.session import RecordView, Session
 
 __all__ = ["ATTACHMENT_KINDS", "RECORD_SCHEME", "DetailView", "app_icon", "format_value", "record_html"]
@@ -67,6 +69,8 @@ class DetailView(QWidget):
             "Choose a search result to see it here, with everything it is connected to."
         )
         self.history: list[str] = []
+        #: The people to ask about the record shown (None until the finder answers).
+        self.suggested: list[ExpertMatch] | None = None
         self._generation = 0
         self.attachments_panel: QWidget | None = None
         self.browser = QTextBrowser(self)
@@ -107,6 +111,8 @@ class DetailView(QWidget):
         self.review = ReviewControls(tasks, self)  # submit, publish, return, retire; the banner
         self.review.add_to(bar, 1)
         self.review.reviewed.connect(self._on_reviewed)
+        #: "I am available for …" toggles, shown on my own expert profile (made on first use).
+        self.availability_bar: Any = None
 
         # Where the attachments panel goes (created on the first record that can carry files).
         self.attachments_slot = QWidget(self)
@@ -214,6 +220,7 @@ class DetailView(QWidget):
                 self.show_placeholder(self.tr("This record is not in this profile."))
                 return
             self.view = view
+            self.suggested = None
             self._render()
             self._set_actions_enabled(True)
             self.review.show_record(view.record)
@@ -221,12 +228,59 @@ class DetailView(QWidget):
             self._show_helped(view)
             self.dwell.start()
             self.record_shown.emit(view)
+            self._suggest(session, view.record.id, generation)
 
         self.tasks.read(lambda: session.view(record_id), done, description="open a record")
 
     def _render(self) -> None:
         if self.view is not None:
-            self.browser.setHtml(record_html(self.view, self.palette()))
+            people = suggestions_html(self.view, self.suggested, self.palette())
+            self.browser.setHtml(record_html(self.view, self.palette()) + people)
+
+    def _suggest(self, session: Session, record_id: str, generation: int) -> None:
+        """Ask the expert finder whom to ask about the record (off the GUI thread, cached there)."""
+        if self.availability_bar is not None:
+            self.availability_bar.hide()
+        if self.view is None:
+            return
+        if self.view.record.kind is Kind.EXPERT:
+            self._offer_availability(session, self.view.record, generation)
+        if not suggests_people(self.view.record.kind):
+            return
+
+        def done(people: list[ExpertMatch]) -> None:
+            if generation == self._generation and people:
+                scroll = self.browser.verticalScrollBar().value()
+                self.suggested = list(people)
+                self._render()
+                self.browser.verticalScrollBar().setValue(scroll)
+
+        self.tasks.read(
+            lambda: session.experts.suggestions(record_id), done, lambda _error: None, "suggest people"
+        )
+
+    def _offer_availability(self, session: Session, profile: Any, generation: int) -> None:
+        """On my own expert profile (its handle is my user name), toggles for what I offer."""
+        handle = str(profile.fields.get("handle") or "")
+        if not handle:
+            return
+
+        def done(me: str) -> None:
+            if generation != self._generation or me != handle:
+                return
+            if self.availability_bar is None:
+                from desktop.ui.requests_view import AvailabilityBar  # only for my own profile
+
+                self.availability_bar = AvailabilityBar(self.tasks, self.action_bar, compact=True)
+                layout = self.action_bar.layout()
+                assert isinstance(layout, QHBoxLayout)
+                layout.insertWidget(0, self.availability_bar)
+                self.availability_bar.changed.connect(lambda _changes: self.reload())
+            self.availability_bar.set_session(session)
+            self.availability_bar.show_profile(list(profile.fields.get("availability") or []), profile.title)
+            self.availability_bar.show()
+
+        self.tasks.read(session.me, done, lambda _error: None, "who am I")
 
     def _set_actions_enabled(self, enabled: bool) -> None:
         for button in (self.edit_button, self.history_button, self.export_button):

@@ -106,6 +106,8 @@ _OUTGOING: tuple[tuple[str, object], ...] = (  # object: the type QT_TRANSLATE_N
     ("broader", QT_TRANSLATE_NOOP("DetailView", "Broader terms")),
     ("duplicate_of", QT_TRANSLATE_NOOP("DetailView", "Suspected duplicate of")),
     ("revises", QT_TRANSLATE_NOOP("DetailView", "Proposed revision of")),
+    ("requested_of", QT_TRANSLATE_NOOP("DetailView", "Asked for help")),
+    ("regarding", QT_TRANSLATE_NOOP("DetailView", "About the draft")),
 )
 
 
@@ -132,6 +134,8 @@ def _incoming_label(relation: str, source_kind: str, target_kind: Kind) -> str:
         "facilitator": "Facilitates",
         "member": "Member of",
         "asked_of": "Questions asked of them",
+        "requested_of": "Requests for help",
+        "regarding": "Requests about it",
     }
     return labels.get(relation, relation.replace("_", " ").capitalize())
 
@@ -155,6 +159,8 @@ _INCOMING_ORDER = (
     QT_TRANSLATE_NOOP("DetailView", "Authored"),
     QT_TRANSLATE_NOOP("DetailView", "Suspected duplicates"),
     QT_TRANSLATE_NOOP("DetailView", "Proposed revisions"),
+    QT_TRANSLATE_NOOP("DetailView", "Requests for help"),
+    QT_TRANSLATE_NOOP("DetailView", "Requests about it"),
 )
 #: Workflow statuses as the meta line shows them (marked here for the translation source).
 _STATUS_LABELS = (
