@@ -21,6 +21,8 @@ only those passing the filters (district, organisation, availability).
 from __future__ import annotations
 
 import logging
+import threading
+import weakref
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -33,10 +35,15 @@ from desktop.core.ports import RecordStore
 from desktop.core.records import Record, Relation
 from desktop.search.analysis import fold
 from desktop.search.index import SearchIndex
-from desktop.search.query import make_parser, parse_user_query
+from desktop.search.query import make_parser, parse_user_query, union_trees
 from desktop.search.results import Evidence, ExpertMatch, ExpertResult
+from desktop.search.schema import FIELD_BOOSTS
 
 logger = logging.getLogger(__name__)
+
+#: Vocabulary labels (folded) -> term id, per searcher (weakly: a searcher is replaced on change).
+_TERM_LABELS: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
+_LABELS_LOCK = threading.Lock()
 
 WEIGHTS: dict[str, float] = {
     "profile": 3.0,
@@ -53,6 +60,8 @@ EVIDENCE_POOL = 300
 EVIDENCE_SHOWN = 10
 #: What an expert may offer (``availability`` of an expert profile; ``request_type`` of a request).
 AVAILABILITY = ("advice", "mentoring", "peer_review")
+#: Labels of a vocabulary term a topic query takes (the preferred label first).
+TERM_LABELS = 24
 #: Review-log actions that show someone reviewed a record.
 REVIEW_ACTIONS = frozenset({"published", "returned"})
 #: Kinds whose records carry a review history.
@@ -179,35 +188,49 @@ class ExpertFinder:
     # -- the topic -----------------------------------------------------------------------------
 
     def _query(self, searcher: Any, topic: str, term_id: str) -> Any | None:
-        """The topic's query; a vocabulary term (picked, or typed as one of its labels) widens it."""
+        """The topic's query; a vocabulary term (picked, or typed as one of its labels) widens it to
+        the records tagged with the term or any of its labels (tags only, not the whole text: some
+        vocabularies list dozens of loosely related labels, and each would match thousands)."""
         parser = make_parser(searcher.schema)
-        term_id = term_id or self._term_named(searcher, parser, topic)
-        labels: list[str] = [topic] if topic.strip() else []
-        extra: list[Any] = []
+        term_id = term_id or self._term_named(searcher, topic)
+        parts = [q for q in [parse_user_query(parser, topic) if topic.strip() else None] if q is not None]
         if term_id:
             term = searcher.document(id=term_id)
             if term is not None and term.get("kind") == Kind.TERM.value:
-                labels.extend(term.get("labels") or [])
-                extra.append(wq.Term("links", f"{Relation.ABOUT.value}:{term_id}".lower()))
-        parts = [
-            q for q in (parse_user_query(parser, label) for label in dict.fromkeys(labels)) if q is not None
-        ]
-        parts.extend(extra)
+                parts.extend(self._term_parts(searcher, term_id, term.get("labels") or [], topic))
         if not parts:
             return None
-        return parts[0] if len(parts) == 1 else wq.Or(parts)
+        return union_trees(parts[0] if len(parts) == 1 else wq.Or(parts))
 
-    def _term_named(self, searcher: Any, parser: Any, topic: str) -> str:
+    def _term_parts(self, searcher: Any, term_id: str, labels: list[str], topic: str) -> list[Any]:
+        boost = FIELD_BOOSTS["topics"]
+        parts: list[Any] = [wq.Term("links", f"{Relation.ABOUT.value}:{term_id}".lower(), boost=boost)]
+        for label in dict.fromkeys(label.strip().lower() for label in labels[:TERM_LABELS]):
+            if label:
+                parts.append(wq.Term("f_topic", label, boost=boost))
+        if not topic.strip() and labels:
+            preferred = parse_user_query(make_parser(searcher.schema), labels[0])
+            if preferred is not None:
+                parts.append(preferred)
+        return parts
+
+    def _term_named(self, searcher: Any, topic: str) -> str:
         """The id of a vocabulary term one of whose labels is exactly ``topic``, or ""."""
         wanted = fold(topic.strip())
-        query = parse_user_query(parser, topic) if wanted else None
-        if query is None:
+        if not wanted:
             return ""
-        kind = wq.Term("kind", Kind.TERM.value)
-        for hit in searcher.search(query, limit=20, filter=kind, terms=False):
-            if any(fold(label) == wanted for label in hit.get("labels") or ()):
-                return str(hit["id"])
-        return ""
+        with _LABELS_LOCK:
+            labels = _TERM_LABELS.get(searcher)
+        if labels is None:
+            # Once per searcher (a new one comes with every index change): thousands of stored
+            # label lists read in one pass cost less than one scored search of the labels.
+            labels = {}
+            for doc in searcher.documents(kind=Kind.TERM.value):
+                for label in doc.get("labels") or ():
+                    labels.setdefault(fold(str(label).strip()), str(doc["id"]))
+            with _LABELS_LOCK:
+                _TERM_LABELS[searcher] = labels
+        return labels.get(wanted, "")
 
     # -- evidence read from the store -----------------------------------------------------------
 

@@ -28,10 +28,6 @@ def suggests_people(kind: Kind) -> bool:
     return kind not in _NO_SUGGESTIONS
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("DetailView", text)
-
-
 def suggestions_html(view: RecordView, people: list[ExpertMatch] | None, palette: QPalette) -> str:
     """The section's HTML ("" until the finder answered, or when it found nobody)."""
     if not people or not suggests_people(view.record.kind):
@@ -41,20 +37,24 @@ def suggestions_html(view: RecordView, people: list[ExpertMatch] | None, palette
     muted = muted_colour(palette)
     rows = []
     for person in people:
-        name = html.escape(person.name or _t("(unnamed)"))
+        name = html.escape(person.name or QCoreApplication.translate("DetailView", "(unnamed)"))
         where = html.escape(" · ".join(p for p in (person.organisation, person.district) if p))
         why = [e for e in person.evidence if e.record_id not in (person.id, view.record.id)][:_WHY_SHOWN]
         reasons = "; ".join(
             f"{html.escape(evidence_label(e.relation))} <a href='{RECORD_SCHEME}:{html.escape(e.record_id)}'>"
-            f"{html.escape(e.title or _t('(untitled)'))}</a>"
+            f"{html.escape(e.title or QCoreApplication.translate('DetailView', '(untitled)'))}</a>"
             for e in why
         )
         if not reasons and any(e.record_id == person.id for e in person.evidence):
-            reasons = html.escape(_t("lists it in their expertise"))
+            reasons = html.escape(QCoreApplication.translate("DetailView", "lists it in their expertise"))
         offers = ""
         if person.availability:
-            labels = {"advice": _t("advice"), "mentoring": _t("mentoring"), "peer_review": _t("peer review")}
-            available = _t("available for {offers}").format(
+            labels = {
+                "advice": QCoreApplication.translate("DetailView", "advice"),
+                "mentoring": QCoreApplication.translate("DetailView", "mentoring"),
+                "peer_review": QCoreApplication.translate("DetailView", "peer review"),
+            }
+            available = QCoreApplication.translate("DetailView", "available for {offers}").format(
                 offers=", ".join(labels.get(a, a) for a in person.availability)
             )
             offers = f" <b>{html.escape(available)}</b>"
@@ -65,5 +65,5 @@ def suggestions_html(view: RecordView, people: list[ExpertMatch] | None, palette
             + (f"<br><span style='color:{muted}'>{reasons}</span>" if reasons else "")
             + "</li>"
         )
-    title = html.escape(_t("People to ask about this"))
+    title = html.escape(QCoreApplication.translate("DetailView", "People to ask about this"))
     return f"<h3 style='margin-bottom:2px'>{title}</h3><ul style='margin-top:0'>{''.join(rows)}</ul>"

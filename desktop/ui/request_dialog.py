@@ -73,7 +73,7 @@ class RequestDialog(QDialog):
         self.type_box = QComboBox()
         self.type_box.setAccessibleName(self.tr("What you ask for"))
         for kind in REQUEST_TYPES:
-            self.type_box.addItem(_type_text(self, kind), kind)
+            self.type_box.addItem(self._type_text(kind), kind)
         self.draft_box = QComboBox()
         self.draft_box.setAccessibleName(self.tr("The draft to review"))
         self.draft_box.setMinimumContentsLength(40)
@@ -121,6 +121,14 @@ class RequestDialog(QDialog):
     def request_type(self) -> str:
         """What is asked for: ``question``, or one of advice, mentoring, peer_review."""
         return "question" if self.asking else str(self.type_box.currentData())
+
+    def _type_text(self, kind: str) -> str:
+        texts = {
+            "advice": self.tr("Advice"),
+            "mentoring": self.tr("Mentoring"),
+            "peer_review": self.tr("A peer review of one of my drafts"),
+        }
+        return texts[kind]
 
     def _on_drafts(self, drafts: list[RecordSummary]) -> None:
         self.drafts = list(drafts)
@@ -171,12 +179,3 @@ class RequestDialog(QDialog):
     def _show_error(self, text: str) -> None:
         self.error_label.setText(text)
         self.error_label.show()
-
-
-def _type_text(widget: QWidget, kind: str) -> str:
-    texts = {
-        "advice": widget.tr("Advice"),
-        "mentoring": widget.tr("Mentoring"),
-        "peer_review": widget.tr("A peer review of one of my drafts"),
-    }
-    return texts[kind]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
@@ -55,6 +55,8 @@ class AvailabilityBar(QWidget):
             layout.addWidget(box)
         self.note = QLabel()
         self.note.setWordWrap(True)
+        self.note.setTextFormat(Qt.TextFormat.PlainText)
+        self.note.setEnabled(False)  # greyed: an explanation, not a control
         self.note.setVisible(not compact)  # beside a record's actions there is no room to explain
         layout.addWidget(self.note, 1)
         self._loading = False
@@ -70,7 +72,6 @@ class AvailabilityBar(QWidget):
             box.setChecked(offers is not None and offer in offers)
             box.setEnabled(offers is not None)
         self._loading = False
-        muted = muted_colour(self.palette())
         me = self.session.me() if self.session is not None else ""
         text = (
             self.tr("Shown on your profile, {name}, and in the expert finder.").format(name=name)
@@ -79,7 +80,7 @@ class AvailabilityBar(QWidget):
                 "You have no expert profile yet: create one with your user name ({me}) as its handle."
             ).format(me=me)
         )
-        self.note.setText(f"<span style='color:{muted}'>{html.escape(text)}</span>")
+        self.note.setText(text)
 
     @property
     def offers(self) -> list[str]:

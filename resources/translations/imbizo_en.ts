@@ -225,6 +225,26 @@
     </message>
 </context>
 <context>
+    <name>AvailabilityBar</name>
+    <message>
+        <source>I am available for:</source>
+        <extracomment>``respond:&lt;state&gt;:&lt;request id&gt;`` anchors under a request made of me.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Available for {offer}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Shown on your profile, {name}, and in the expert finder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You have no expert profile yet: create one with your user name ({me}) as its handle.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>BulkTagBar</name>
     <message>
         <source>Undo</source>
@@ -844,6 +864,7 @@
     </message>
     <message>
         <source>Record details</source>
+        <extracomment>The people to ask about the record shown (None until the finder answers).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -880,6 +901,7 @@
     </message>
     <message>
         <source>Attachments</source>
+        <extracomment>&quot;I am available for …&quot; toggles, shown on my own expert profile (made on first use).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -953,6 +975,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Asked for help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>About the draft</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Wrote</source>
         <extracomment>The order of backlink rows; anything else follows.</extracomment>
         <translation type="unfinished"></translation>
@@ -1019,6 +1049,14 @@
     </message>
     <message>
         <source>Proposed revisions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Requests for help</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Requests about it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1105,6 +1143,35 @@
     </message>
     <message>
         <source>What points here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(unnamed)</source>
+        <extracomment>Kinds whose pages suggest people to ask (not people, vocabulary terms or requests themselves). Evidence titles listed per person.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>lists it in their expertise</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>advice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mentoring</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>peer review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>available for {offers}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>People to ask about this</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1439,24 +1506,133 @@ Try the demo knowledge base to see how records connect to the people who know ab
     </message>
 </context>
 <context>
-    <name>ExpertsPage</name>
+    <name>ExpertFinderPanel</name>
     <message>
-        <source>Who knows about:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>a topic, then Enter</source>
+        <source>A topic, or a vocabulary term as you type it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Who knows about this topic?</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Who knows about:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Find experts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>District</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Any district</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Organisation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Any organisation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Available for</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Available for anything</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Available for {offer}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type a topic and press Enter. People are ranked by what connects them to it: their profile, what they wrote or reviewed, site visits they took part in, and their accepted answers.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a piece of evidence to see it here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only:</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ExpertsPage</name>
+    <message>
+        <source>Find an expert</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Directory</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Requests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Requests ({n})</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ExpertsView</name>
     <message>
+        <source>profile</source>
+        <extracomment>Anchors of the actions under each person: ``ask:&lt;id&gt;``, ``request:&lt;type&gt;:&lt;id&gt;``.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>authored</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>reviewed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>took part in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>facilitates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>accepted answer to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>answered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>advice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>mentoring</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>peer review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Experts</source>
+        <extracomment>Show &quot;Ask&quot; and &quot;Request …&quot; under each person (the Experts page; not beside search results).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1468,6 +1644,10 @@ Try the demo knowledge base to see how records connect to the people who know ab
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>No one who passes the filters: try fewer.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>No one yet: nobody has written or worked on this topic in this profile.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1476,7 +1656,27 @@ Try the demo knowledge base to see how records connect to the people who know ab
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Available for {offers}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>profile: lists this topic in their expertise</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not on the sync server yet: they cannot be asked from here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Ask for advice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request mentoring</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request a peer review</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2858,6 +3058,188 @@ Close it anyway? Your changes are kept and offered back the next time you open i
     </message>
     <message>
         <source>They were made on an older version of this record: check them before saving.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RequestDialog</name>
+    <message>
+        <source>Ask {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Request help from {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Available for {offers}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It is sent with your next sync; you will see their answer after a later one.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What you ask for</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The draft to review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Draft to review:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your question</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Question:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>De&amp;tails:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Request:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Message:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What you would like help with, and by when</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send question</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send request</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Advice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mentoring</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A peer review of one of my drafts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(untitled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>You have no drafts to review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Write your question first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>RequestsView</name>
+    <message>
+        <source>Requests</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None yet. Mark yourself available above, and requests reach you with a sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>None yet: ask for mentoring or a peer review from the expert finder.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(someone)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{kind}, asked by {who}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{kind} from {who}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(untitled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Draft:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outcome: {text}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Accept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark done…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Advice</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mentoring</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Peer review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>waiting for an answer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>declined</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Mark done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What came of it (the requester sees this):</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

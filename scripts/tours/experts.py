@@ -96,7 +96,7 @@ def run(app: QApplication, out: Path, workdir: Path, corpus_profile: Path | None
         settle(app, 0.5)
         shooter.shot_of(dialog, "04-request-dialog")
         dialog.send()
-        wait_until(app, lambda: not dialog.isVisible(), what="the request to be saved")
+        wait_until(app, lambda: page.request_dialog is None, what="the request to be saved")
 
     # 4. Requests: made of me (one accepted already, one to answer) and mine (waiting).
     page.show_requests()

@@ -205,7 +205,8 @@ def test_a_vocabulary_term_brings_its_alternative_labels_and_tagged_records(
         Record(
             rid("r1"),
             Kind.ARTICLE,
-            {"title": "Refuse collection routes"},
+            {"title": "Routes for the trucks"},
+            tags=("Refuse collection",),  # an alternative label of the term, as a plain tag
             links=(Link(Relation.AUTHOR, rid("anna")),),
         ),
         Record(

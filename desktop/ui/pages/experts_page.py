@@ -89,10 +89,15 @@ class ExpertsPage(RecordListPage):
             return None
         dialog = RequestDialog(self.tasks, session, expert, request_type, self)
         dialog.sent.connect(lambda _record: self._on_request_sent())
-        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        dialog.finished.connect(lambda _result: self._on_dialog_finished(dialog))
         self.request_dialog = dialog
         dialog.open()
         return dialog
+
+    def _on_dialog_finished(self, dialog: RequestDialog) -> None:
+        if self.request_dialog is dialog:
+            self.request_dialog = None
+        dialog.deleteLater()
 
     def _on_request_sent(self) -> None:
         self.records_changed.emit(None)
