@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from desktop.core.kinds import Kind
-from desktop.core.records import Link, Record, Relation, new_record_id, utc_now
+from desktop.core.records import Record, Relation
 from desktop.core.requests import RequestError, asked_user, new_request, party_of, responded, state_of
 from desktop.search import AVAILABILITY, ExpertMatch
 
@@ -114,37 +114,11 @@ class ExpertService:
         return request
 
     def ask_expert(self, expert_id: str, title: str, body: str = "") -> Record:
-        """Ask an expert a question (the communities' ``Session.ask_question`` when it is there)."""
-        ask = getattr(self.session, "ask_question", None)
-        if ask is not None:
-            question: Record = ask(title, body, expert_id=expert_id)
-            return question
-        return self._ask_without_communities(expert_id, title, body)
-
-    def _ask_without_communities(self, expert_id: str, title: str, body: str) -> Record:
-        """A question of one expert with the shared fields and relations (``asked_of`` to their
-        profile, their user name in its note), until communities of practice provide it."""
-        profile = self.session.store.get(expert_id)
-        if profile is None or profile.kind is not Kind.EXPERT or profile.deleted:
-            raise RequestError("There is no such expert.")
-        expert = party_of(profile)
+        """Ask an expert a question (a question of a named expert, as communities of practice ask it)."""
         try:
-            asked_of = Relation("asked_of")
-        except ValueError:
-            raise RequestError("Questions to one expert arrive with communities of practice.") from None
-        if not expert.user:
-            raise RequestError(f"{expert.name} has no user name yet, so cannot be asked.")
-        now = utc_now()
-        question = Record(
-            id=new_record_id(),
-            kind=Kind.QUESTION,
-            fields={"title": title.strip(), "body": body.strip(), "date": now},
-            links=(Link(asked_of, expert.profile_id, expert.user),),
-            owner=self.session.me(),
-            created_at=now,
-        )
-        self.session.save(question)
-        return question
+            return self.session.ask_question(title, body, expert_id=expert_id)
+        except ValueError as error:  # no such expert, or one with no user name to reach them by
+            raise RequestError(str(error)) from None
 
     def respond(self, request_id: str, state: str, outcome: str = "") -> Changes:
         """Accept, decline or complete (with an outcome) a request made of me."""

@@ -205,12 +205,12 @@ class ExpertFinderPanel(QWidget):
             return
         lookup = session_lookup(self.tasks, session, (Kind.TERM,), self)
 
-        def deliver(found: list[tuple[str, str]]) -> None:
+        def deliver(found: list[tuple[str, ...]]) -> None:
             if text != self.topic_edit.text().strip():
                 return  # typed on: a newer answer is coming
-            for label, term_id in found:
+            for label, term_id, *_rest in found:
                 self._terms[label.casefold()] = term_id
-            self.terms_model.setStringList(list(dict.fromkeys(label for label, _ in found)))
+            self.terms_model.setStringList(list(dict.fromkeys(item[0] for item in found)))
             if found and self.topic_edit.hasFocus():
                 self.completer.complete()
 

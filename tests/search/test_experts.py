@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
-
-from desktop.core.kinds import Kind, field_spec
+from desktop.core.kinds import Kind
 from desktop.core.records import Link, Record, Relation
 from desktop.search import ExpertFilters, ExpertFinder, ExpertMatch, SearchIndex
 from desktop.store import RecordRepository
@@ -89,9 +87,6 @@ def _relations(experts: list[ExpertMatch], name: str) -> set[tuple[str, str]]:
     return {(e.relation, e.record_id) for e in match.evidence}
 
 
-@pytest.mark.skipif(
-    field_spec(Kind.ARTICLE, "review_log") is None, reason="the review history lands with the review queue"
-)
 def test_publishing_or_returning_is_reviewing(index: SearchIndex, store: RecordRepository) -> None:
     log = [
         {"action": "submitted", "by": "olga", "at": "2026-01-01T00:00:00+00:00", "comment": ""},
