@@ -26,6 +26,10 @@ class FieldChange:
     new: str
 
 
+#: Labels of fields every kind may carry outside its own (the workflow's history).
+_EXTRA_LABELS = {"review_log": "Review history"}
+
+
 def _action_text(action: Any) -> str:
     if not isinstance(action, dict):
         return _value_text(action)
@@ -39,6 +43,10 @@ def _action_text(action: Any) -> str:
         text += f" ({', '.join(details)})"
     if action.get("done"):
         text += " [done]"
+    if action.get("by"):  # a review history entry: "returned by lib: say who ran it"
+        text += f" by {action['by']}"
+    if action.get("comment"):
+        text += f": {action['comment']}"
     return text
 
 
@@ -86,7 +94,9 @@ def diff_records(
     extra = sorted((set(old_fields) | set(new.fields)) - set(names))
     for name in names + extra:
         spec = field_spec(new.kind, name)
-        label = spec.label if spec is not None else name.replace("_", " ").capitalize()
+        label = (
+            spec.label if spec is not None else _EXTRA_LABELS.get(name, name.replace("_", " ").capitalize())
+        )
         _add(changes, name, label, _value_text(old_fields.get(name)), _value_text(new.fields.get(name)))
     _add(
         changes,

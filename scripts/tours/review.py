@@ -120,7 +120,8 @@ def _choose(
 
 
 def run(app: QApplication, out: Path, workdir: Path, corpus_profile: Path | None) -> None:
-    """Librarian: the queue, a filter, the side-by-side view, the return dialog; author: Home, banner."""
+    """Librarian: the queue, a filter, the side-by-side view, the return dialog; author: Home, banner;
+    then the whole round trip on a real server and the record's histories."""
     profile = copy_profile(corpus_profile, workdir)
     ids = put_in_review(profile)
 
@@ -165,3 +166,70 @@ def run(app: QApplication, out: Path, workdir: Path, corpus_profile: Path | None
     _choose(shooter, page, ids["Personas"], ReviewAction.SUBMITTED)
     shooter.shot("queue-staff")
     shooter.close()
+    through_a_server(app, out, workdir)
+
+
+def _sync(app: QApplication, shooter: Shooter) -> None:
+    controller = shooter.window.sync_ui.controller
+    wait_until(app, lambda: not controller.running, what="no sync running")
+    controller.sync_now()
+    wait_until(app, lambda: not controller.running and controller.state.kind == "up_to_date", what="a sync")
+
+
+def through_a_server(app: QApplication, out: Path, workdir: Path) -> None:
+    """Submit, return, resubmit, publish between two people on a real server; then the author's
+    record with its review history, and the History dialog with the server's own history."""
+    from tests.support.server_process import running_server
+
+    password = "correct horse battery"
+    users = {"thandi": ("staff", password), "lindiwe": ("librarian", password)}
+    with running_server(workdir / "server", users) as url:
+        staff = Shooter(app, out, workdir / "staff", "review-")
+        librarian = Shooter(app, out, workdir / "librarian", "review-other-")
+        for shooter, user in ((staff, "thandi"), (librarian, "lindiwe")):
+            controller = shooter.window.sync_ui.controller
+            wait_until(app, lambda c=controller: c.service is not None, what="the sync service")
+            controller.sign_in(url, user, password)
+            wait_until(app, lambda c=controller: c.state.kind == "up_to_date", what="signed in")
+        session = staff.window.session
+        record = session.new_record(Kind.CASE_STUDY).with_fields(
+            title="Standpipe queue tokens in Ward 9",
+            summary="Numbered tokens handed out at the gate from 6 am; the queue is gone by 8.",
+            service_area="Water and sanitation",
+            district="Ward 9",
+        )
+        session.save(record)
+        session.review(record.id, ReviewAction.SUBMITTED)
+        _sync(app, staff)
+        _sync(app, librarian)
+        librarian.window.session.review(
+            record.id,
+            ReviewAction.RETURNED,
+            "Who hands the tokens out, and what did the ward committee decide?",
+        )
+        _sync(app, librarian)
+        _sync(app, staff)
+        session.save(
+            session.store.get(record.id).with_fields(
+                summary="Ward committee volunteers hand out numbered tokens at the gate from 6 am; "
+                "the queue is gone by 8 (committee minutes, March 2026)."
+            )
+        )
+        session.review(record.id, ReviewAction.SUBMITTED)
+        _sync(app, staff)
+        _sync(app, librarian)
+        librarian.window.session.review(record.id, ReviewAction.PUBLISHED)
+        _sync(app, librarian)
+        _sync(app, staff)
+        staff.open_record(record.id)
+        detail = staff.window.record_page.detail
+        wait_until(app, lambda: "Review history" in detail.browser.toPlainText(), what="the review history")
+        staff.shot("record-review-history")
+        dialog = staff.window.show_history(record.id)
+        assert dialog is not None
+        dialog.resize(900, 640)
+        wait_until(app, lambda: bool(dialog.entries) and dialog.server_entries, what="the server's history")
+        staff.shot_of(dialog, "history-dialog-server")
+        dialog.close()
+        staff.close()
+        librarian.close()
