@@ -31,6 +31,8 @@ from desktop.core.usage import Dashboard, UsageEvent
 from desktop.core.vocabulary import TermEntry, TermMatch, TermUsage
 from desktop.expert_service import ExpertService
 from desktop.importers import ImportRun, import_paths
+from desktop.importers.catalogue import CatalogueFormat, write_catalogue
+from desktop.importers.preview import ImportPreview, apply_preview, preview_paths
 from desktop.paths import ProfilePaths
 from desktop.review_service import ReviewService
 from desktop.search import ExpertFilters, ExpertFinder, ExpertMatch, Hit, SearchIndex, SearchResult
@@ -251,6 +253,51 @@ class Session:
             self.catch_up_index()
         run.log_summary()
         return run.report
+
+    def preview_import(
+        self,
+        paths: Sequence[Path],
+        *,
+        parse_in_child: bool = False,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> ImportPreview:
+        """What importing ``paths`` would add, update, leave, skip as duplicates and reject; writes nothing.
+
+        The app parses in a child process (``parse_in_child``), as :meth:`import_steps` does.
+        """
+        if not parse_in_child:
+            return preview_paths(paths, self.store, cancelled=cancelled)
+        from desktop.importers.parse_process import ProcessParser
+
+        with ProcessParser({}) as parser:
+            return preview_paths(paths, self.store, parse=parser.parse, cancelled=cancelled)
+
+    def import_preview_steps(
+        self, preview: ImportPreview, *, cancelled: Callable[[], bool] | None = None
+    ) -> Generator[ImportProgress, None, ImportReport]:
+        """Write a preview's adds and updates a batch (one transaction) at a time; yields progress.
+
+        The write lock is held during a batch only; the index catches up after each batch.
+        """
+        steps = apply_preview(preview, self.store, cancelled=cancelled)
+        try:
+            while True:
+                with self.store.writing():
+                    try:
+                        progress = next(steps)
+                    except StopIteration as stop:
+                        report: ImportReport = stop.value
+                        break
+                    self.index.catch_up(self.store)
+                yield progress
+        finally:
+            steps.close()
+        self.catch_up_index()
+        return report
+
+    def export_catalogue(self, path: Path, fmt: CatalogueFormat) -> int:
+        """Write every knowledge-centre item to ``path`` as ``csv`` or ``marcxml``; returns how many."""
+        return write_catalogue(self.store.iter_records([Kind.CENTRE_ITEM]), path, fmt)
 
     def load_demo(self, demo_file: Path) -> Changes:
         """Load the demo knowledge base shipped in resources/ (records marked demo, never pushed)."""

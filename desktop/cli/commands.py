@@ -68,6 +68,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
         if show_progress:
             print(f"\r{done}/{total} {name[-60:]:<60}", end="", file=sys.stderr, flush=True)
 
+    if args.preview:
+        return _preview_import(args, paths)
     with _session(args) as session:
         report = session.import_paths(paths, progress=progress)
     if show_progress:
@@ -77,6 +79,26 @@ def _cmd_import(args: argparse.Namespace) -> int:
     else:
         output.print_import_report(report)
     return EXIT_PARTIAL if report.errors else EXIT_OK
+
+
+def _preview_import(args: argparse.Namespace, paths: list[Path]) -> int:
+    with _session(args) as session:
+        preview = session.preview_import(paths)
+    if args.json:
+        output.print_json(preview.to_json())
+    else:
+        output.print_import_preview(preview)
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    target = Path(args.file)
+    if target.is_dir() or not target.parent.is_dir():
+        raise CliError(f"cannot write {target}: choose a file in an existing folder", EXIT_USAGE)
+    with _session(args) as session:
+        count = session.export_catalogue(target, args.fmt)
+    print(f"Exported {count} knowledge-centre item(s) to {target} as {args.fmt}.")
+    return EXIT_OK
 
 
 def _parse_filters(items: list[str]) -> dict[str, list[str]]:
@@ -184,6 +206,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
 _HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "import": _cmd_import,
+    "export": _cmd_export,
     "search": _cmd_search,
     "experts": _cmd_experts,
     "show": _cmd_show,

@@ -51,6 +51,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="import files or folders (Markdown, GOV.UK JSON, MARC, vocabulary CSV)")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument(
+        "--preview",
+        action="store_true",
+        help="write nothing: list what the import would add, update, leave unchanged, "
+        "skip as a duplicate (same ISBN, ISSN or LCCN) or reject, and why",
+    )
+
+    p = sub.add_parser("export", help="export the catalogue (knowledge-centre items) as CSV or MARCXML")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--format", required=True, choices=["csv", "marcxml"], dest="fmt")
+    p.add_argument(
+        "--kind", default="centre_item", choices=["centre_item"], help="the records to export (centre_item)"
+    )
 
     p = sub.add_parser("search", help="ranked full-text search")
     p.add_argument("query", metavar="QUERY", help='words are ANDed; "quotes" make phrases; OR and -word work')

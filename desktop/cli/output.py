@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from desktop.core.changes import ImportReport
 from desktop.core.kinds import KIND_LABELS, Kind, field_specs
 from desktop.search import MARK_END, MARK_START, ExpertMatch, SearchResult
 from desktop.session import RecordView
+
+if TYPE_CHECKING:
+    from desktop.importers.preview import ImportPreview
 
 
 def print_json(data: Any) -> None:
@@ -133,6 +136,30 @@ def import_report_json(report: ImportReport) -> dict[str, Any]:
         "errors": [{"file": f, "message": m} for f, m in report.errors],
         "notes": [{"file": f, "message": m} for f, m in report.notes],
     }
+
+
+def print_import_preview(preview: ImportPreview) -> None:
+    """Counts per outcome, then one line per record that is not unchanged, with its reason."""
+    counts = preview.counts()
+    print(
+        f"Preview of {preview.files} file(s), nothing written: {counts['add']} to add, "
+        f"{counts['update']} to update, {counts['unchanged']} unchanged, "
+        f"{counts['duplicate']} duplicate(s) skipped, {counts['rejected']} rejected."
+    )
+    shown = [item for item in preview.items if item.outcome.value != "unchanged"]
+    for item in shown[:200]:
+        print(f"  {item.outcome.value:<9} {item.file}: {item.label[:70]}: {item.reason}")
+        for change in item.changes if item.outcome.value == "update" else ():
+            print(f"            {change.name}: {_short(change.before)} -> {_short(change.after)}")
+    if len(shown) > 200:
+        print(f"  ... and {len(shown) - 200} more (--json lists them all)")
+    for name, message in preview.notes[:50]:
+        print(f"  note: {name}: {message}")
+
+
+def _short(value: object) -> str:
+    text = "(none)" if value in (None, "", []) else str(value)
+    return text if len(text) <= 70 else text[:67] + "..."
 
 
 def print_import_report(report: ImportReport) -> None:

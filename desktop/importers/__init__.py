@@ -12,7 +12,7 @@ Depends only on ``desktop.core``. The public API:
 """
 
 from desktop.importers.errors import ImportFileError
-from desktop.importers.marc import export_marcxml
+from desktop.importers.marc_build import export_marcxml
 from desktop.importers.model import ParsedFile
 from desktop.importers.run import ImportRun, detect_format, import_paths, parse_path
 

@@ -1,7 +1,7 @@
 """MARC21 (binary ``.mrc``/``.dat``) and MARCXML catalogue records into knowledge-centre items.
 
 Each item keeps the whole original record as MARCXML in its ``marc`` field, so
-:func:`export_marcxml` gives every field back. The source key is ``003:001``;
+:func:`desktop.importers.marc_build.export_marcxml` gives every field back. The source key is ``003:001``;
 a missing 003 is taken from the collection when it is known (the pymarc test
 records are the Library of Congress's), otherwise the key is a hash of the record.
 """
@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import logging
 import re
-from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
 import pymarc
 
+from desktop.core.catalogue_match import isbn13, normalize_isbn
 from desktop.core.kinds import Kind
 from desktop.core.records import Link, Record, Relation
 from desktop.importers.errors import ImportFileError
@@ -30,7 +31,17 @@ SPACE = "marc"
 MARC_NS = "http://www.loc.gov/MARC21/slim"
 _TRAILING = re.compile(r"[\s/:;,=.]+$")
 _YEAR = re.compile(r"(1[0-9]{3}|20[0-9]{2})")
-_ISBN = re.compile(r"^[\s-]*((?:[0-9][\s-]*){9}[0-9Xx]|(?:[0-9][\s-]*){13})")
+#: 035 $a prefix naming the Imbizo record a MARC record was built from (records made in the app).
+IMBIZO_ID_PREFIX = "(Imbizo)"
+#: 887 $2 of the field holding the Imbizo values standard MARC could not carry exactly (JSON in $a).
+IMBIZO_SOURCE = "imbizo"
+
+#: The item fields a MARC file carries: an import of it leaves the others (the holding centre,
+#: unless the record has an 852) of an existing item alone.
+COVERS = (
+    "title", "authors", "publisher", "year", "edition", "isbn", "issn", "lccn", "control_number",
+    "url", "format", "language", "subjects", "call_number", "abstract", "marc",
+)  # fmt: skip
 
 #: Leader 06 (type of record) in words; leader 07 refines text records.
 _TYPES = {
@@ -128,23 +139,6 @@ def _join(field: pymarc.Field, codes: str, sep: str = " ") -> str:
     return _clean(sep.join(s.value.strip() for s in field.subfields if s.code in codes and s.value))
 
 
-def normalize_isbn(value: str) -> str:
-    """The digits (and final X) of an ISBN as written: ``0201616165 (alk. paper)`` -> ``0201616165``."""
-    match = _ISBN.match(value)
-    if not match:
-        return ""
-    return re.sub(r"[\s-]", "", match.group(1)).upper()
-
-
-def isbn13(isbn: str) -> str:
-    """The ISBN-13 form of a normalized ISBN (for matching 10- and 13-digit forms)."""
-    if len(isbn) == 13:
-        return isbn
-    core = "978" + isbn[:9]
-    total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(core))
-    return core + str((10 - total % 10) % 10)
-
-
 def source_key(record: pymarc.Record, default_org: str = "") -> str:
     """``003:001``; the collection's organisation stands in for a missing 003; else a hash."""
     control = _control(record, "001")
@@ -162,17 +156,6 @@ def to_marcxml(record: pymarc.Record) -> str:
         record.leader = pymarc.Leader(leader[:9] + "a" + leader[10:])
     xml: bytes = pymarc.record_to_xml(record, namespace=True)  # type: ignore[no-untyped-call]
     return xml.decode("utf-8")
-
-
-def export_marcxml(records: Iterable[Record]) -> bytes:
-    """A MARCXML collection of the original catalogue records kept in ``marc`` fields."""
-    parts = [f'<?xml version="1.0" encoding="UTF-8"?>\n<collection xmlns="{MARC_NS}">\n']
-    for record in records:
-        marc = record.fields.get("marc")
-        if isinstance(marc, str) and marc.strip():
-            parts.append(marc.strip() + "\n")
-    parts.append("</collection>\n")
-    return "".join(parts).encode("utf-8")
 
 
 def _year(record: pymarc.Record) -> int | None:
@@ -289,8 +272,43 @@ def record_fields(record: pymarc.Record) -> dict[str, Any]:
         "language": _language(record),
         "subjects": _subjects(record),
         "call_number": limit(_call_number(record), 1000),
+        "holding_centre": limit(_holding_centre(record), 1000),
         "abstract": "\n\n".join(a for a in abstracts if a),
-    }
+    } | _imbizo_values(record)
+
+
+def _holding_centre(record: pymarc.Record) -> str:
+    for field in record.get_fields("852"):
+        text = _join(field, "a")
+        if text:
+            return text
+    return ""
+
+
+def _imbizo_values(record: pymarc.Record) -> dict[str, Any]:
+    """The exact values an Imbizo export kept in 887 (those the standard fields could not carry)."""
+    for field in record.get_fields("887"):
+        if field.is_control_field() or IMBIZO_SOURCE not in field.get_subfields("2"):
+            continue
+        for value in field.get_subfields("a"):
+            try:
+                data = json.loads(value)
+            except ValueError:
+                continue
+            if isinstance(data, dict):
+                return {str(k): v for k, v in data.items() if k != "marc"}
+    return {}
+
+
+def imbizo_id(record: pymarc.Record) -> str:
+    """The id of the Imbizo record this MARC record was built from (035 ``(Imbizo)<id>``), or ""."""
+    for field in record.get_fields("035"):
+        for value in field.get_subfields("a"):
+            if value.startswith(IMBIZO_ID_PREFIX):
+                candidate = value[len(IMBIZO_ID_PREFIX) :].strip()
+                if re.fullmatch(r"[0-9a-f-]{32,36}", candidate):
+                    return candidate
+    return ""
 
 
 def parse_marc(data: bytes, src: SourceFile, notes: list[str], *, xml: bool) -> list[Record]:
@@ -305,7 +323,9 @@ def parse_marc(data: bytes, src: SourceFile, notes: list[str], *, xml: bool) -> 
         key = source_key(record, src.terms.marc_org)
         fields["marc"] = to_marcxml(record)
         source = src.source(key, url=fields.get("url") or "")
-        result.append(make_record(SPACE, Kind.CENTRE_ITEM, fields, source))
+        result.append(
+            make_record(SPACE, Kind.CENTRE_ITEM, fields, source, record_id=imbizo_id(record) or None)
+        )
     return result
 
 

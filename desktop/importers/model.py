@@ -17,7 +17,10 @@ class ParsedFile:
 
     A file with ``errors`` is never imported (all or nothing per file); ``notes``
     are remarks that do not stop the import (a date not understood, a section
-    page skipped, a key repeated inside the file).
+    page skipped, a key repeated inside the file). Catalogue files (CSV, RIS) reject
+    single rows: ``rejected`` holds (which row, why) for each, and ``covers`` names the
+    fields the file carries (None: every field of its records' kinds), so an import can
+    leave the other fields of an existing record alone.
     """
 
     path: Path
@@ -25,6 +28,8 @@ class ParsedFile:
     records: list[Record] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+    covers: tuple[str, ...] | None = None
 
     @property
     def ok(self) -> bool:

@@ -19,14 +19,18 @@ from desktop.core.kinds import Kind
 from desktop.core.ports import RecordStore
 from desktop.core.records import Record
 from desktop.core.validation import ValidationError, validate
+from desktop.importers.catalogue_csv import is_catalogue_csv, parse_catalogue_csv
 from desktop.importers.digitalgov import TOPIC_SCHEME
 from desktop.importers.errors import ImportFileError
 from desktop.importers.govuk import parse_govuk
 from desktop.importers.licences import CollectionFinder, is_licence_marker
+from desktop.importers.marc import COVERS as MARC_COVERS
 from desktop.importers.marc import IsbnIndex, is_marc21, is_marcxml, parse_marc
 from desktop.importers.markdown import parse_markdown
 from desktop.importers.model import ParsedFile, RunContext, SourceFile
 from desktop.importers.parse_process import ProcessParser
+from desktop.importers.ris import COVERED as RIS_COVERS
+from desktop.importers.ris import is_ris, parse_ris
 from desktop.importers.text import decode_text, display_path
 from desktop.importers.vocab import parse_vocab_csv
 
@@ -38,21 +42,26 @@ _NOT_CONTENT = re.compile(
     r"^(README|PROVENANCE|CHANGELOG|CONTRIBUTING|CODE_OF_CONDUCT|COPYING|NOTICE|SECURITY)([.-].*)?$",
     re.IGNORECASE,
 )
-_MARC_SUFFIXES = (".mrc", ".marc", ".dat", ".xml")
+_MARC_SUFFIXES = (".mrc", ".marc", ".dat", ".xml", ".csv", ".ris")
+#: The formats of catalogue records (knowledge-centre items), the ones the staged preview is for.
+CATALOGUE_FORMATS = ("marc", "marcxml", "catalogue-csv", "ris")
 
 ProgressFn = Callable[[int, int, str], None]
 CancelFn = Callable[[], bool]
 
 
 def detect_format(path: Path, head: bytes) -> str:
-    """``markdown``, ``govuk-json``, ``csv``, ``marc``, ``marcxml`` or "" (not supported)."""
+    """``markdown``, ``govuk-json``, ``csv`` (vocabulary), ``catalogue-csv``, ``ris``, ``marc``,
+    ``marcxml`` or "" (not supported)."""
     suffix = path.suffix.lower()
     if suffix in (".md", ".markdown"):
         return "markdown"
     if suffix == ".json":
         return "govuk-json"
     if suffix == ".csv":
-        return "csv"
+        return "catalogue-csv" if is_catalogue_csv(head) else "csv"
+    if suffix == ".ris" or (suffix == ".txt" and is_ris(head)):
+        return "ris"
     if suffix in (".mrc", ".marc"):
         return "marc"
     if suffix == ".xml":
@@ -120,12 +129,14 @@ class Parser:
             return parsed
         parsed.format = detect_format(path, data[:4096])
         if not parsed.format:
-            parsed.notes.append("not a supported format (Markdown, GOV.UK JSON, MARC, MARCXML, CSV); skipped")
+            parsed.notes.append(
+                "not a supported format (Markdown, GOV.UK JSON, MARC, MARCXML, CSV, RIS); skipped"
+            )
             return parsed
         collection = self.finder.find(path, root)
         src = SourceFile(path=path, collection=collection, terms=collection.terms_for(path))
         try:
-            parsed.records = self._records(parsed.format, data, src, parsed.notes)
+            parsed.records = self._records(parsed, data, src)
             for record in parsed.records:
                 problems = validate(record)
                 if problems:
@@ -143,9 +154,17 @@ class Parser:
             parsed.errors.append("the file is nested too deeply to read")
         return parsed
 
-    def _records(self, fmt: str, data: bytes, src: SourceFile, notes: list[str]) -> list[Record]:
+    def _records(self, parsed: ParsedFile, data: bytes, src: SourceFile) -> list[Record]:
+        fmt, notes = parsed.format, parsed.notes
         if fmt in ("marc", "marcxml"):
+            parsed.covers = MARC_COVERS
             return parse_marc(data, src, notes, xml=fmt == "marcxml")
+        if fmt == "catalogue-csv":
+            records, parsed.covers = parse_catalogue_csv(data, src, notes, parsed.rejected)
+            return records
+        if fmt == "ris":
+            parsed.covers = RIS_COVERS
+            return parse_ris(data, src, notes, parsed.rejected)
         text = decode_text(data, "the file")
         if fmt == "markdown":
             return parse_markdown(text, src, self.context, notes)
@@ -317,7 +336,7 @@ def _save_file(
     saved_by: dict[str, str],
     report: ImportReport,
 ) -> None:
-    notes = parsed.notes
+    notes = parsed.notes + [f"{row} was rejected: {reason}" for row, reason in parsed.rejected]
     if parsed.errors:
         report.errors.append((name, "; ".join(parsed.errors)))
         report.notes.extend((name, note) for note in notes)
