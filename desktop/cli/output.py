@@ -13,7 +13,7 @@ from desktop.search import MARK_END, MARK_START, ExpertMatch, SearchResult
 from desktop.session import RecordView
 
 if TYPE_CHECKING:
-    from desktop.importers.preview import ImportPreview
+    from desktop.core.import_preview import ImportPreview
 
 
 def print_json(data: Any) -> None:

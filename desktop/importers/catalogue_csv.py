@@ -10,8 +10,10 @@ Lists (``authors``, ``isbn``, ``issn``, ``subjects``) are separated by ``|`` (a 
 ``\\`` inside an item is written ``\\|`` or ``\\\\``); ``marc`` is the original MARCXML record
 of an item that came from MARC. A row's identity is ``id`` (the Imbizo record id) or else
 its ``source_key``, else its control number, else a hash of its title, authors, year and
-ISBNs. Reading is tolerant: a byte-order mark, UTF-16, Windows-1252 (with a note),
-comma, semicolon or tab delimiters, Excel's ``sep=`` line, quoted cells with line breaks.
+ISBNs. A blank cell gives no value: updating an item from a CSV replaces the values the
+row has and leaves the other fields alone. Reading is tolerant: a byte-order mark, UTF-16,
+Windows-1252 (with a note), comma, semicolon or tab delimiters, Excel's ``sep=`` line,
+quoted cells with line breaks.
 A row that cannot be an item (no title, a year that is not one, a value too long) is
 rejected with its reason; the other rows still import.
 """
@@ -231,7 +233,8 @@ def _identity(values: dict[str, str], fields: dict[str, Any]) -> tuple[str | Non
 def parse_catalogue_csv(
     data: bytes, src: SourceFile, notes: list[str], rejected: list[tuple[str, str]]
 ) -> tuple[list[Record], tuple[str, ...]]:
-    """The items of a catalogue CSV file and the fields its columns cover; bad rows go to ``rejected``."""
+    """The items of a catalogue CSV file and the fields an update replaces even when absent (none:
+    a blank cell leaves a field alone); bad rows go to ``rejected``."""
     body, delimiter = _header_and_delimiter(decode_csv(data, notes))
     try:
         rows = list(csv.reader(io.StringIO(body, newline=""), delimiter=delimiter, strict=False))
@@ -274,8 +277,9 @@ def parse_catalogue_csv(
         if len(row) > len(headers) and any(cell.strip() for cell in row[len(headers) :]):
             notes.append(f"{label} has more cells than headers; the extra cells were ignored")
         records.append(record)
-    covered = tuple(name for name in FIELD_COLUMNS if name in headers)
-    return records, covered
+    # A blank cell gives no value: an update leaves that field as it is (a spreadsheet with gaps
+    # must not wipe what the catalogue knows), so the file covers only the values it has.
+    return records, ()
 
 
 def _cell(record: Record, name: str) -> str:

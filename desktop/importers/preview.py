@@ -14,8 +14,8 @@ record with the store, writing nothing. Each record gets one outcome:
 - ``rejected``: a file or a row that cannot be imported, with the reason.
 
 An update of a catalogue record replaces the fields its file carries and keeps the rest
-(a CSV without an ``abstract`` column leaves abstracts alone), and keeps the record's
-status, tags, links, owner and source. :func:`apply_preview` then writes the adds and
+(a MARC record carries all but the holding centre; a CSV row only its non-blank cells), and
+keeps the record's status, tags, links, owner and source. :func:`apply_preview` then writes the adds and
 updates a batch at a time, one transaction per batch.
 """
 
@@ -24,123 +24,32 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable, Generator, Iterable, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
-from typing import Any
 
 from desktop.core.catalogue_match import IdentifierIndex
 from desktop.core.changes import ImportProgress, ImportReport
-from desktop.core.kinds import Kind, field_specs
+from desktop.core.import_preview import FieldChange, ImportPreview, Outcome, PreviewItem
+from desktop.core.kinds import Kind, field_spec, field_specs
 from desktop.core.ports import RecordStore
 from desktop.core.records import Record
 from desktop.importers.model import ParsedFile
 from desktop.importers.run import CATALOGUE_FORMATS, Parser, _priority, iter_files
 from desktop.importers.text import display_path
 
+__all__ = [
+    "FieldChange",
+    "ImportPreview",
+    "Outcome",
+    "PreviewItem",
+    "apply_preview",
+    "classify",
+    "preview_paths",
+]
+
 log = logging.getLogger(__name__)
 
 #: Records written per transaction by :func:`apply_preview`.
 APPLY_BATCH_RECORDS = 200
-
-
-class Outcome(StrEnum):
-    """What the import would do with one record (the values are used in JSON)."""
-
-    ADD = "add"
-    UPDATE = "update"
-    UNCHANGED = "unchanged"
-    DUPLICATE = "duplicate"
-    REJECTED = "rejected"
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    """One field an update changes: its value now and after the import (None when absent)."""
-
-    name: str
-    before: Any
-    after: Any
-
-
-@dataclass
-class PreviewItem:
-    """One record (or rejected row or file) of a preview."""
-
-    outcome: Outcome
-    file: str
-    label: str
-    reason: str = ""
-    record: Record | None = None  # what the import writes (add, update), or what was read
-    changes: tuple[FieldChange, ...] = ()
-    existing_id: str = ""  # update/unchanged: the stored record; duplicate: the item it duplicates
-    base_revision: str = ""  # the stored revision the update was worked out against
-    covers: tuple[str, ...] | None = None
-    merge: bool = False  # True: merged onto an existing record (catalogue formats)
-    incoming: Record | None = None  # the record as the file has it
-
-    @property
-    def identifier(self) -> str:
-        """The control number, else the first ISBN or ISSN, of the record ("" when none)."""
-        fields = self.record.fields if self.record is not None else {}
-        for name in ("control_number", "isbn", "issn", "lccn"):
-            value = fields.get(name)
-            if isinstance(value, list):
-                value = value[0] if value else ""
-            if value:
-                return str(value)
-        return ""
-
-    def to_json(self) -> dict[str, Any]:
-        """The item as plain JSON values (see resources/schemas/import-preview.schema.json)."""
-        record = self.record
-        return {
-            "outcome": self.outcome.value,
-            "file": self.file,
-            "label": self.label,
-            "reason": self.reason,
-            "id": record.id if record is not None else None,
-            "kind": record.kind.value if record is not None else None,
-            "identifier": self.identifier,
-            "existing_id": self.existing_id or None,
-            "changes": [{"field": c.name, "before": c.before, "after": c.after} for c in self.changes],
-        }
-
-
-@dataclass
-class ImportPreview:
-    """Every outcome of a staged import, in file order, and the files' notes."""
-
-    items: list[PreviewItem] = field(default_factory=list)
-    files: int = 0
-    notes: list[tuple[str, str]] = field(default_factory=list)  # (file, note)
-    cancelled: bool = False
-
-    def counts(self) -> dict[str, int]:
-        """How many items of each outcome (every outcome named, zeros too)."""
-        counts = {outcome.value: 0 for outcome in Outcome}
-        for item in self.items:
-            counts[item.outcome.value] += 1
-        return counts
-
-    def of(self, outcome: Outcome) -> list[PreviewItem]:
-        """The items of one outcome."""
-        return [item for item in self.items if item.outcome is outcome]
-
-    @property
-    def to_write(self) -> list[PreviewItem]:
-        """The items the import writes: adds and updates."""
-        return [item for item in self.items if item.outcome in (Outcome.ADD, Outcome.UPDATE)]
-
-    def to_json(self) -> dict[str, Any]:
-        """The preview as plain JSON values."""
-        return {
-            "files": self.files,
-            "counts": self.counts(),
-            "cancelled": self.cancelled,
-            "items": [item.to_json() for item in self.items],
-            "notes": [{"file": file, "message": message} for file, message in self.notes],
-        }
 
 
 def _covered(record: Record, covers: tuple[str, ...] | None) -> tuple[str, ...]:
@@ -151,12 +60,9 @@ def merge_into(existing: Record, incoming: Record, covers: tuple[str, ...] | Non
     """``existing`` with the fields ``incoming``'s file carries replaced (others, and the envelope, kept)."""
     fields = dict(existing.fields)
     for name in _covered(incoming, covers):
-        if name in incoming.fields:
-            fields[name] = incoming.fields[name]
-        else:
+        if name not in incoming.fields:
             fields.pop(name, None)
-    for name, value in incoming.fields.items():
-        fields.setdefault(name, value)
+    fields.update(incoming.fields)
     return existing.with_changes(fields=fields, deleted=False)
 
 
@@ -237,6 +143,11 @@ def classify(parsed_files: Iterable[ParsedFile], store: RecordStore) -> ImportPr
     return preview
 
 
+def _label(kind: Kind, name: str) -> str:
+    spec = field_spec(kind, name)
+    return spec.label if spec is not None else name
+
+
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -275,13 +186,14 @@ def _classify_one(item: PreviewItem, current: Record | None, holders: Identifier
         if written.content_hash() == current.content_hash():
             item.outcome, item.reason = Outcome.UNCHANGED, "already in the catalogue as it is in the file"
         else:
-            names = ", ".join(change.name for change in item.changes) or "its source details"
+            names = ", ".join(_label(written.kind, c.name) for c in item.changes) or "its source details"
             item.outcome, item.reason = Outcome.UPDATE, f"changes {names}"
         item.record = written
         return
     match = holders.match(record)
     if match is not None:
         item.outcome, item.reason, item.existing_id = Outcome.DUPLICATE, match.reason, match.holder_id
+        item.matched = match.scheme
         return
     written = record
     item.reason = "new"
@@ -333,7 +245,7 @@ def apply_preview(
     preview: ImportPreview,
     store: RecordStore,
     *,
-    batch_records: int = APPLY_BATCH_RECORDS,
+    batch_records: int | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> Generator[ImportProgress, None, ImportReport]:
     """Write the adds and updates of ``preview``, one transaction per batch; yields after each batch.
@@ -342,6 +254,7 @@ def apply_preview(
     an edit made meanwhile is not lost. ``cancelled()`` is checked between batches. The report
     counts what the store says it did; duplicates and rejections are its skipped items.
     """
+    batch_records = batch_records or APPLY_BATCH_RECORDS
     report = ImportReport(files=preview.files)
     skipped = [item for item in preview.items if item.outcome in (Outcome.DUPLICATE, Outcome.REJECTED)]
     report.skipped = len(skipped)

@@ -111,6 +111,7 @@ class MainWindow(QMainWindow):
         self.session: Session | None = None
         self.record_count: int | None = None
         self.import_flow: ImportFlow | None = None
+        self.catalogue_flow: Any = None  # the last staged catalogue import
         self._editors: EditorHost | None = None
         self.history_dialog: HistoryDialog | None = None
         self.setWindowTitle(self.tr("Imbizo"))
@@ -241,6 +242,11 @@ class MainWindow(QMainWindow):
         self.import_files_action.triggered.connect(self.choose_import_files)
         self.import_files_action.setEnabled(False)
         menu.addAction(self.import_files_action)
+        self.export_catalogue_action = QAction(self.tr("Export the &catalogue…"), self)
+        self.export_catalogue_action.setToolTip(self.tr("Every knowledge-centre item as CSV or MARCXML"))
+        self.export_catalogue_action.triggered.connect(self.export_catalogue)
+        self.export_catalogue_action.setEnabled(False)
+        menu.addAction(self.export_catalogue_action)
         self.demo_action = QAction(self.tr("Load the &demo knowledge base"), self)
         self.demo_action.triggered.connect(self.load_demo)
         self.demo_action.setEnabled(False)
@@ -316,6 +322,8 @@ class MainWindow(QMainWindow):
         self.empty_state.import_requested.connect(self.choose_import_folder)
         self.shell.search_requested.connect(self.focus_search)
         self.shell.import_requested.connect(self.choose_import_folder)
+        self.shell.catalogue_import_requested.connect(self.choose_catalogue_files)
+        self.shell.catalogue_export_requested.connect(self.export_catalogue)
         self.shell.back_changed.connect(self._update_back)
         self.shell.records_changed.connect(self.refresh_after_changes)
         self.shell.page_built.connect(self._on_page_built)
@@ -389,6 +397,7 @@ class MainWindow(QMainWindow):
         self.shell.set_session(session)
         self.import_action.setEnabled(True)
         self.import_files_action.setEnabled(True)
+        self.export_catalogue_action.setEnabled(True)
         self.new_action.setEnabled(True)
         for action in self.new_kind_actions.values():
             action.setEnabled(True)
@@ -511,12 +520,44 @@ class MainWindow(QMainWindow):
             self.import_paths([Path(folder)])
 
     def choose_import_files(self) -> None:
-        """Ask for files, then import them."""
+        """Ask for files, then import them (catalogue files through the staged preview)."""
+        from desktop.ui.catalogue_flow import is_catalogue_choice
         from desktop.ui.import_flow import ask_import_files
 
         files = ask_import_files(self)
-        if files:
+        if files and is_catalogue_choice(files):
+            self.preview_import(files)
+        elif files:
             self.import_paths(files)
+
+    def choose_catalogue_files(self) -> None:
+        """Ask for catalogue files, then show what importing them would do."""
+        from desktop.ui.catalogue_flow import ask_catalogue_files
+
+        files = ask_catalogue_files(self)
+        if files:
+            self.preview_import(files)
+
+    def preview_import(self, paths: list[Path]) -> Any:
+        """The staged import of catalogue files: preview, then import on request, then the report."""
+        if self.session is None:
+            return None
+        from desktop.ui.catalogue_flow import CatalogueImportFlow
+
+        flow = CatalogueImportFlow(self.tasks, self.session, self)
+        flow.finished.connect(self._on_import_finished)
+        self.catalogue_flow = flow
+        flow.start(paths)
+        return flow
+
+    def export_catalogue(self, path: Path | None = None) -> Any:
+        """Export every knowledge-centre item as CSV or MARCXML (asks for the file unless given)."""
+        if self.session is None:
+            return None
+        from desktop.ui.catalogue_flow import CatalogueExportFlow
+
+        flow = CatalogueExportFlow(self.tasks, self.session, self)
+        return flow if flow.start(path if isinstance(path, Path) else None) else None
 
     def export_records(self, record_ids: list[str], path: Path | None = None) -> Any:
         """Export records to PDF, HTML or Markdown (asks for the file unless ``path`` is given)."""

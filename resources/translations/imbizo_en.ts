@@ -322,6 +322,315 @@
     </message>
 </context>
 <context>
+    <name>CatalogueExportFlow</name>
+    <message>
+        <source>Export the catalogue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>catalogue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exporting the catalogue to {name}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exported {n} catalogue item(s) to {path}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The catalogue export failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>export the catalogue</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CatalogueFlow</name>
+    <message>
+        <source>Import catalogue records</source>
+        <extracomment>The suffixes of files the staged preview is for (catalogue records, and vocabulary CSV).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Catalogue files (*.mrc *.marc *.dat *.xml *.csv *.ris);;MARC21 (*.mrc *.marc *.dat);;MARCXML (*.xml);;Catalogue CSV (*.csv);;RIS (*.ris);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CataloguePreview</name>
+    <message>
+        <source>Add</source>
+        <extracomment>Outcome colours (muted, legible on light and dark palettes).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Update</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Unchanged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CataloguePreviewDialog</name>
+    <message>
+        <source>Import catalogue records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Files being read</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading the files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop reading the files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>What the import would do</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter titles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Filter the records by title or identifier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Records in the files, with what the import does with each</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Choose a record to see what the import does with it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The selected record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Why</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The fields, side by side</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import the records to add and update</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close without importing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Record being imported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import progress</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Records imported so far</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel the import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop after the current batch; what was imported stays</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not imported, with the reason:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Records not imported, with the reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Title or row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Copy the report to the clipboard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Close the import report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reading {names} and comparing it with the catalogue. Nothing is written yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show all {n} records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show only: {outcome} ({n})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{files} file(s) read. The import would add {add} and update {update} record(s); {unchanged} are already in the catalogue as they are, {duplicate} would be skipped as duplicates and {rejected} cannot be imported. Nothing is written until you choose Import.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Import {n} record(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;{outcome}&lt;/b&gt;: {label}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It is left out; the other records can be imported. Correct it in the file and import the file again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In the catalogue now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>After the import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Already in the catalogue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In the file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Importing {n} record(s)…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Importing catalogue records</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Imported {done} of {total} records. Next: {name}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Making the imported records searchable…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{added} added, {updated} updated, {unchanged} already as they are.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stopping after the current batch…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{added} added, {updated} updated, {unchanged} already as they were; {duplicate} duplicate(s) and {rejected} rejected record(s) not imported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The import was cancelled; what was imported stays.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Done.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Catalogue import finished</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CentrePage</name>
+    <message>
+        <source>Import catalogue…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>MARC21, MARCXML, CSV or RIS: see what would be added, updated or skipped before importing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export catalogue…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every knowledge-centre item as CSV or MARCXML</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ChartCard</name>
     <message>
         <source>Show as table</source>
@@ -2285,6 +2594,14 @@ from “{title}”, due {date}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Export the &amp;catalogue…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every knowledge-centre item as CSV or MARCXML</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Load the &amp;demo knowledge base</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2640,6 +2957,29 @@ from “{title}”, due {date}</source>
     <name>PeopleField</name>
     <message>
         <source>No one called “{name}” in the expert directory: pick a name from the list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PreviewTableModel</name>
+    <message>
+        <source>Outcome</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Title or row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Identifier</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

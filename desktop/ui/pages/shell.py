@@ -73,6 +73,8 @@ class PageShell(QWidget):
     page_built = Signal(str)  # a page's key, the first time the page is built
     search_requested = Signal()  # Home's quick action
     import_requested = Signal()  # Home's quick action
+    catalogue_import_requested = Signal()  # the Knowledge centre page's "Import catalogue…"
+    catalogue_export_requested = Signal()  # ...and "Export catalogue…"
 
     def __init__(self, tasks: TaskManager, query_edit: QLineEdit, parent: QWidget | None = None):
         super().__init__(parent)
@@ -229,13 +231,21 @@ class PageShell(QWidget):
         return page
 
     def _build_list(self, spec: ListSpec) -> RecordListPage:
+        from desktop.ui.pages.centre_page import CentrePage
         from desktop.ui.pages.communities_page import CommunitiesPage
         from desktop.ui.pages.experts_page import ExpertsPage
         from desktop.ui.pages.record_list import RecordListPage
 
-        classes: dict[str, type[RecordListPage]] = {"experts": ExpertsPage, "communities": CommunitiesPage}
+        classes: dict[str, type[RecordListPage]] = {
+            "experts": ExpertsPage,
+            "communities": CommunitiesPage,
+            "centre": CentrePage,
+        }
         page_class = classes.get(spec.key, RecordListPage)
         page = page_class(self.tasks, spec)
+        if isinstance(page, CentrePage):
+            page.import_catalogue_requested.connect(self.catalogue_import_requested)
+            page.export_catalogue_requested.connect(self.catalogue_export_requested)
         page.new_record_requested.connect(self.new_record_requested)
         page.edit_record_requested.connect(self.edit_record_requested)
         page.history_requested.connect(self.history_requested)
