@@ -1,8 +1,9 @@
 """Catalogue identifiers (ISBN, ISSN, LCCN) and the index that finds an item already holding one.
 
-Kept on its own so the import preview and the duplicate finder can share one notion of
-"the same book": two items with the same ISBN (10- and 13-digit forms match), ISSN or
-LCCN under different control numbers or source keys are the same thing catalogued twice.
+Kept on its own so the import preview shares the duplicate finder's notion of "the same
+book" (:mod:`desktop.core.identifiers`: an ISBN matches as its ISBN-13 when its check digit
+is right, an ISSN as ``NNNN-NNNC``): two items with the same ISBN, ISSN or LCCN under
+different control numbers or source keys are the same thing catalogued twice.
 Pure Python: no store, no parser.
 """
 
@@ -13,15 +14,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from desktop.core.identifiers import normalize_isbn as matching_isbn
+from desktop.core.identifiers import normalize_issn
 from desktop.core.kinds import Kind
 from desktop.core.records import Record
 
 _ISBN = re.compile(r"^[\s-]*((?:[0-9][\s-]*){12}[0-9]|(?:[0-9][\s-]*){9}[0-9Xx])")
-_ISSN = re.compile(r"([0-9]{4})\s*-?\s*([0-9]{3}[0-9Xx])")
+
+
+__all__ = ["IdentifierIndex", "IdentifierMatch", "identifiers", "isbn13", "normalize_isbn", "normalize_issn"]
 
 
 def normalize_isbn(value: str) -> str:
-    """The digits (and final X) of an ISBN as written: ``0201616165 (alk. paper)`` -> ``0201616165``."""
+    """The digits (and final X) of an ISBN as written, the form items keep:
+    ``0201616165 (alk. paper)`` -> ``0201616165`` (matching uses the ISBN-13, see :func:`identifiers`)."""
     match = _ISBN.match(value)
     if not match:
         return ""
@@ -35,12 +41,6 @@ def isbn13(isbn: str) -> str:
     core = "978" + isbn[:9]
     total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(core))
     return core + str((10 - total % 10) % 10)
-
-
-def normalize_issn(value: str) -> str:
-    """``1234-567X`` from any spacing or case of an ISSN; "" when there is none."""
-    match = _ISSN.search(value)
-    return f"{match.group(1)}-{match.group(2).upper()}" if match else ""
 
 
 def normalize_lccn(value: str) -> str:
@@ -60,9 +60,9 @@ def identifiers(fields: dict[str, Any]) -> list[tuple[str, str]]:
     """``("isbn", 978...)``, ``("issn", ...)`` and ``("lccn", ...)`` keys of an item's fields."""
     keys: list[tuple[str, str]] = []
     for value in fields.get("isbn") or []:
-        isbn = normalize_isbn(str(value))
-        if isbn and ("isbn", isbn13(isbn)) not in keys:
-            keys.append(("isbn", isbn13(isbn)))
+        isbn = matching_isbn(str(value))
+        if isbn and ("isbn", isbn) not in keys:
+            keys.append(("isbn", isbn))
     for value in fields.get("issn") or []:
         issn = normalize_issn(str(value))
         if issn and ("issn", issn) not in keys:
