@@ -161,3 +161,12 @@ def test_the_command_line_submits_and_lists(tmp_path: Path, capsys: pytest.Captu
     assert main(["--data-dir", data_dir, "review", draft.id, "--publish"]) == 1  # staff do not publish
     assert "cannot mark it published" in capsys.readouterr().err
     assert main(["--data-dir", data_dir, "review", "--retire"]) == 2
+
+
+def test_a_merge_keeps_each_records_review_history_its_own() -> None:
+    from desktop.core.merging import plan_merge
+
+    kept = study("Ward meetings", status=Status.PUBLISHED)
+    merged = apply_review(study("Ward meetings (copy)"), A.SUBMITTED, by="alice", librarian=False)
+    plan = plan_merge(kept, merged, [])
+    assert "review_log" not in plan.survivor.fields and "review_log" not in plan.added_fields

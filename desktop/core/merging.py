@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from desktop.core.kinds import Kind
 from desktop.core.records import Link, Record, Relation, Status
+from desktop.core.review import REVIEW_LOG_FIELD
 
 #: Roles that curate the catalogue and the knowledge base (DESIGN.md: librarians merge duplicates).
 CURATOR_ROLES = frozenset({"librarian", "admin"})
@@ -125,7 +126,9 @@ def plan_merge(survivor: Record, loser: Record, linking: Sequence[Record]) -> Me
     added_fields: list[str] = []
     for name, value in loser.fields.items():
         mine = fields.get(name)
-        if _empty(value):
+        if _empty(value) or name == REVIEW_LOG_FIELD:
+            # A review history is its own record's (the server refuses entries added by anyone
+            # but their author); the merged record's stays in its own history.
             continue
         if _empty(mine):
             fields[name] = value
