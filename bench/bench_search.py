@@ -102,6 +102,14 @@ def measure_queries(session: Session, fts: Fts5Index, queries: QuerySet) -> None
         )
     )
     rows.append(("expert finder", _timings(lambda t: session.find_experts(t), queries.topics), None))
+    if queries.labels:  # expanded through the vocabulary: alternative <-> preferred labels
+        rows.append(
+            (
+                f"vocabulary label ({len(queries.labels)})",
+                _timings(lambda q: ix.search(q, facets=False), queries.labels),
+                _timings(lambda q: fts.search(quote_terms(q.split())), queries.labels),
+            )
+        )
 
     print(row("query class (ms, p50 / p95)", "Whoosh", "FTS5", "Whoosh/FTS5"))
     for label, whoosh, fts_figs in rows:

@@ -27,6 +27,8 @@ class QuerySet:
     prefix_words: list[str] = field(default_factory=list)
     filtered: list[tuple[str, str]] = field(default_factory=list)  # (term, kind)
     topics: list[str] = field(default_factory=list)
+    #: Vocabulary labels, half preferred and half alternative (the searches that query expansion serves).
+    labels: list[str] = field(default_factory=list)
 
 
 def _words(text: str) -> list[str]:
@@ -56,4 +58,14 @@ def draw_queries(records: list[Record], count: int, seed: int = 20261123) -> Que
     terms = [r.title for r in records if r.kind.value == "term" and 0 < len(r.title) < 40]
     pool = terms or [q for q in queries.single]
     queries.topics = [rng.choice(pool) for _ in range(max(10, count // 4))]
+    term_records = [r for r in records if r.kind.value == "term" and not r.deleted]
+    preferred = [r.title for r in term_records if 0 < len(r.title) < 40]
+    alternative = [
+        str(a) for r in term_records for a in r.fields.get("alt_labels") or [] if 0 < len(str(a)) < 40
+    ]
+    if preferred and alternative:
+        half = max(5, count // 4)
+        queries.labels = [rng.choice(preferred) for _ in range(half)] + [
+            rng.choice(alternative) for _ in range(half)
+        ]
     return queries

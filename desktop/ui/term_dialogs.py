@@ -7,6 +7,7 @@ lane (one transaction each, see :mod:`desktop.vocabulary_service`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
@@ -33,6 +34,9 @@ from desktop.ui.tasks import TaskManager
 from desktop.ui.term_chooser import TermChooser
 from desktop.ui.vocabulary_tree import scheme_name
 
+if TYPE_CHECKING:
+    from desktop.session import Session
+
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -51,7 +55,7 @@ class TermEditDialog(QDialog):
     def __init__(
         self,
         tasks: TaskManager,
-        session: object,
+        session: Session,
         term: Record | None,
         titles: dict[str, str],
         schemes: Sequence[str],
@@ -78,7 +82,7 @@ class TermEditDialog(QDialog):
             self._add_broader(target, titles.get(target, target[:8]))
         self.broader_chooser = TermChooser(tasks, placeholder=self.tr("Add a broader term: type its label"))
         self.broader_chooser.setAccessibleName(self.tr("Add a broader term"))
-        self.broader_chooser.set_session(session)  # type: ignore[arg-type]
+        self.broader_chooser.set_session(session)
         if term is not None:
             self.broader_chooser.excluded = {term.id}
         self.broader_chooser.chosen.connect(self._on_broader_chosen)
@@ -216,7 +220,7 @@ class MergeTermDialog(QDialog):
     def __init__(
         self,
         tasks: TaskManager,
-        session: object,
+        session: Session,
         loser: Record,
         uses: int,
         narrower: int,
@@ -231,7 +235,7 @@ class MergeTermDialog(QDialog):
         heading.setWordWrap(True)
         self.chooser = TermChooser(tasks, placeholder=self.tr("The term that stays: type its label"))
         self.chooser.setAccessibleName(self.tr("The term to merge into"))
-        self.chooser.set_session(session)  # type: ignore[arg-type]
+        self.chooser.set_session(session)
         self.chooser.excluded = {loser.id}
         labels = [loser.title, *(loser.fields.get("alt_labels") or [])]
         self.explanation = QLabel(
@@ -276,7 +280,7 @@ class RetireTermDialog(QDialog):
     """Retire a term: replace it with another on what used it, or remove the tag."""
 
     def __init__(
-        self, tasks: TaskManager, session: object, term: Record, uses: int, parent: QWidget | None = None
+        self, tasks: TaskManager, session: Session, term: Record, uses: int, parent: QWidget | None = None
     ):
         super().__init__(parent)
         self.term = term
@@ -296,7 +300,7 @@ class RetireTermDialog(QDialog):
         self.remove_radio.setChecked(True)
         self.chooser = TermChooser(tasks, placeholder=self.tr("The replacement: type its label"))
         self.chooser.setAccessibleName(self.tr("The replacement term"))
-        self.chooser.set_session(session)  # type: ignore[arg-type]
+        self.chooser.set_session(session)
         self.chooser.excluded = {term.id}
         self.chooser.setEnabled(False)
         note = QLabel(

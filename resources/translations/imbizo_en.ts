@@ -4811,7 +4811,6 @@ Edit the record, then submit it for review again.</source>
     <name>VocabularyPage</name>
     <message>
         <source>Vocabulary</source>
-        <extracomment>The vocabulary files of the shared corpus the Import button reads (relative to the corpus folder).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4912,6 +4911,7 @@ Edit the record, then submit it for review again.</source>
     </message>
     <message>
         <source>Where are EuroVoc and the Local Government Service List?</source>
+        <extracomment>The vocabulary files of the shared corpus the Import button reads (relative to the corpus folder).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>

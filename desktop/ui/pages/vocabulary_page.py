@@ -11,15 +11,12 @@ the LGSL from the shared corpus with the app's import flow (batches on the write
 from __future__ import annotations
 
 import logging
-import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -35,12 +32,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.merging import CURATOR_ROLES
 from desktop.core.vocabulary import TermMatch
 from desktop.ui.icons import app_icon
 from desktop.ui.tasks import TaskManager
 from desktop.ui.term_chooser import offered_text
 from desktop.ui.term_panel import TermDetails, TermPanel
+from desktop.ui.vocabulary_import import import_vocabularies, may_curate
 from desktop.ui.vocabulary_tree import TermTree, TermTreeModel, scheme_name
 
 if TYPE_CHECKING:
@@ -52,31 +49,6 @@ logger = logging.getLogger(__name__)
 FIND_DEBOUNCE_MS = 200
 FOUND_SHOWN = 200
 ID_ROLE = Qt.ItemDataRole.UserRole
-#: The vocabulary files of the shared corpus the Import button reads (relative to the corpus folder).
-CORPUS_VOCABULARIES = ("vocab/eurovoc", "vocab/lgsl_govuk_publisher")
-
-
-def corpus_folder() -> Path | None:
-    """The shared corpus: ``$IMBIZO_CORPUS``, else ``../shared/corpus`` beside the project or the app."""
-    candidates = [os.environ.get("IMBIZO_CORPUS", "")]
-    here = Path(__file__).resolve()
-    candidates += [str(parent / "shared" / "corpus") for parent in here.parents[2:5]]
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "vocab").is_dir():
-            return Path(candidate)
-    return None
-
-
-def vocabulary_files(corpus: Path) -> list[Path]:
-    """EuroVoc's and the LGSL's CSV files in a corpus folder (or in a folder holding them)."""
-    folders = [corpus / sub for sub in CORPUS_VOCABULARIES if (corpus / sub).is_dir()] or [corpus]
-    return sorted(path for folder in folders for path in folder.glob("*.csv"))
-
-
-def may_curate(session: Session) -> bool:
-    """Whether this profile's user edits the vocabulary: librarians and admins (the role the server
-    gave at sign-in; an unknown role counts as staff, as everywhere in the app)."""
-    return session.role() in CURATOR_ROLES
 
 
 class VocabularyPage(QWidget):
@@ -492,24 +464,10 @@ class VocabularyPage(QWidget):
 
     def import_vocabularies(self) -> None:
         """Import EuroVoc and the LGSL from the shared corpus (asking for the folder when not found)."""
-        from desktop.ui.import_flow import ImportFlow
-
-        session = self.session
-        if session is None or (self.import_flow is not None and self.import_flow.running):
-            return
-        corpus = corpus_folder()
-        files = vocabulary_files(corpus) if corpus is not None else []
-        if not files:
-            folder = QFileDialog.getExistingDirectory(
-                self, self.tr("Where are EuroVoc and the Local Government Service List?")
-            )
-            files = vocabulary_files(Path(folder)) if folder else []
-        if not files:
-            return
-        flow = ImportFlow(self.tasks, session, self)
-        self.import_flow = flow
-        flow.finished.connect(self._on_import_finished)
-        flow.start(files)
+        if self.session is not None and (self.import_flow is None or not self.import_flow.running):
+            self.import_flow = import_vocabularies(self, self.tasks, self.session)
+            if self.import_flow is not None:
+                self.import_flow.finished.connect(self._on_import_finished)
 
     def _on_import_finished(self, ran: bool) -> None:
         if ran:

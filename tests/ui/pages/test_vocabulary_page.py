@@ -244,3 +244,43 @@ def test_tag_field_completes_an_alternative_label_with_the_preferred_term(qtbot:
     assert stored.tags == ("energy saving",) and stored.links_of(Relation.ABOUT) == [SAVING]
     editor.confirm_close_invalid = lambda _errors: True
     opened[0].close()
+
+
+def test_import_eurovoc_and_lgsl_from_the_corpus_with_progress(
+    qtbot: Any,
+    open_window: Callable[[ProfilePaths], Any],
+    demo_profile: ProfilePaths,
+    tmp_path: Path,
+    monkeypatch: Any,
+) -> None:
+    from tests.conftest import CORPUS
+
+    if not CORPUS.is_dir():
+        pytest.skip(f"the shared corpus is not at {CORPUS}")
+    corpus = tmp_path / "corpus"
+    write_slice(CORPUS, corpus / "vocab" / "eurovoc")  # writes the EuroVoc slice there
+    lgsl = corpus / "vocab" / "lgsl_govuk_publisher"
+    lgsl.mkdir(parents=True)
+    shutil.copy(CORPUS / "vocab" / "lgsl_govuk_publisher" / "local_services_current.csv", lgsl)
+    monkeypatch.setattr("desktop.ui.vocabulary_import.corpus_folder", lambda: corpus)
+    with Session.open(demo_profile) as session:
+        session.store.set_meta("sync.role", "librarian")
+    window = open_window(demo_profile)
+    page = window.shell.page("vocabulary")
+    with qtbot.waitSignal(page.tree_loaded, timeout=WAIT_MS):
+        window.shell.show_key("vocabulary")
+    assert [page.model.index(r, 0).data() for r in range(page.model.rowCount())] == [
+        "Digital.gov topics (10 terms)"
+    ]
+    progressed: list[Any] = []
+    page.import_vocabularies()
+    flow = page.import_flow
+    flow.progressed.connect(progressed.append)
+    with qtbot.waitSignal(page.tree_loaded, timeout=60_000):
+        qtbot.waitUntil(lambda: flow.report is not None, timeout=60_000)
+    assert flow.report.added > 150 and progressed
+    names = [page.model.index(r, 0).data() for r in range(page.model.rowCount())]
+    assert any(n.startswith("EuroVoc") for n in names) and any(
+        n.startswith("Local Government") for n in names
+    )
+    flow.dialog.close()

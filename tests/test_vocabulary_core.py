@@ -1,0 +1,80 @@
+"""The vocabulary's pure functions (desktop/core/vocabulary.py): edge cases of tagging, merging, retiring."""
+
+from __future__ import annotations
+
+from desktop.core.kinds import Kind
+from desktop.core.records import Link, Record, Relation
+from desktop.core.vocabulary import (
+    TermUsage,
+    add_term,
+    plan_merge,
+    plan_retire,
+    rank_matches,
+    remove_term,
+    replace_term,
+    tag_labels,
+)
+
+
+def term(tid: str, label: str, alt: tuple[str, ...] = (), broader: tuple[Record, ...] = ()) -> Record:
+    return Record(
+        tid,
+        Kind.TERM,
+        {"label": label, "alt_labels": list(alt), "broader": [b.title for b in broader]},
+        links=tuple(Link(Relation.BROADER, b.id) for b in broader),
+    )
+
+
+WATER = term("t-water", "Water", ("H2O",))
+SUPPLY = term("t-supply", "Water supply", ("drinking water",), (WATER,))
+PUMPS = term("t-pumps", "Hand pumps", (), (SUPPLY,))
+
+
+def test_merging_a_broader_term_into_its_own_narrower_term() -> None:
+    edit = plan_merge(SUPPLY, WATER, TermUsage(narrower=(SUPPLY,)))
+    survivor = edit.records[0]
+    assert survivor.id == SUPPLY.id
+    assert survivor.links_of(Relation.BROADER) == []  # it was under the loser: no loop onto itself
+    assert survivor.fields["alt_labels"] == ["drinking water", "Water", "H2O"]
+    assert edit.records[-1].deleted and edit.records[-1].id == WATER.id
+
+
+def test_experts_keep_terms_in_their_expertise_field() -> None:
+    expert = Record("e-1", Kind.EXPERT, {"name": "Sipho", "expertise": ["water", "roads"]})
+    tagged = add_term(expert, SUPPLY)
+    assert tagged.fields["expertise"] == ["water", "roads", "Water supply"] and tagged.tags == ()
+    moved = replace_term(add_term(expert, WATER), WATER, SUPPLY)
+    assert tag_labels(moved) == ["Water supply", "roads"]  # in place; "water" was the old label
+    assert moved.links_of(Relation.ABOUT) == [SUPPLY.id]
+    assert tag_labels(remove_term(moved, SUPPLY)) == ["roads"]
+
+
+def test_a_record_tagged_with_both_terms_keeps_one_tag() -> None:
+    record = Record(
+        "r-1",
+        Kind.CASE_STUDY,
+        {"title": "Borehole rota"},
+        tags=("Water", "Water supply"),
+        links=(Link(Relation.ABOUT, WATER.id), Link(Relation.ABOUT, SUPPLY.id)),
+    )
+    merged = replace_term(record, WATER, SUPPLY)
+    assert merged.tags == ("Water supply",)
+    assert merged.links_of(Relation.ABOUT) == [SUPPLY.id]
+
+
+def test_retiring_without_replacement_lifts_narrower_terms() -> None:
+    edit = plan_retire(SUPPLY, TermUsage(narrower=(PUMPS,)))
+    pumps = next(r for r in edit.records if r.id == PUMPS.id)
+    assert pumps.links_of(Relation.BROADER) == [WATER.id] and pumps.fields["broader"] == ["Water"]
+
+
+def test_completion_ranks_whole_then_start_then_word_then_anywhere() -> None:
+    candidates = [
+        ("a", "Groundwater", "", ()),
+        ("b", "Water", "", ("H2O",)),
+        ("c", "Waste water", "", ()),
+        ("d", "Water supply", "", ("drinking water",)),
+    ]
+    found = rank_matches("water", candidates, 10)
+    assert [m.id for m in found] == ["b", "d", "c", "a"]
+    assert rank_matches("drinking", candidates, 10)[0].by_alternative
