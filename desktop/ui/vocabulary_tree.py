@@ -216,6 +216,24 @@ class TermTreeModel(QAbstractItemModel):
 
     # -- finding a term ------------------------------------------------------------------
 
+    def made_indexes(self) -> list[QModelIndex]:
+        """Indexes of the rows whose children were made (the only ones a view can have expanded)."""
+        found: list[QModelIndex] = []
+        stack = [self._root]
+        while stack:
+            node = stack.pop()
+            for child in node.children or ():
+                if child.children is not None:
+                    found.append(self.createIndex(child.row, 0, child))
+                    stack.append(child)
+        return found
+
+    def index_of_scheme(self, scheme: str) -> QModelIndex:
+        """The row of a scheme; invalid if the tree has none of its terms."""
+        if scheme not in self.tree.schemes:
+            return QModelIndex()
+        return self.index(self.tree.schemes.index(scheme), 0)
+
     def index_of(self, term_id: str) -> QModelIndex:
         """The index of ``term_id`` along its first broader terms (made on the way); invalid if absent."""
         path = self.tree.path_to(term_id)

@@ -223,14 +223,24 @@ class VocabularyPage(QWidget):
 
     def _on_tree_read(self, result: tuple[TermTree, bool]) -> None:
         tree, self.can_curate = result
+        first_load = not self.model.tree.terms
+        opened = [
+            (str(index.data(TermTreeModel.TermIdRole) or ""), self.model._node(index).scheme)
+            for index in self.model.made_indexes()
+            if self.tree.isExpanded(index)
+        ]
         self.model.set_tree(tree)
+        for term_id, scheme in opened:  # the branches that were open stay open
+            index = self.model.index_of(term_id) if term_id else self.model.index_of_scheme(scheme)
+            if index.isValid():
+                self.tree.expand(index)
         schemes = len(tree.schemes)
         self.count_label.setText(
             self.tr("{n} terms in {s} vocabularies").format(n=f"{len(tree):,}", s=schemes)
             if schemes != 1
             else self.tr("{n} terms in 1 vocabulary").format(n=f"{len(tree):,}")
         )
-        for row in range(self.model.rowCount()):
+        for row in range(self.model.rowCount() if first_load else 0):
             if self.model.rowCount(self.model.index(row, 0)) <= 60:  # small schemes open, EuroVoc closed
                 self.tree.expand(self.model.index(row, 0))
         # The term an operation asked for, else the one chosen last (it may have changed while reading).

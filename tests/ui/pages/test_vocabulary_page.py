@@ -111,6 +111,10 @@ def test_edit_and_create_terms(qtbot: Any, page: Any) -> None:
     session = page.session
     page.show_in_tree(SAVING)
     wait_term(qtbot, page, SAVING)
+    lgsl = next(
+        page.model.index(r, 0) for r in range(page.model.rowCount()) if "Local" in page.model.index(r, 0).data()
+    )
+    page.tree.expand(lgsl)
     dialog = page.edit_term()
     dialog.alt_edit.setPlainText("rational use of energy\nwaste of energy\nenergy thrift")
     dialog.scope_edit.setPlainText("Using less energy for the same service.")
@@ -118,6 +122,11 @@ def test_edit_and_create_terms(qtbot: Any, page: Any) -> None:
         dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
     term = session.store.get(SAVING)
     assert "energy thrift" in term.fields["alt_labels"]
+    lgsl = next(
+        page.model.index(r, 0) for r in range(page.model.rowCount()) if "Local" in page.model.index(r, 0).data()
+    )
+    assert page.tree.isExpanded(lgsl)  # the tree was read again; what was open stays open
+    assert page.tree.currentIndex().data() == "energy saving"
     assert term.fields["scope_note"] == "Using less energy for the same service."
     assert session.store.outbox_entries(SAVING)
 
