@@ -112,7 +112,9 @@ def test_edit_and_create_terms(qtbot: Any, page: Any) -> None:
     page.show_in_tree(SAVING)
     wait_term(qtbot, page, SAVING)
     lgsl = next(
-        page.model.index(r, 0) for r in range(page.model.rowCount()) if "Local" in page.model.index(r, 0).data()
+        page.model.index(r, 0)
+        for r in range(page.model.rowCount())
+        if "Local" in page.model.index(r, 0).data()
     )
     page.tree.expand(lgsl)
     dialog = page.edit_term()
@@ -123,7 +125,9 @@ def test_edit_and_create_terms(qtbot: Any, page: Any) -> None:
     term = session.store.get(SAVING)
     assert "energy thrift" in term.fields["alt_labels"]
     lgsl = next(
-        page.model.index(r, 0) for r in range(page.model.rowCount()) if "Local" in page.model.index(r, 0).data()
+        page.model.index(r, 0)
+        for r in range(page.model.rowCount())
+        if "Local" in page.model.index(r, 0).data()
     )
     assert page.tree.isExpanded(lgsl)  # the tree was read again; what was open stays open
     assert page.tree.currentIndex().data() == "energy saving"
