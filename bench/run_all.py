@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from bench import (
+    bench_catalogue,
     bench_duplicates,
     bench_first_sync,
     bench_gui_stall,
@@ -31,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         bench_sync_load,
         bench_server_requests,
         bench_duplicates,
+        bench_catalogue,
     ):
         code = bench.main(["--smoke"] if args.smoke else [])
         if code:
