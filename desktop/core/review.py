@@ -235,6 +235,22 @@ class QueueItem:
     #: The latest return, for the author's view of a returned record.
     returned: ReviewEntry | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        """The row as ``imbizo review --json`` prints it (resources/schemas/review.schema.json)."""
+        record = self.record
+        return {
+            "id": record.id,
+            "kind": record.kind.value,
+            "title": record.title,
+            "status": record.status.value,
+            "owner": record.owner,
+            "co_authors": list(record.co_authors),
+            "submitted_at": self.submitted_at,
+            "service_area": str(record.fields.get("service_area") or ""),
+            "communities": list(record.links_of(Relation.IN_COMMUNITY)),
+            "returned": self.returned.to_json() if self.returned is not None else None,
+        }
+
 
 def queue_items(
     records: Sequence[Record], *, user: str, librarian: bool, filters: QueueFilter
