@@ -729,6 +729,10 @@ class Session:
         """Add (or remove) a term on many records in one write (those the user may change)."""
         return self.vocabulary.tag(record_ids, term_id, remove=remove)
 
+    def restore_tagging(self, before: Sequence[Record], term_id: str) -> VocabularyResult:
+        """Undo a bulk tag: the term's tags and links on each record as in ``before``, in one write."""
+        return self.vocabulary.restore_tagging(before, term_id)
+
     def save_term(self, term: Record) -> VocabularyResult:
         """Save a new or edited term (a renamed term's records carry its new label)."""
         return self.vocabulary.save_term(term)

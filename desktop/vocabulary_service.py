@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from desktop.core.changes import Changes
 from desktop.core.kinds import Kind
@@ -24,6 +24,7 @@ from desktop.core.vocabulary import (
     plan_edit,
     plan_merge,
     plan_retire,
+    restore_term,
 )
 from desktop.search import SearchIndex
 from desktop.store import RecordNotFoundError, RecordRepository
@@ -42,6 +43,8 @@ class VocabularyResult:
     record_ids: tuple[str, ...] = ()
     #: Records of a bulk tag the user may not change, left as they were.
     skipped: int = 0
+    #: The records of ``record_ids`` as they were before a bulk tag (what its undo puts back).
+    before: tuple[Record, ...] = ()
 
 
 class VocabularyService:
@@ -110,7 +113,34 @@ class VocabularyService:
             edit = VocabularyEdit(edit.records, edit.retagged, skipped=len(records) - len(allowed))
             if not edit.records:
                 return VocabularyResult(Changes(), skipped=edit.skipped)
-            return self._write(edit, f"{'untagged' if remove else 'tagged'} {term.title!r}")
+            result = self._write(edit, f"{'untagged' if remove else 'tagged'} {term.title!r}")
+            changed = set(result.record_ids)
+            return replace(result, before=tuple(r for r in allowed if r.id in changed))
+
+    def restore_tagging(self, before: Sequence[Record], term_id: str) -> VocabularyResult:
+        """Undo a bulk tag: each record's labels and about link for the term as in ``before``, in one write.
+
+        ``before`` is :attr:`VocabularyResult.before` of the bulk tag. A tag a record had before
+        it stays, and what changed since on the records (other tags, other links) is kept.
+        """
+        user, role = self.who()
+        with self.store.writing():
+            term = self.store.get(term_id)
+            if term is None or term.kind is not Kind.TERM:
+                raise RecordNotFoundError(f"There is no vocabulary term with id {term_id}.")
+            found = self.store.get_many([r.id for r in before])
+            records = []
+            for was in before:
+                now = found.get(was.id)
+                if now is None or now.deleted or not may_edit(now, user, role):
+                    continue
+                restored = restore_term(now, was, term)
+                if restored != now:
+                    records.append(restored)
+            edit = VocabularyEdit(tuple(records), len(records), skipped=len(before) - len(records))
+            if not records:
+                return VocabularyResult(Changes(), skipped=edit.skipped)
+            return self._write(edit, f"undid tagging with {term.title!r}")
 
     def save_term(self, term: Record) -> VocabularyResult:
         """Save a new or edited term; a new preferred label is carried to the records tagged with it."""

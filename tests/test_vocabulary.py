@@ -214,6 +214,23 @@ def test_bulk_tag_and_untag_in_one_write(session: Session) -> None:
     assert SAVING not in term(session, records[1].id).links_of(Relation.ABOUT)
 
 
+def test_undo_of_a_bulk_tag_keeps_a_tag_a_record_already_had(session: Session) -> None:
+    had = article("Geyser rebates", ("energy saving", "housing"))  # a free tag equal to the term's label
+    had_alt = article("Efficiency drive", ("rational use of energy",))
+    bare = article("Ward report", ("roads",))
+    session.save_many([had, had_alt, bare])
+    before = {r.id: term(session, r.id) for r in (had, had_alt, bare)}
+    result = session.tag_records(list(before), SAVING)
+    assert set(result.record_ids) == set(before)  # each changed: at least the about link was added
+    assert {r.id for r in result.before} == set(before)
+    undo = session.restore_tagging(result.before, SAVING)
+    assert set(undo.record_ids) == set(before)
+    for record_id, was in before.items():
+        now = term(session, record_id)
+        assert (now.tags, now.links) == (was.tags, was.links)
+    assert had.id in ids(session, "energy saving")  # its own tag still finds it
+
+
 def test_a_free_tag_that_is_an_alternative_label_becomes_the_preferred_one(session: Session) -> None:
     record = article("Efficiency drive", ("rational use of energy",))
     session.save(record)

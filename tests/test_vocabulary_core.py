@@ -7,11 +7,13 @@ from desktop.core.records import Link, Record, Relation
 from desktop.core.vocabulary import (
     TermUsage,
     add_term,
+    plan_bulk_tag,
     plan_merge,
     plan_retire,
     rank_matches,
     remove_term,
     replace_term,
+    restore_term,
     tag_labels,
 )
 
@@ -78,3 +80,37 @@ def test_completion_ranks_whole_then_start_then_word_then_anywhere() -> None:
     found = rank_matches("water", candidates, 10)
     assert [m.id for m in found] == ["b", "d", "c", "a"]
     assert rank_matches("drinking", candidates, 10)[0].by_alternative
+
+
+def test_undoing_a_bulk_tag_puts_back_exactly_the_tags_a_record_had() -> None:
+    # A free tag equal to the term's label, typed before the term existed: the bulk add only linked it.
+    had_tag = Record("r-1", Kind.CASE_STUDY, {"title": "Borehole rota"}, tags=("Water supply", "rota"))
+    had_alt = Record("r-2", Kind.CASE_STUDY, {"title": "Clinic taps"}, tags=("drinking water",))
+    bare = Record("r-3", Kind.CASE_STUDY, {"title": "Ward report"}, tags=("roads",))
+    expert = Record("e-1", Kind.EXPERT, {"name": "Sipho"})
+    edit = plan_bulk_tag([had_tag, had_alt, bare, expert], SUPPLY)
+    assert len(edit.records) == 4
+    by_id = {r.id: r for r in edit.records}
+    assert by_id["r-1"].tags == ("Water supply", "rota") and by_id["r-2"].tags == ("Water supply",)
+    for before in (had_tag, had_alt, bare, expert):
+        assert restore_term(by_id[before.id], before, SUPPLY) == before
+
+
+def test_undoing_a_bulk_tag_keeps_what_changed_since() -> None:
+    before = Record("r-1", Kind.CASE_STUDY, {"title": "Borehole rota"}, tags=("Water supply",))
+    tagged = add_term(before, SUPPLY)
+    edited = tagged.with_changes(
+        tags=(*tagged.tags, "maintenance"), links=(*tagged.links, Link(Relation.ABOUT, WATER.id))
+    )
+    undone = restore_term(edited, before, SUPPLY)
+    assert undone.tags == ("maintenance", "Water supply")  # the tag it had stays, the new one too
+    assert undone.links_of(Relation.ABOUT) == [WATER.id]  # only the bulk tag's link went
+    # An untagging undone gives the link and the label back.
+    linked = Record(
+        "r-2",
+        Kind.CASE_STUDY,
+        {"title": "Taps"},
+        tags=("Water supply",),
+        links=(Link(Relation.ABOUT, SUPPLY.id),),
+    )
+    assert restore_term(remove_term(linked, SUPPLY), linked, SUPPLY) == linked

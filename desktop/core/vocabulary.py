@@ -94,6 +94,38 @@ def remove_term(record: Record, term: Record) -> Record:
     return _with_labels(record, labels).with_changes(links=links)
 
 
+def restore_term(current: Record, before: Record, term: Record) -> Record:
+    """``current`` with ``term``'s labels and about link as they were in ``before`` (a bulk tag undone).
+
+    Only the term's own part goes back: a free tag equal to its label that the record had before
+    stays, and tags or links changed since by anything else are kept. When nothing else changed,
+    the tags and links are exactly those of ``before``.
+    """
+    names = {_fold(label) for label in term_labels(term)}
+    now, then = tag_labels(current), tag_labels(before)
+    others = [label for label in now if _fold(label) not in names]
+    if others == [label for label in then if _fold(label) not in names]:
+        labels = then
+    else:
+        labels = [*others, *(label for label in then if _fold(label) in names)]
+
+    def is_term_link(link: Link) -> bool:
+        return link.relation is Relation.ABOUT and link.target_id == term.id
+
+    other_links = [link for link in current.links if not is_term_link(link)]
+    if other_links == [link for link in before.links if not is_term_link(link)]:
+        links = before.links
+    else:
+        links = (*other_links, *(link for link in before.links if is_term_link(link)))
+    restored = _with_labels(current, labels).with_changes(links=tuple(links))
+    name = TAG_FIELDS.get(current.kind)
+    if name is not None and not labels and name not in before.fields and name in restored.fields:
+        fields = dict(restored.fields)
+        del fields[name]  # the bulk tag made the field: it goes again
+        restored = restored.with_changes(fields=fields)
+    return restored
+
+
 def _replace_links(
     links: Sequence[Link], relation: Relation, old: str, new: str, *, skip: str = ""
 ) -> tuple[Link, ...]:

@@ -1,8 +1,9 @@
 """Tag a selection: add (or remove) one vocabulary term on every selected record of a list, in one write.
 
 A list page has no undo stack of its own (each editor has its own), so what a bulk tag did is
-offered back in a bar above the list: "Undo" runs the opposite operation on exactly the
-records that changed (again one write), and so does Ctrl+Z while the bar shows.
+offered back in a bar above the list: "Undo" puts the term's tags and links on exactly the
+records that changed back as they were (again one write; a tag a record had before stays),
+and so does Ctrl+Z while the bar shows.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.records import Record
 from desktop.core.vocabulary import TermMatch
 from desktop.ui.tasks import TaskManager
 from desktop.ui.term_chooser import TermChooser
@@ -133,7 +135,7 @@ class BulkTagger:
         self.tasks = tasks
         self.bar = bar
         self.dialog: BulkTagDialog | None = None
-        self.last: tuple[tuple[str, ...], TermMatch, bool] | None = None  # ids, term, removed
+        self.last: tuple[tuple[Record, ...], TermMatch] | None = None  # the records before, the term
         bar.undo_requested.connect(self.undo)
 
     def start(self, session: Session, record_ids: list[str]) -> BulkTagDialog | None:
@@ -158,7 +160,7 @@ class BulkTagger:
         ids = list(record_ids)
 
         def done(result: VocabularyResult) -> None:
-            self.last = (result.record_ids, term, remove) if result.record_ids else None
+            self.last = (result.before, term) if result.before else None
             n = len(result.record_ids)
             if remove:
                 text = translate("BulkTagger", "Removed “{term}” from {n} records.").format(
@@ -189,7 +191,7 @@ class BulkTagger:
         session = getattr(self.page, "session", None)
         if self.last is None or session is None:
             return
-        ids, term, removed = self.last
+        before, term = self.last
         self.last = None
 
         def done(result: VocabularyResult) -> None:
@@ -200,7 +202,7 @@ class BulkTagger:
             self._changed(result.changes)
 
         self.tasks.write(
-            lambda: session.tag_records(list(ids), term.id, remove=not removed),
+            lambda: session.restore_tagging(before, term.id),
             done,
             description="undo tagging",
         )
