@@ -1,5 +1,8 @@
 """The curation workflow on the server: who may submit, publish, return and retire, and the review
-history (``fields.review_log``) each change appends (PROTOCOL.md "Review history")."""
+history (``fields.review_log``) each change appends (PROTOCOL.md "Review history").
+
+The pushes run on both backends: an SQLite file and a database in a throw-away PostgreSQL
+cluster (the ``client`` and ``settings`` of this module are conftest's ``backend_*``)."""
 
 from __future__ import annotations
 
@@ -109,7 +112,19 @@ def test_a_review_history_that_is_not_a_list_is_invalid() -> None:
     assert found is not None and found.code == "invalid"
 
 
-# -- the workflow through pushes -------------------------------------------------------------------
+# -- the workflow through pushes, on SQLite and on PostgreSQL ----------------------------------------
+
+
+@pytest.fixture
+def settings(backend_settings: Settings) -> Settings:
+    """This test's server settings, on each backend in turn (with the standard users)."""
+    return backend_settings
+
+
+@pytest.fixture
+def client(backend_client: TestClient) -> TestClient:
+    """An in-process client of the server on ``settings``' database."""
+    return backend_client
 
 
 def test_submit_return_resubmit_publish_retire_each_writes_its_entry(client: TestClient) -> None:
