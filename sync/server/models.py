@@ -196,6 +196,10 @@ class UsageEvent(Base):
         Index("ix_usage_events_kind_at", "kind", "at"),
         Index("ix_usage_events_user_at", "user_id", "at"),
         Index("ix_usage_events_record", "record_id", "kind", "at"),
+        # Covering: views per record, searches per term, and the first month of the summary's year.
+        Index("ix_usage_events_views", "kind", "record_id", "at", "user_id"),
+        Index("ix_usage_events_terms", "kind", "query", "at", "user_id", "hits"),
+        Index("ix_usage_events_period", "period", "at", "user_id", "kind", "hits"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -207,3 +211,21 @@ class UsageEvent(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
     period: Mapped[str] = mapped_column(String(7), nullable=False)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+
+
+class UsageRollup(Base):
+    """One person's events in one month (``YYYY-MM``), counted as they are stored.
+
+    Kept in the transaction that stores the events (only those that were new), so it always
+    equals a count of ``usage_events``; the summary reads it instead of grouping every event.
+    """
+
+    __tablename__ = "usage_rollup"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    period: Mapped[str] = mapped_column(String(7), primary_key=True)
+    views: Mapped[int] = mapped_column(Integer, nullable=False)
+    searches: Mapped[int] = mapped_column(Integer, nullable=False)
+    zero_hits: Mapped[int] = mapped_column(Integer, nullable=False)
+    helped: Mapped[int] = mapped_column(Integer, nullable=False)
+    unhelped: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, case, exists, func, insert, select
+from sqlalchemy import Table, and_, case, exists, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -22,7 +23,7 @@ from sqlalchemy.engine import Connection
 from sync import protocol as p
 from sync.server.auth import Principal
 from sync.server.db import Database, utc_now
-from sync.server.models import Membership, RecordRow, UsageEvent, User
+from sync.server.models import Membership, RecordRow, UsageEvent, UsageRollup, User
 
 #: A search term is shown to librarians only when this many different people searched it.
 MIN_PEOPLE = 2
@@ -96,21 +97,72 @@ def store_events(*, db: Database, principal: Principal, upload: p.UsageUpload) -
     with db.write_connection() as connection:
         known = set(connection.execute(select(UsageEvent.id).where(UsageEvent.id.in_(list(rows)))).scalars())
         new = [row for event_id, row in rows.items() if event_id not in known]
+        stored: set[str] = set()
         if new:
-            connection.execute(_insert_ignoring_known(connection), new)
+            stored = set(connection.execute(_insert_ignoring_known(connection), new).scalars())
+            _roll_up(connection, [row for row in new if row["id"] in stored])
     return p.UsageUploadResult(
-        stored=len(new), duplicates=len(upload.events) - ignored - len(new), ignored=ignored
+        stored=len(stored), duplicates=len(upload.events) - ignored - len(stored), ignored=ignored
     )
 
 
+@dataclass
+class MonthCounts:
+    """One person's events in one month, by kind (a row of the rollup, or of the events counted)."""
+
+    views: int = 0
+    searches: int = 0
+    zero_hits: int = 0
+    helped: int = 0
+    unhelped: int = 0
+
+    @property
+    def events(self) -> int:
+        """Every event of the month (a search that found nothing is one of the searches)."""
+        return self.views + self.searches + self.helped + self.unhelped
+
+    def add(self, kind: str, count: int, zero_hits: int = 0) -> None:
+        """Count ``count`` events of ``kind`` (``zero_hits`` of them searches that found nothing)."""
+        name = _COUNTED[kind]
+        setattr(self, name, getattr(self, name) + count)
+        self.zero_hits += zero_hits
+
+
+_COUNTED = {"view": "views", "search": "searches", "helped": "helped", "unhelped": "unhelped"}
+_ROLLUP_COUNTS = ("views", "searches", "zero_hits", "helped", "unhelped")
+
+
+def _roll_up(connection: Connection, stored: list[dict[str, Any]]) -> None:
+    """Add the events just stored to their person's months (in the same transaction).
+
+    Only events this transaction inserted are counted (a concurrent retry that stored an id first
+    counted it), and the rows are added to in a fixed order, so two uploads never deadlock.
+    """
+    months: dict[tuple[int, str], MonthCounts] = defaultdict(MonthCounts)
+    for row in stored:
+        zero = 1 if row["kind"] == "search" and row["hits"] == 0 else 0
+        months[(row["user_id"], row["period"])].add(row["kind"], 1, zero)
+    if not months:
+        return
+    values = [
+        {"user_id": user_id, "period": period, **{name: getattr(counts, name) for name in _ROLLUP_COUNTS}}
+        for (user_id, period), counts in sorted(months.items())
+    ]
+    table = cast(Table, UsageRollup.__table__)
+    upsert = pg_insert(table) if connection.dialect.name == "postgresql" else sqlite_insert(table)
+    statement = upsert.on_conflict_do_update(
+        index_elements=["user_id", "period"],
+        set_={name: table.c[name] + upsert.excluded[name] for name in _ROLLUP_COUNTS},
+    )
+    connection.execute(statement, values)
+
+
 def _insert_ignoring_known(connection: Connection) -> Any:
-    """INSERT that skips an id stored meanwhile by a concurrent retry of the same batch."""
+    """INSERT that skips an id a concurrent retry of the batch stored meanwhile; returns the ids stored."""
     table = UsageEvent
     if connection.dialect.name == "postgresql":
-        return pg_insert(table).on_conflict_do_nothing(index_elements=["id"])
-    if connection.dialect.name == "sqlite":
-        return sqlite_insert(table).on_conflict_do_nothing(index_elements=["id"])
-    return insert(table)  # pragma: no cover - the server runs on SQLite or PostgreSQL
+        return pg_insert(table).on_conflict_do_nothing(index_elements=["id"]).returning(UsageEvent.id)
+    return sqlite_insert(table).on_conflict_do_nothing(index_elements=["id"]).returning(UsageEvent.id)
 
 
 def summary(*, db: Database, principal: Principal, now: datetime | None = None) -> p.UsageSummary:
@@ -122,11 +174,12 @@ def summary(*, db: Database, principal: Principal, now: datetime | None = None) 
     if own:
         scope.append(UsageEvent.user_id == principal.user_id)
     with db.read_connection() as connection:
-        totals = _totals(connection, scope)
+        months = person_months(connection, since, principal.user_id if own else None)
+        totals = _totals(months)
         top = _top_records(connection, scope, principal.user_id if own else None)
         terms, gaps = _search_terms(connection, scope, own)
-        communities = _per_community(connection, scope)
-        districts = _per_district(connection, scope)
+        communities = _per_community(connection, months)
+        districts = _per_district(connection, months)
         stale, stale_count = _stale(connection, since, principal.actor.name if own else None)
     return p.UsageSummary(
         scope="own" if own else "everyone",
@@ -144,22 +197,45 @@ def summary(*, db: Database, principal: Principal, now: datetime | None = None) 
     )
 
 
-def _totals(connection: Connection, scope: list[Any]) -> p.UsageTotals:
+PersonMonths = dict[tuple[int, str], MonthCounts]
+
+
+def person_months(connection: Connection, since: datetime, user_id: int | None) -> PersonMonths:
+    """Events since ``since`` per (person, month), of one person or of everyone.
+
+    The months after the one ``since`` falls in come whole from the rollup; that first month
+    only from the day of ``since`` on, so it is counted from its events (through an index that
+    holds every column the count needs).
+    """
+    first = since.astimezone(UTC).strftime("%Y-%m")
+    months: PersonMonths = defaultdict(MonthCounts)
+    rolled = select(UsageRollup).where(UsageRollup.period > first)
+    if user_id is not None:
+        rolled = rolled.where(UsageRollup.user_id == user_id)
+    for row in connection.execute(rolled).mappings():
+        months[(row["user_id"], row["period"])] = MonthCounts(**{name: row[name] for name in _ROLLUP_COUNTS})
     zero = func.sum(case((and_(UsageEvent.kind == "search", UsageEvent.hits == 0), 1), else_=0))
-    counts: dict[str, int] = {}
-    zero_hits = 0
-    for kind, count, zeros in connection.execute(
-        select(UsageEvent.kind, func.count(), zero).where(*scope).group_by(UsageEvent.kind)
-    ):
-        counts[kind] = int(count)
-        zero_hits += int(zeros or 0)
-    people = connection.execute(select(func.count(func.distinct(UsageEvent.user_id))).where(*scope)).scalar()
+    edge = select(UsageEvent.user_id, UsageEvent.kind, func.count(), zero).where(
+        UsageEvent.period == first, UsageEvent.at >= since
+    )
+    if user_id is not None:
+        edge = edge.where(UsageEvent.user_id == user_id)
+    for who, kind, count, zeros in connection.execute(edge.group_by(UsageEvent.user_id, UsageEvent.kind)):
+        months[(who, first)].add(kind, int(count), int(zeros or 0))
+    return months
+
+
+def _totals(months: PersonMonths) -> p.UsageTotals:
+    summed = MonthCounts()
+    for counts in months.values():
+        for name in _ROLLUP_COUNTS:
+            setattr(summed, name, getattr(summed, name) + getattr(counts, name))
     return p.UsageTotals(
-        views=counts.get("view", 0),
-        searches=counts.get("search", 0),
-        zero_hit_searches=zero_hits,
-        helped=counts.get("helped", 0),
-        people=int(people or 0),
+        views=summed.views,
+        searches=summed.searches,
+        zero_hit_searches=summed.zero_hits,
+        helped=summed.helped,
+        people=len({user_id for (user_id, _), counts in months.items() if counts.events}),
     )
 
 
@@ -255,47 +331,64 @@ def _search_terms(
     return terms, found_nothing
 
 
-def _per_community(connection: Connection, scope: list[Any]) -> list[p.UsageActivity]:
+def _per_community(connection: Connection, months: PersonMonths) -> list[p.UsageActivity]:
     """Events per month by the members of each community (a person in two counts in both)."""
-    rows = connection.execute(
-        select(Membership.community_id, UsageEvent.period, func.count())
-        .join(Membership, Membership.user_id == UsageEvent.user_id)
-        .where(*scope)
-        .group_by(Membership.community_id, UsageEvent.period)
-    )
-    return [p.UsageActivity(group=community, period=period, events=int(n)) for community, period, n in rows]
+    people = sorted({user_id for user_id, _ in months})
+    communities: dict[int, list[str]] = defaultdict(list)
+    for start in range(0, len(people), _CHUNK):
+        for user_id, community in connection.execute(
+            select(Membership.user_id, Membership.community_id).where(
+                Membership.user_id.in_(people[start : start + _CHUNK])
+            )
+        ):
+            communities[user_id].append(community)
+    totals: dict[tuple[str, str], int] = defaultdict(int)
+    for (user_id, period), counts in months.items():
+        for community in communities.get(user_id, ()):
+            totals[(community, period)] += counts.events
+    return [
+        p.UsageActivity(group=group, period=period, events=n)
+        for (group, period), n in sorted(totals.items())
+        if n
+    ]
 
 
-def _per_district(connection: Connection, scope: list[Any]) -> list[p.UsageActivity]:
+def _per_district(connection: Connection, months: PersonMonths) -> list[p.UsageActivity]:
     """Events per month by the people of each district (their expert profile's, by its handle)."""
-    per_user = connection.execute(
-        select(UsageEvent.user_id, UsageEvent.period, func.count())
-        .where(*scope)
-        .group_by(UsageEvent.user_id, UsageEvent.period)
-    ).all()
-    user_ids = {user_id for user_id, _, _ in per_user}
-    names = (
-        dict(connection.execute(select(User.id, User.name).where(User.id.in_(user_ids))).all())
-        if user_ids
-        else {}
-    )
+    user_ids = sorted({user_id for user_id, _ in months})
+    names: dict[int, str] = {}
+    for start in range(0, len(user_ids), _CHUNK):
+        names.update(
+            connection.execute(
+                select(User.id, User.name).where(User.id.in_(user_ids[start : start + _CHUNK]))
+            ).all()
+        )
     handle = RecordRow.payload[("fields", "handle")].as_string()
     district = RecordRow.payload[("fields", "district")].as_string()
     districts: dict[str, str] = {}
-    if names:
+    handles = sorted(set(names.values()))
+    for start in range(0, len(handles), _CHUNK):
         for name, place in connection.execute(
             select(handle, district).where(
-                RecordRow.kind == "expert", RecordRow.deleted.is_(False), handle.in_(list(names.values()))
+                RecordRow.kind == "expert",
+                RecordRow.deleted.is_(False),
+                handle.in_(handles[start : start + _CHUNK]),
             )
         ):
             if name and place:
                 districts.setdefault(str(name), str(place).strip()[:200])
     totals: dict[tuple[str, str], int] = defaultdict(int)
-    for user_id, period, n in per_user:
-        totals[(districts.get(names.get(user_id, ""), ""), period)] += int(n)
+    for (user_id, period), counts in months.items():
+        totals[(districts.get(names.get(user_id, ""), ""), period)] += counts.events
     return [
-        p.UsageActivity(group=group, period=period, events=n) for (group, period), n in sorted(totals.items())
+        p.UsageActivity(group=group, period=period, events=n)
+        for (group, period), n in sorted(totals.items())
+        if n
     ]
+
+
+#: Ids bound in one IN (...) at most (SQLite's limit on parameters is far above; PostgreSQL's too).
+_CHUNK = 900
 
 
 def _stale(connection: Connection, since: datetime, owner: str | None) -> tuple[list[str], int]:

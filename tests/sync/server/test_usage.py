@@ -7,16 +7,27 @@ only when at least two different people searched it (no one's individual searche
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from fastapi.testclient import TestClient
+from sqlalchemy import and_, case, func, select
 
-from sync.protocol import MAX_USAGE_EVENTS, CommunityRole
-from sync.server.db import Database
-from sync.server.models import RecordRow
-from tests.sync.server.helpers import User, add_membership, login, version
+from sync.protocol import MAX_USAGE_EVENTS, CommunityRole, Role
+from sync.server import usage
+from sync.server.access import Actor
+from sync.server.auth import Principal
+from sync.server.db import Database, create_db_engine
+from sync.server.migrate import alembic_config, head_revision, migrate_database
+from sync.server.models import Membership, RecordRow, UsageEvent, UsageRollup
+from sync.server.models import User as UserRow
+from sync.server.usage import PERIOD
+from tests.support.postgres import PostgresCluster
+from tests.sync.server.helpers import User, add_membership, add_users, login, make_settings, version
 
 
 def _now(days: int = 0) -> str:
@@ -216,3 +227,173 @@ def test_every_part_of_the_summary_on_both_backends(backend_client: TestClient) 
     assert {a["group"] for a in everyone["districts"]} == {"Amathole", ""}
     assert {a["group"] for a in everyone["communities"]} == {community}
     assert summary_of(alice)["totals"]["views"] == 2
+
+
+# -- the rollup: the summary reads per-person months kept as events arrive (server migration 0003) --
+
+
+def _event(kind: str, at: datetime, **fields: Any) -> dict[str, Any]:
+    return {"id": str(uuid.uuid4()), "kind": kind, "at": at.replace(microsecond=0).isoformat(), **fields}
+
+
+def _year_of_use(now: datetime, record: str, seed: int) -> list[dict[str, Any]]:
+    """Events from 14 months ago to now, a few minutes either side of the summary's first moment."""
+    edge = now - PERIOD
+    moments = [now - timedelta(days=d, hours=seed) for d in (0, 3, 31, 95, 180, 300, 364, 400, 420)]
+    moments += [edge + timedelta(minutes=5), edge - timedelta(minutes=5), edge + timedelta(days=2)]
+    events = []
+    for i, at in enumerate(moments):
+        events.append(_event("view", at, record_id=record))
+        events.append(_event("search", at, query=f"topic {i % 3}", hits=i % 2))
+        if i % 4 == seed % 4:
+            events.append(_event("helped" if i % 3 else "unhelped", at, record_id=record))
+    return events
+
+
+def _direct(db: Database, since: datetime, user_id: int | None) -> dict[str, Any]:
+    """What the summary counts, straight from the events (the GROUP BY the rollup replaced)."""
+    scope = [UsageEvent.at >= since] + ([UsageEvent.user_id == user_id] if user_id is not None else [])
+    zero = func.sum(case((and_(UsageEvent.kind == "search", UsageEvent.hits == 0), 1), else_=0))
+    with db.read_connection() as connection:
+        kinds = {
+            kind: (int(n), int(z or 0))
+            for kind, n, z in connection.execute(
+                select(UsageEvent.kind, func.count(), zero).where(*scope).group_by(UsageEvent.kind)
+            )
+        }
+        people = connection.execute(
+            select(func.count(func.distinct(UsageEvent.user_id))).where(*scope)
+        ).scalar()
+        communities = {
+            (c, period): int(n)
+            for c, period, n in connection.execute(
+                select(Membership.community_id, UsageEvent.period, func.count())
+                .join(Membership, Membership.user_id == UsageEvent.user_id)
+                .where(*scope)
+                .group_by(Membership.community_id, UsageEvent.period)
+            )
+        }
+        months = {
+            (who, period): int(n)
+            for who, period, n in connection.execute(
+                select(UsageEvent.user_id, UsageEvent.period, func.count())
+                .where(*scope)
+                .group_by(UsageEvent.user_id, UsageEvent.period)
+            )
+        }
+    return {
+        "totals": {
+            "views": kinds.get("view", (0, 0))[0],
+            "searches": kinds.get("search", (0, 0))[0],
+            "zero_hit_searches": sum(z for _, z in kinds.values()),
+            "helped": kinds.get("helped", (0, 0))[0],
+            "people": int(people or 0),
+        },
+        "communities": communities,
+        "months": months,
+    }
+
+
+def _rollup_and_count(db: Database) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The rollup's rows, and the same rows counted from every event."""
+
+    def kind_is(kind: str) -> Any:
+        return func.sum(case((UsageEvent.kind == kind, 1), else_=0))
+
+    zero = func.sum(case((and_(UsageEvent.kind == "search", UsageEvent.hits == 0), 1), else_=0))
+    counted = select(
+        UsageEvent.user_id, UsageEvent.period, kind_is("view"), kind_is("search"), zero,
+        kind_is("helped"), kind_is("unhelped"),
+    ).group_by(UsageEvent.user_id, UsageEvent.period)  # fmt: skip
+    rolled = select(
+        UsageRollup.user_id, UsageRollup.period, UsageRollup.views, UsageRollup.searches,
+        UsageRollup.zero_hits, UsageRollup.helped, UsageRollup.unhelped,
+    )  # fmt: skip
+    with db.read_connection() as connection:
+        return (
+            sorted((r[0], r[1], *map(int, r[2:])) for r in connection.execute(rolled)),
+            sorted((r[0], r[1], *map(int, r[2:])) for r in connection.execute(counted)),
+        )
+
+
+def test_the_rollup_and_a_direct_count_agree_after_uploads_sent_again(backend_client: TestClient) -> None:
+    context = backend_client.app.state.context  # type: ignore[attr-defined]
+    db: Database = context.db
+    alice, bob, carol = (login(backend_client, n) for n in ("alice", "bob", "carol"))
+    community = str(uuid.uuid4())
+    add_membership(context.settings, "alice", community, CommunityRole.MEMBER)
+    add_membership(context.settings, "bob", community, CommunityRole.FACILITATOR)
+    profile = {
+        "fields": {"name": "Carol C.", "handle": "carol", "district": "Namakwa"},
+        "tags": [],
+        "links": [],
+    }
+    carol.create(version(kind="expert", payload=profile))  # the only person of her district
+    now = datetime.now(UTC)
+    record = str(uuid.uuid4())
+    for seed, person in enumerate((alice, bob, carol)):
+        events = _year_of_use(now, record, seed)
+        half = len(events) // 2
+        assert send(person, *events[:half])["stored"] == half
+        assert send(person, *events[:half])["stored"] == 0  # the answer was lost: sent again
+        again = send(person, *events[half - 3 :])  # three already there, the rest new
+        assert again == {"stored": len(events) - half, "duplicates": 3, "ignored": 0}
+    rolled, counted = _rollup_and_count(db)
+    assert rolled == counted and len(rolled) > 3
+
+    with db.read() as session:
+        ids = dict(session.execute(select(UserRow.name, UserRow.id)).all())
+    since = now - PERIOD
+    for name, role in (("lib", Role.LIBRARIAN), ("alice", Role.STAFF), ("carol", Role.STAFF)):
+        principal = Principal(ids[name], 0, "", Actor(name, role))
+        made = usage.summary(db=db, principal=principal, now=now)
+        direct = _direct(db, since, None if role is Role.LIBRARIAN else ids[name])
+        assert made.totals.model_dump() == direct["totals"], name
+        assert {(a.group, a.period): a.events for a in made.communities} == direct["communities"], name
+        districts: dict[tuple[str, str], int] = defaultdict(int)
+        for (who, period), n in direct["months"].items():
+            districts[("Namakwa" if who == ids["carol"] else "", period)] += n
+        assert {(a.group, a.period): a.events for a in made.districts} == districts, name
+    assert made.totals.views == 9  # carol's: 12 moments, 3 before the year began (one by 5 minutes)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_upgrade_rolls_up_the_events_already_stored(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'server.db'}"
+    else:
+        cluster: PostgresCluster = request.getfixturevalue("postgres_cluster")
+        url = cluster.create_database()
+        request.addfinalizer(lambda: cluster.drop_database(url))
+    settings = make_settings(tmp_path / "data", url)
+    settings.ensure_dirs()
+    engine = create_db_engine(url)
+    config = alembic_config()
+    with engine.begin() as connection:  # a server from before the rollup, with use stored
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0002")
+    engine.dispose()
+    add_users(settings, {"alice": Role.STAFF, "bob": Role.STAFF})
+    db = Database(url)
+    with db.read() as session:
+        ids = list(session.execute(select(UserRow.id)).scalars())
+    now = datetime.now(UTC)
+    rows = [
+        {**event, "user_id": user_id, "record_id": event.get("record_id", ""),
+         "query": event.get("query", ""), "hits": event.get("hits", 0),
+         "at": datetime.fromisoformat(event["at"]), "period": event["at"][:7], "received_at": now}
+        for seed, user_id in enumerate(ids)
+        for event in _year_of_use(now, str(uuid.uuid4()), seed)
+    ]  # fmt: skip
+    with db.write_connection() as connection:
+        connection.execute(UsageEvent.__table__.insert(), rows)
+    db.dispose()
+    assert migrate_database(settings) == ("0002", head_revision())
+    db = Database(url)
+    try:
+        rolled, counted = _rollup_and_count(db)
+    finally:
+        db.dispose()
+    assert rolled == counted and sum(r[2] for r in rolled) == 24
