@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from desktop.attachment_service import AttachmentService, ExtractedText
 from desktop.community_service import CommunityService
 from desktop.core.changes import Changes, ImportProgress, ImportReport
+from desktop.core.dismissals import DismissedPair, Pair, plan_dismissal, plan_restore
 from desktop.core.duplicates import DuplicateGroup, find_duplicates
 from desktop.core.editing import FollowUpDue, RecordSummary, WorkingCopy
 from desktop.core.kinds import Kind
@@ -656,10 +657,47 @@ class Session:
         return MergeStore(self.store)
 
     def find_duplicates(
-        self, *, kinds: Sequence[Kind] = (), limit: int | None = None
+        self, *, kinds: Sequence[Kind] = (), limit: int | None = None, include_dismissed: bool = False
     ) -> list[DuplicateGroup]:
-        """Likely duplicate groups across the knowledge base and the catalogue, best score first."""
-        return find_duplicates(self._merges.duplicate_facts(), kinds=kinds, limit=limit)
+        """Likely duplicate groups across the knowledge base and the catalogue, best score first.
+
+        Pairs said not to be duplicates are left out, or listed last, marked, with ``include_dismissed``.
+        """
+        return find_duplicates(
+            self._merges.duplicate_facts(),
+            kinds=kinds,
+            limit=limit,
+            dismissed=self._merges.dismissed_pairs(),
+            include_dismissed=include_dismissed,
+        )
+
+    def dismiss_duplicates(self, record_ids: Sequence[str]) -> Changes:
+        """Say no two of ``record_ids`` are duplicates: links on the records, saved, synced, indexed.
+
+        Raises DismissalRefused (nothing written) when the user may not change the records: librarians.
+        """
+        user, role = self.me(), self.role()
+        with self.store.writing():
+            records = self.store.get_many(record_ids)
+            changed = plan_dismissal(records, record_ids, user, role, f"{user}, {utc_now()[:10]}")
+            changes = self.store.save_many(changed) if changed else Changes()
+            self.index.apply(changes, self.store)
+        return changes
+
+    def restore_duplicates(self, pairs: Sequence[Pair]) -> Changes:
+        """Take back "not duplicates" for ``pairs``: they are proposed again (new revisions, synced)."""
+        user, role = self.me(), self.role()
+        ids = list(dict.fromkeys(record_id for pair in pairs for record_id in pair))
+        with self.store.writing():
+            records = {rid: r for rid, r in self.store.get_many(ids).items() if not r.deleted}
+            changed = plan_restore(records, pairs, user, role)
+            changes = self.store.save_many(changed) if changed else Changes()
+            self.index.apply(changes, self.store)
+        return changes
+
+    def dismissed_duplicates(self) -> list[DismissedPair]:
+        """The pairs said not to be duplicates, between live records."""
+        return self._merges.dismissals()
 
     def merge_records(self, survivor_id: str, loser_id: str) -> MergeResult:
         """Merge ``loser_id`` into ``survivor_id`` (one transaction, synced) and update the index.

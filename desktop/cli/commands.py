@@ -51,6 +51,10 @@ def run(args: argparse.Namespace) -> int:
         from desktop.cli import duplicates_command
 
         return duplicates_command.run(args, _session)
+    if args.command == "merge":
+        from desktop.cli import merge_command
+
+        return merge_command.run(args, _session)
     if args.command in review_commands.HANDLERS:
         return review_commands.HANDLERS[args.command](args, _session)
     handler: Callable[[argparse.Namespace], int] = _HANDLERS[args.command]

@@ -106,6 +106,9 @@ def build_parser() -> argparse.ArgumentParser:
     from desktop.cli import duplicates_command
 
     duplicates_command.add_parser(sub, _positive_int)
+    from desktop.cli import merge_command
+
+    merge_command.add_parser(sub, _positive_int)
     from desktop.cli import sync_commands  # argparse only: the sync stack loads when a command runs
 
     sync_commands.add_parsers(sub)

@@ -16,13 +16,16 @@ key are compared:
 
 A key held by more than ``MAX_SHARED_KEY`` records (a home page many items point at, an ISBN of
 a multi-volume set) names a collection, not one item, and is left out.
+
+A pair a librarian said is not a duplicate (desktop/core/dismissals.py) is left out before the
+pairs are joined into groups; asked for, the dismissed pairs make groups of their own, marked.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
@@ -166,6 +169,7 @@ class DuplicateGroup:
     reasons: tuple[Reason, ...]
     members: tuple[DuplicateFacts, ...]  # the suggested survivor first
     pairs: tuple[PairMatch, ...] = field(default=())
+    dismissed: bool = False  # every pair was said not to be a duplicate (listed only when asked)
 
     @property
     def kinds(self) -> tuple[Kind, ...]:
@@ -177,6 +181,7 @@ class DuplicateGroup:
         return {
             "id": self.id,
             "score": self.score,
+            "dismissed": self.dismissed,
             "reasons": [reason.to_json() for reason in self.reasons],
             "records": [
                 {"id": m.id, "kind": m.kind.value, "title": m.title, "year": m.year} for m in self.members
@@ -451,18 +456,42 @@ def _suggested_order(members: Iterable[DuplicateFacts]) -> tuple[DuplicateFacts,
 
 
 def find_duplicates(
-    facts: Sequence[DuplicateFacts], *, kinds: Sequence[Kind] = (), limit: int | None = None
+    facts: Sequence[DuplicateFacts],
+    *,
+    kinds: Sequence[Kind] = (),
+    limit: int | None = None,
+    dismissed: Collection[tuple[str, str]] = (),
+    include_dismissed: bool = False,
 ) -> list[DuplicateGroup]:
     """Groups of likely duplicates among ``facts``, best score first.
 
     Pairs found alike are joined into groups (a record alike to two others makes a group of
-    three). ``kinds`` keeps the groups holding a record of one of those kinds.
+    three). ``kinds`` keeps the groups holding a record of one of those kinds. ``dismissed``
+    holds the pairs (lower id first) said not to be duplicates: they are left out, or, with
+    ``include_dismissed``, grouped on their own after the others, marked ``dismissed``.
     """
-    matches: list[PairMatch] = []
+    live: list[PairMatch] = []
+    set_aside: list[PairMatch] = []
     for (i, j), sim in candidate_pairs(facts).items():
         match = compare(facts[i], facts[j], similarity=sim)
         if match is not None:
-            matches.append(match)
+            (set_aside if (match.first, match.second) in dismissed else live).append(match)
+    by_id = {item.id: item for item in facts}
+    groups = _groups(live, by_id, kinds)
+    if include_dismissed:
+        groups.extend(_groups(set_aside, by_id, kinds, dismissed=True))
+    groups.sort(key=lambda g: (g.dismissed, -g.score, g.members[0].norm_title, g.id))
+    return groups[:limit] if limit is not None else groups
+
+
+def _groups(
+    matches: Sequence[PairMatch],
+    by_id: Mapping[str, DuplicateFacts],
+    kinds: Sequence[Kind],
+    *,
+    dismissed: bool = False,
+) -> list[DuplicateGroup]:
+    """The pairs joined into groups (connected components)."""
     parent: dict[str, str] = {}
 
     def root(item: str) -> str:
@@ -474,7 +503,6 @@ def find_duplicates(
 
     for match in matches:
         parent[root(match.first)] = root(match.second)
-    by_id = {item.id: item for item in facts}
     grouped: dict[str, list[PairMatch]] = defaultdict(list)
     for match in matches:
         grouped[root(match.first)].append(match)
@@ -492,7 +520,13 @@ def find_duplicates(
         group_id = hashlib.sha256("\x1f".join(ids).encode()).hexdigest()[:12]
         ordered_pairs = tuple(sorted(pairs, key=lambda p: (-p.score, p.first, p.second)))
         groups.append(
-            DuplicateGroup(group_id, ordered_pairs[0].score, tuple(reasons.values()), members, ordered_pairs)
+            DuplicateGroup(
+                group_id,
+                ordered_pairs[0].score,
+                tuple(reasons.values()),
+                members,
+                ordered_pairs,
+                dismissed=dismissed,
+            )
         )
-    groups.sort(key=lambda g: (-g.score, g.members[0].norm_title, g.id))
-    return groups[:limit] if limit is not None else groups
+    return groups

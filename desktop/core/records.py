@@ -58,6 +58,7 @@ class Relation(StrEnum):
     REGARDING = "regarding"  # request -> the record it is about (a draft to peer-review)
     ASKED_OF = "asked_of"  # question -> expert profile asked (the note holds their user name)
     BUILDS_ON = "builds_on"  # case study -> knowledge it built on (reuse: "applied in")
+    NOT_DUPLICATE_OF = "not_duplicate_of"  # librarian's word: not a duplicate of it (note: who, when)
 
 
 #: How a link reads from its target's side ("what cites it", "what they wrote").
@@ -77,6 +78,7 @@ INVERSE_LABELS: dict[Relation, str] = {
     Relation.REGARDING: "requests about it",
     Relation.ASKED_OF: "asked",
     Relation.BUILDS_ON: "applied in",
+    Relation.NOT_DUPLICATE_OF: "not a duplicate of",
 }
 
 

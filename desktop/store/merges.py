@@ -1,4 +1,5 @@
-"""Duplicates in the store: the facts detection reads, merges and their undo, and the merge log.
+"""Duplicates in the store: the facts detection reads, the pairs said not to be duplicates,
+merges and their undo, and the merge log.
 
 A merge is one write transaction: the survivor's new version, the loser's tombstone, every
 record whose links are retargeted, the attachments copied to the survivor, their revisions and
@@ -15,13 +16,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, delete, insert, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from desktop.core.changes import Changes
+from desktop.core.dismissals import DismissedPair, Pair, pair_of
 from desktop.core.duplicates import DUPLICATE_KINDS, DuplicateFacts
 from desktop.core.kinds import Kind
 from desktop.core.merging import MergePlan, MergeRefused, plan_merge
-from desktop.core.records import Record, utc_now
+from desktop.core.records import Record, Relation, utc_now
 from desktop.store.errors import RecordNotFoundError
 from desktop.store.models import AttachmentRow, LinkRow, MergeRow, RecordRow
 from desktop.store.rows import (
@@ -152,6 +154,43 @@ class MergeStore:
             )
             facts.append(_with_filled(fact, int(row.filled or 0)))
         return facts
+
+    # --- not duplicates (links, see desktop/core/dismissals.py) ------------------------------
+
+    def dismissals(self) -> list[DismissedPair]:
+        """The pairs said not to be duplicates, between live records, each once, newest link last."""
+        source, target = aliased(RecordRow), aliased(RecordRow)
+        query = (
+            select(
+                LinkRow.source_id,
+                LinkRow.target_id,
+                LinkRow.note,
+                source.title.label("source_title"),
+                target.title.label("target_title"),
+                source.kind,
+            )
+            .join(source, source.id == LinkRow.source_id)
+            .join(target, target.id == LinkRow.target_id)
+            .where(
+                LinkRow.relation == Relation.NOT_DUPLICATE_OF.value,
+                source.deleted.is_(False),
+                target.deleted.is_(False),
+            )
+            .order_by(source.updated_at, LinkRow.position)
+        )
+        found: dict[Pair, DismissedPair] = {}
+        with self._repo._read_session() as session:
+            for row in core(session).execute(query):
+                pair = pair_of(row.source_id, row.target_id)
+                titles = {row.source_id: row.source_title or "", row.target_id: row.target_title or ""}
+                first, second = pair
+                item = DismissedPair(first, second, titles[first], titles[second], row.kind, row.note or "")
+                found.setdefault(pair, item)
+        return list(found.values())
+
+    def dismissed_pairs(self) -> set[Pair]:
+        """The pairs (lower id first) detection leaves out."""
+        return {item.pair for item in self.dismissals()}
 
     # --- merge ----------------------------------------------------------------------------
 

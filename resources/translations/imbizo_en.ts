@@ -1280,6 +1280,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Not a duplicate of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Proposed revision of</source>
         <translation type="unfinished"></translation>
     </message>
