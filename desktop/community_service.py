@@ -19,7 +19,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from desktop.core.communities import accepted_answer, new_answer, new_question, with_accepted
+from desktop.core.communities import (
+    AcceptedAnswer,
+    accepted_answer,
+    excerpt,
+    new_answer,
+    new_question,
+    question_of,
+    with_accepted,
+)
 from desktop.core.editing import RecordSummary
 from desktop.core.kinds import Kind
 from desktop.core.records import Record, Relation
@@ -56,6 +64,8 @@ class QuestionSummary:
     updated_at: str
     answers: int
     accepted: bool
+    #: The accepted answer (who wrote it, how it starts), when there is one.
+    accepted_answer: AcceptedAnswer | None = None
 
 
 @dataclass
@@ -93,11 +103,20 @@ class Thread:
     community: Record | None
     asked_of: list[Person]
     me: str
+    #: Whether the person is a librarian (the server lets librarians mark the accepted answer too).
+    librarian: bool = False
+    #: Answerers' names by answer id (their profile's name, else their user name).
+    authors: dict[str, str] = field(default_factory=dict)
 
     @property
     def mine(self) -> bool:
-        """Whether the person asked it (so they may accept an answer)."""
+        """Whether the person asked it."""
         return self.question.owner == self.me
+
+    @property
+    def may_accept(self) -> bool:
+        """Whether the person may mark the accepted answer: the asker, or a librarian (the server's rule)."""
+        return self.mine or self.librarian
 
 
 class CommunityService:
@@ -145,6 +164,8 @@ class CommunityService:
         records = self.store.get_many(s.id for s in summaries)
         answers = self.store.answers_to([s.id for s in summaries])
         found = []
+        accepted_ids = [accepted_answer(records.get(s.id)) for s in summaries]
+        refs = self._accepted_refs([(s.id, a) for s, a in zip(summaries, accepted_ids, strict=True) if a])
         for summary in summaries:
             question = records.get(summary.id)
             found.append(
@@ -155,9 +176,51 @@ class CommunityService:
                     summary.updated_at,
                     len(answers.get(summary.id, [])),
                     bool(accepted_answer(question)),
+                    refs.get(summary.id),
                 )
             )
         return found
+
+    # -- accepted answers, as people read them ------------------------------------------------------
+
+    def _authors(self, answers: list[Record]) -> dict[str, str]:
+        """Each answer's author: the name on their linked profile, else their user name."""
+        profiles = self.store.get_many(
+            a.links_of(Relation.AUTHOR)[0] for a in answers if a.links_of(Relation.AUTHOR)
+        )
+        names = {}
+        for answer in answers:
+            linked = answer.links_of(Relation.AUTHOR)
+            profile = profiles.get(linked[0]) if linked else None
+            names[answer.id] = (profile.title if profile is not None else "") or answer.owner
+        return names
+
+    def _accepted_refs(self, pairs: list[tuple[str, str]]) -> dict[str, AcceptedAnswer]:
+        """(question id, accepted answer id) pairs as :class:`AcceptedAnswer`, by question id."""
+        answers = self.store.get_many(answer_id for _, answer_id in pairs)
+        authors = self._authors([a for a in answers.values() if not a.deleted])
+        refs = {}
+        for question_id, answer_id in pairs:
+            answer = answers.get(answer_id)
+            if answer is None or answer.deleted:
+                refs[question_id] = AcceptedAnswer(answer_id, question_id, "", "", exists=False)
+            else:
+                body = str(answer.fields.get("body") or "")
+                refs[question_id] = AcceptedAnswer(answer_id, question_id, excerpt(body), authors[answer_id])
+        return refs
+
+    def accepted_of(self, record: Record) -> AcceptedAnswer | None:
+        """A question's accepted answer; for an answer, itself when its question (or a librarian's
+        mark) accepts it; None otherwise."""
+        if record.kind is Kind.QUESTION:
+            answer_id = accepted_answer(record)
+            return self._accepted_refs([(record.id, answer_id)])[record.id] if answer_id else None
+        if record.kind is Kind.ANSWER:
+            question_id = question_of(record)
+            question = self.store.get(question_id) if question_id else None
+            if bool(record.fields.get("accepted")) or accepted_answer(question) == record.id:
+                return self._accepted_refs([(question_id, record.id)])[question_id]
+        return None
 
     def _experts(self, community: Record, listed: set[str], limit: int) -> list[Person]:
         """People with evidence on the community's topics (its tags, else its name)."""
@@ -200,6 +263,8 @@ class CommunityService:
             community=community,
             asked_of=[self._person(profiles.get(i), i) for i in asked],
             me=self.session.me(),
+            librarian=self.session.is_librarian(),
+            authors=self._authors(answers),
         )
 
     def ask_question(
@@ -242,8 +307,14 @@ class CommunityService:
         self._save_and_follow(answer, question_id)
         return answer
 
-    def accept(self, question_id: str, answer_id: str, *, librarian: bool = False) -> Changes:
-        """Mark ``answer_id`` as the accepted answer ("" clears it): the asker's (or a librarian's) choice."""
+    def accept(self, question_id: str, answer_id: str, *, librarian: bool | None = None) -> Changes:
+        """Mark ``answer_id`` as the accepted answer ("" clears it): the asker's (or a librarian's) choice.
+
+        ``librarian``: whether the person is one (None: the role the server last gave). The server
+        holds the same rule; facilitators do not accept answers on others' questions there.
+        """
+        if librarian is None:
+            librarian = self.session.is_librarian()
         question = self.store.get(question_id)
         if question is None or question.kind is not Kind.QUESTION:
             raise ValueError("there is no such question in this profile")

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from desktop.attachment_service import AttachmentService, ExtractedText
 from desktop.community_service import CommunityService
 from desktop.core.changes import Changes, ImportProgress, ImportReport
+from desktop.core.communities import AcceptedAnswer
 from desktop.core.dismissals import DismissedPair, Pair, plan_dismissal, plan_restore
 from desktop.core.duplicates import DuplicateGroup, find_duplicates
 from desktop.core.editing import FollowUpDue, RecordSummary, WorkingCopy
@@ -90,6 +91,8 @@ class RecordView:
     backlinks: list[LinkView] = field(default_factory=list)
     #: "" when the profile never synced; else local, waiting, synced, conflict or "refused: <why>".
     sync_state: str = ""
+    #: A question's accepted answer (an answer's own, when it is the accepted one); else None.
+    accepted: AcceptedAnswer | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The JSON of ``show --json``."""
@@ -406,7 +409,10 @@ class Session:
             )
             for back in self.store.backlinks(record_id)
         ]
-        return RecordView(record, links, backlinks, self.store.sync_state(record_id))
+        accepted = (
+            self.communities.accepted_of(record) if record.kind in (Kind.QUESTION, Kind.ANSWER) else None
+        )
+        return RecordView(record, links, backlinks, self.store.sync_state(record_id), accepted)
 
     def records(self, record_ids: Iterable[str]) -> dict[str, Record]:
         """Several records at once."""

@@ -39,6 +39,25 @@ class Notice:
     actor: str  # who did it (a user name)
 
 
+@dataclass(frozen=True)
+class AcceptedAnswer:
+    """A question's accepted answer as people read it: who wrote it and how it starts (never its id)."""
+
+    id: str
+    question_id: str
+    excerpt: str
+    author: str  # the answerer's profile name, else their user name
+    exists: bool = True  # False when the answer is not in this profile (yet)
+
+
+def excerpt(text: str, limit: int = 140) -> str:
+    """The start of a text on one line, cut at a word (with "…") when longer than ``limit``."""
+    flat = " ".join(str(text or "").split())
+    if len(flat) <= limit:
+        return flat
+    return flat[:limit].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
+
+
 def accepted_answer(question: Record | None) -> str:
     """The id of a question's accepted answer, or ""."""
     if question is None or question.kind is not Kind.QUESTION:

@@ -51,16 +51,23 @@ MAX_LIST_ITEMS = 2_000
 
 @dataclass(frozen=True)
 class FieldSpec:
-    """One field of a kind: its name, type, whether it is required and its label."""
+    """One field of a kind: its name, type, whether it is required and its label.
+
+    ``by_action``: the field is set by an action (accepting an answer), never typed in an
+    editor; views show what it stands for (the accepted answer), not its raw value.
+    """
 
     name: str
     type: FieldType
     label: str
     required: bool = False
+    by_action: bool = False
 
 
-def _f(name: str, type_: FieldType, label: str, required: bool = False) -> FieldSpec:
-    return FieldSpec(name, type_, label, required)
+def _f(
+    name: str, type_: FieldType, label: str, required: bool = False, *, by_action: bool = False
+) -> FieldSpec:
+    return FieldSpec(name, type_, label, required, by_action)
 
 
 T, L, LS, D, I, B = (
@@ -155,11 +162,11 @@ KIND_FIELDS: dict[Kind, tuple[FieldSpec, ...]] = {
         _f("title", T, "Question", True),
         _f("body", L, "Details"),
         _f("date", D, "Asked"),
-        _f("accepted_answer", T, "Accepted answer"),  # an answer's id, set by the asker
+        _f("accepted_answer", T, "Accepted answer", by_action=True),  # an answer's id, set by the asker
     ),
     Kind.ANSWER: (
         _f("body", L, "Answer", True),
-        _f("accepted", B, "Accepted"),
+        _f("accepted", B, "Accepted", by_action=True),  # a librarian's mark (the question's is the asker's)
         _f("date", D, "Answered"),
     ),
     Kind.TERM: (

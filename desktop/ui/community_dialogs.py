@@ -215,7 +215,7 @@ class MembersDialog(QDialog):
         )
         self.member_button.clicked.connect(lambda: self._change("set", self.selected_user(), "member"))
         self.remove_button.clicked.connect(lambda: self._change("remove", self.selected_user()))
-        view.membership_changed.connect(self.fill)
+        view.overview_shown.connect(self.fill)
         self.fill()
 
     def fill(self) -> None:

@@ -1,7 +1,7 @@
 """The community page and a question's thread as HTML for a QTextBrowser (plain text escaped).
 
 Links: ``record:<id>`` opens a record, ``question:<id>`` a question's thread, ``accept:<id>``
-accepts an answer (offered to the asker only).
+accepts an answer (offered to the asker and to librarians, as the server allows).
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from PySide6.QtGui import QPalette
 
 from desktop.core.kinds import FieldType
 from desktop.ui.models import kind_label, muted_colour
-from desktop.ui.record_html import format_value
+from desktop.ui.record_html import ACCEPTED_GREEN, accepted_answer_html, format_value
 
 if TYPE_CHECKING:
     from desktop.community_service import CommunityOverview, Person, Thread
 
 QUESTION_SCHEME, ACCEPT_SCHEME = "question", "accept"
-_GREEN = "#1b7f3b"
+_GREEN = ACCEPTED_GREEN
 
 
 #: Texts used inside the HTML (marked for lupdate here; looked up by their source text).
@@ -42,6 +42,7 @@ _TEXTS = (
     QT_TRANSLATE_NOOP("CommunityView", "No activity yet."),
     QT_TRANSLATE_NOOP("CommunityView", "Accepted answer"),
     QT_TRANSLATE_NOOP("CommunityView", "Accept this answer"),
+    QT_TRANSLATE_NOOP("CommunityView", "as librarian"),
     QT_TRANSLATE_NOOP("CommunityView", "None named"),
     QT_TRANSLATE_NOOP("CommunityView", "{n} shared here or on its topics"),
     QT_TRANSLATE_NOOP("CommunityView", "(untitled)"),
@@ -174,10 +175,16 @@ def community_html(overview: CommunityOverview, palette: QPalette) -> str:
                 else QCoreApplication.translate("CommunityView", "{n} answers").format(n=question.answers)
             )
             done = f"<b style='color:{_GREEN}'>✔ {_x('answered')}</b> " if question.accepted else ""
+            accepted = ""
+            if question.accepted_answer is not None:
+                accepted = (
+                    f"<br><span style='color:{muted}'>{_x('Accepted answer')}:</span> "
+                    f"{accepted_answer_html(question.accepted_answer, muted)}"
+                )
             rows.append(
                 f"<li>{done}<a href='{QUESTION_SCHEME}:{question.id}'>{html.escape(question.title)}</a> "
                 f"<span style='color:{muted}'>— {html.escape(question.owner)}, "
-                f"{html.escape(answers)}</span></li>"
+                f"{html.escape(answers)}</span>{accepted}</li>"
             )
         parts.append("<ul>" + "".join(rows) + "</ul>")
     else:
@@ -269,11 +276,14 @@ def thread_html(thread: Thread, palette: QPalette) -> str:
         accepted = answer.id == thread.accepted_id
         mark = f"<b style='color:{_GREEN}'>✔ {_x('Accepted answer')}</b>" if accepted else ""
         byline = QCoreApplication.translate("CommunityView", "{who}, {day}").format(
-            who=html.escape(answer.owner), day=_day(str(answer.fields.get("date") or answer.created_at))
+            who=html.escape(thread.authors.get(answer.id) or answer.owner),
+            day=_day(str(answer.fields.get("date") or answer.created_at)),
         )
         action = ""
-        if thread.mine and not accepted:
+        if thread.may_accept and not accepted:
             action = f" · <a href='{ACCEPT_SCHEME}:{answer.id}'>{_x('Accept this answer')}</a>"
+            if not thread.mine:
+                action += f" <span style='color:{muted}'>({_x('as librarian')})</span>"
         background = f" bgcolor='{tint}'" if accepted else ""
         if number and not accepted:
             parts.append("<hr>")

@@ -59,6 +59,7 @@ class CommunityView(QWidget):
     question_requested = Signal(str)  # open a question's thread
     manage_requested = Signal(str)  # manage its members
     membership_changed = Signal()
+    overview_shown = Signal()  # the page was shown again (from the store or the server's lists)
 
     def __init__(self, tasks: TaskManager, services: ServiceLookup, parent: QWidget | None = None):
         super().__init__(parent)
@@ -147,6 +148,7 @@ class CommunityView(QWidget):
         else:
             self.browser.setHtml(community_html(overview, self.palette()))
         self._update_buttons()
+        self.overview_shown.emit()
 
     def _update_buttons(self) -> None:
         overview = self.overview

@@ -23,9 +23,12 @@ from desktop.ui.models import kind_label, muted_colour
 from desktop.ui.review_html import review_history_html
 
 if TYPE_CHECKING:  # the session loads SQLAlchemy and Whoosh: after the window shows
+    from desktop.core.communities import AcceptedAnswer
     from desktop.session import LinkView, RecordView
 
 RECORD_SCHEME = "record"
+#: The colour of an accepted answer's mark.
+ACCEPTED_GREEN = "#1b7f3b"
 _TABLE = "<table cellspacing='0' cellpadding='4' width='100%'>"
 #: Links shown per row; a term tagged on thousands of records lists the first ones and a count.
 LINKS_SHOWN = 40
@@ -309,6 +312,30 @@ def _sync_state_text(state: str) -> str:
     return texts.get(state, "")
 
 
+def accepted_answer_html(accepted: AcceptedAnswer, muted: str) -> str:
+    """An accepted answer as a link to it: “how it starts” — who wrote it (never its id)."""
+    if not accepted.exists:
+        missing = QCoreApplication.translate("DetailView", "an answer not in this profile yet")
+        return f"<span style='color:{muted}'>{html.escape(missing)}</span>"
+    text = html.escape(accepted.excerpt or QCoreApplication.translate("DetailView", "(untitled)"))
+    link = f"<a href='{RECORD_SCHEME}:{html.escape(accepted.id, quote=True)}'>“{text}”</a>"
+    if not accepted.author:
+        return link
+    return f"{link} <span style='color:{muted}'>— {html.escape(accepted.author)}</span>"
+
+
+def accepted_html(view: RecordView, muted: str) -> str:
+    """A field set by accepting an answer, as what it means: on a question, a link to its accepted
+    answer; on an answer, a mark when it is the accepted one ('' when there is nothing to say)."""
+    accepted = view.accepted
+    if accepted is None:
+        return ""
+    mark = f"<b style='color:{ACCEPTED_GREEN}'>✔</b> "
+    if view.record.kind is Kind.QUESTION:
+        return mark + accepted_answer_html(accepted, muted)
+    return mark + html.escape(QCoreApplication.translate("DetailView", "This is the accepted answer"))
+
+
 def record_html(view: RecordView, palette: QPalette) -> str:
     """The whole record as HTML; every piece of record text is escaped."""
     record = view.record
@@ -319,7 +346,8 @@ def record_html(view: RecordView, palette: QPalette) -> str:
     for spec in field_specs(record.kind):
         if spec.name in ("title", "name") and spec.required:
             continue
-        shown = format_value(spec.type, record.fields.get(spec.name))
+        value = record.fields.get(spec.name)
+        shown = accepted_html(view, muted) if spec.by_action else format_value(spec.type, value)
         if shown:
             label = html.escape(QCoreApplication.translate("fields", spec.label))
             rows.append(f"<tr><th align='left' valign='top' width='28%'>{label}</th><td>{shown}</td></tr>")

@@ -65,6 +65,7 @@ class SyncController(QObject):
 
     state_changed = Signal(object)  # SyncState
     records_changed = Signal()  # a sync brought or merged records: lists and views refresh
+    synced = Signal(object)  # a sync finished (its report), whether or not it brought anything
     failsafe_tripped = Signal(
         str
     )  # the fail-safe's message: ask the person, then sync_now(allow_deletions=True)
@@ -219,6 +220,7 @@ class SyncController(QObject):
         logger.info("sync finished: pushed %d, pulled %d", report.pushed, report.pulled)
         if report.pulled or report.merged or report.removed or report.pushed:
             self.records_changed.emit()
+        self.synced.emit(report)
         self.refresh_status()
 
     def _on_sync_failed(self, error: BaseException) -> None:

@@ -40,6 +40,7 @@ class SyncUi(QObject):
         self._build_indicator()
         self.controller.state_changed.connect(self._on_state_changed)
         self.controller.records_changed.connect(lambda: window.refresh_after_changes())
+        self.controller.synced.connect(lambda _report: window.shell.after_sync())
         self.controller.failsafe_tripped.connect(self._on_failsafe)
         self.controller.server_changed.connect(self._on_server_changed)
         self.controller.signed_in.connect(self._on_signed_in)

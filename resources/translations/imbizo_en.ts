@@ -729,6 +729,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>as librarian</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>None named</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1219,7 +1223,7 @@
     </message>
     <message>
         <source>Yes</source>
-        <extracomment>Links shown per row; a term tagged on thousands of records lists the first ones and a count.</extracomment>
+        <extracomment>The colour of an accepted answer&apos;s mark. Links shown per row; a term tagged on thousands of records lists the first ones and a count.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1440,6 +1444,14 @@
     </message>
     <message>
         <source>In conflict: see Sync ▸ Conflicts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>an answer not in this profile yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This is the accepted answer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from conftest import WAIT_MS
 from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QMessageBox
 
 from desktop.core.kinds import Kind
@@ -171,3 +172,132 @@ def test_ask_answer_notify_accept_and_membership_in_the_app(
     assert bob_view.join_button.text() == "Join"
     _sync(qtbot, bob)
     assert bob.session.store.get(question.id) is None
+
+
+def test_joining_while_offline_says_why_and_changes_nothing(
+    qtbot: Any, open_window: Any, tmp_path: Path
+) -> None:
+    """Join is a server call (the server decides who reads a community): offline it is refused
+    with the reason, never queued, and the page, the outbox and the server stay as they were."""
+    from desktop.community_service import MINE_KEY
+    from desktop.ui.community_views import offline_text
+    from sync.protocol import CommunityRole
+
+    with running_server(tmp_path / "server", USERS) as url:
+        community_id = _community_by_librarian(tmp_path, url)
+        bob = open_window(ProfilePaths(tmp_path / "bob", "--data-dir"))
+        _signed_in(qtbot, bob, url, "bob")
+        view = _open_community(qtbot, bob, community_id, "")
+    # The server has stopped: this computer is offline.
+    store = bob.session.store
+    waiting, mine = store.pending_outbox_count(), store.get_meta(MINE_KEY)
+    assert view.join_button.text() == "Join"
+    qtbot.mouseClick(view.join_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.status_label.text() == offline_text(), timeout=WAIT_MS)
+    assert "server" in view.status_label.text() and "try again" in view.status_label.text()
+    assert view.overview is not None and view.overview.my_role == ""
+    assert view.join_button.text() == "Join"
+    assert store.pending_outbox_count() == waiting  # nothing queued to send later
+    assert store.get_meta(MINE_KEY) == mine
+
+    # Back online: the server never heard of a join.
+    with (
+        running_server(tmp_path / "server", {}) as url,
+        Session.open(ProfilePaths(tmp_path / "lib", "--data-dir")) as session,
+    ):
+        service = SyncService(session, use_keyring=False)
+        service.login(url, "lib", PASSWORD)
+        client = service.client()
+        try:
+            members = client.members(community_id)
+        finally:
+            client.close()
+    assert members == {"alice": CommunityRole.FACILITATOR}  # the librarian's doing; bob's join never came
+
+
+def test_a_librarian_accepts_and_the_accepted_answer_reads_as_a_link(
+    qtbot: Any, open_window: Any, tmp_path: Path, server_url: str
+) -> None:
+    """The asker and librarians mark the accepted answer (the server's rule); a facilitator who
+    did not ask is not offered it. The accepted answer reads as a link with its author and how it
+    starts, on the question's page and the community page, never as an id; and a member list
+    open on a page follows the server after a sync."""
+    from sync.protocol import CommunityRole
+
+    community_id = _community_by_librarian(tmp_path, server_url)  # alice facilitates
+    bob = open_window(ProfilePaths(tmp_path / "bob", "--data-dir"))
+    _signed_in(qtbot, bob, server_url, "bob")
+    alice = open_window(ProfilePaths(tmp_path / "alice", "--data-dir"))
+    _signed_in(qtbot, alice, server_url, "alice")
+    alice_view = _open_community(qtbot, alice, community_id, "facilitator")
+    assert alice_view.change_membership("set", "bob", "member")
+    qtbot.waitUntil(
+        lambda: (alice_view.overview.server_members or {}).get("bob") == "member", timeout=WAIT_MS
+    )
+
+    # Bob asks; alice answers; bob syncs and leaves the thread unaccepted.
+    _sync(qtbot, bob)
+    question = bob.session.ask_question("Who calibrates the chlorine dosers?", community_id=community_id)
+    _sync(qtbot, bob)
+    _sync(qtbot, alice)
+    answer = alice.session.answer_question(question.id, "The provincial lab sends a technician each quarter.")
+    _sync(qtbot, alice)
+    alice_page = _page(alice)
+    alice_page.open_question(question.id)
+    alice_thread = alice_page.thread_view
+    qtbot.waitUntil(
+        lambda: alice_thread.current is not None and len(alice_thread.current.answers) == 1, timeout=WAIT_MS
+    )
+    assert not alice_thread.current.may_accept  # a facilitator who did not ask: the server refuses it
+    assert "Accept this answer" not in alice_thread.browser.toPlainText()
+
+    # The librarian opens the thread in the app: offered as a librarian, accepted, synced.
+    lib = open_window(ProfilePaths(tmp_path / "lib", "--data-dir"))
+    _signed_in(qtbot, lib, server_url, "lib")
+    lib_page = _page(lib)
+    lib_page.open_question(question.id)
+    lib_thread = lib_page.thread_view
+    qtbot.waitUntil(
+        lambda: lib_thread.current is not None and len(lib_thread.current.answers) == 1, timeout=WAIT_MS
+    )
+    assert lib_thread.current.may_accept
+    assert "Accept this answer (as librarian)" in lib_thread.browser.toPlainText()
+    lib_thread._on_anchor_clicked(QUrl(f"accept:{answer.id}"))  # the link under the answer
+    qtbot.waitUntil(lambda: lib_thread.current.accepted_id == answer.id, timeout=WAIT_MS)
+    _sync(qtbot, lib)
+    assert lib.session.store.sync_state(question.id) == "synced"  # the server took it
+
+    # Bob syncs: the question's page and the community page link to the answer, never its id.
+    bob_view = _open_community(qtbot, bob, community_id, "member")
+    _sync(qtbot, bob)
+    qtbot.waitUntil(
+        lambda: (
+            bob_view.overview is not None
+            and bool(bob_view.overview.questions)
+            and bob_view.overview.questions[0].accepted_answer is not None
+        ),
+        timeout=WAIT_MS,
+    )
+    page_text = bob_view.browser.toPlainText()
+    assert "Accepted answer: “The provincial lab sends a technician each quarter.” — alice" in page_text
+    assert answer.id not in page_text
+    view = bob.session.view(question.id)
+    from desktop.ui.record_html import record_html
+
+    shown = QTextDocument()
+    shown.setHtml(record_html(view, bob.palette()))
+    text = shown.toPlainText()
+    assert "Accepted answer\n✔ “The provincial lab sends a technician each quarter.” — alice" in text
+    assert answer.id not in text  # the id is only the link's address
+    assert f"href='record:{answer.id}'>“The provincial lab" in record_html(view, bob.palette())
+
+    # A facilitator adds someone: bob's open page shows it after his next sync, without reopening.
+    assert "lib" not in (bob_view.overview.server_members or {})
+    client = SyncService(alice.session, use_keyring=False).client()
+    try:
+        client.set_member(community_id, "lib", CommunityRole.MEMBER)
+    finally:
+        client.close()
+    _sync(qtbot, bob)
+    qtbot.waitUntil(lambda: (bob_view.overview.server_members or {}).get("lib") == "member", timeout=WAIT_MS)
+    assert "lib" in bob_view.browser.toPlainText()

@@ -103,9 +103,15 @@ def community(form: FormBuilder) -> None:
 
 
 def generic(form: FormBuilder) -> None:
-    """Any other kind: every field of its spec, then tags."""
+    """Any other kind: every field of its spec a person types in, then tags.
+
+    Fields set by an action (a question's accepted answer) are left out: the record keeps
+    them as they are (the draft edits only the fields it shows).
+    """
     form.section(QCoreApplication.translate("RecordEditor", "Details"))
     for spec in field_specs(form.kind):
+        if spec.by_action:
+            continue
         form.field(
             spec.name, MarkdownField() if spec.name == "body" and spec.type is FieldType.LONGTEXT else None
         )

@@ -61,6 +61,12 @@ class CommunitiesPage(RecordListPage):
         elif shown is self.thread_view:
             self.thread_view.reload()
 
+    def after_sync(self) -> None:
+        """A sync finished: the community shown asks the server for its members again (a
+        facilitator may have added or removed someone, or changed a role)."""
+        if self.right.currentWidget() is self.community_view:
+            self.community_view.refresh_from_server()
+
     def _on_current_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         record_id = current.data(RecordTableModel.IdRole) if current.isValid() else None
         summary = current.data(RecordTableModel.SummaryRole) if current.isValid() else None

@@ -368,6 +368,14 @@ class PageShell(QWidget):
             else:
                 page.stale = True
 
+    def after_sync(self) -> None:
+        """A sync finished: pages that also show what only the server knows (a community's
+        members) ask it again."""
+        for page in self._built.values():
+            after_sync = getattr(page, "after_sync", None)
+            if callable(after_sync):
+                after_sync()
+
     def save_state(self, settings: QSettings) -> None:
         """Each built page's splitters and columns, and which page is shown."""
         for page in self.built_pages():

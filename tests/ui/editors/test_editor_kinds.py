@@ -194,3 +194,30 @@ def test_a_centre_item_flags_a_year_that_is_not_a_number(qtbot, open_editor, ses
     with qtbot.waitSignal(editor.record_saved, timeout=WAIT_MS):
         assert editor.save()
     assert session.store.get(editor.record.id).fields["year"] == 1975
+
+
+def test_a_question_and_an_answer_never_show_their_accepted_fields(qtbot, open_editor, session) -> None:
+    """Accepting is an action on the thread, not a field to type in: the editors leave the
+    accepted answer out and keep it as it was when the rest is saved."""
+    from desktop.core.communities import new_answer, new_question
+
+    community = next(iter(session.list_page([Kind.COMMUNITY], limit=1)))
+    question = new_question("Who services the chlorinators?", "Ward 2", owner="", community_id=community.id)
+    answer = new_answer(question, "The district water office, on a monthly round.", owner="thabo")
+    session.save(answer.with_fields(accepted=True))
+    session.save(question.with_fields(accepted_answer=answer.id))
+
+    editor = open_editor(session.store.get(question.id))
+    assert "accepted_answer" not in editor.form.widgets
+    assert "title" in editor.form.widgets and "body" in editor.form.widgets
+    title = editor.widget("title").edit
+    title.selectAll()
+    qtbot.keyClicks(title, "Who services the chlorinators in Ward 2?")
+    with qtbot.waitSignal(editor.record_saved, timeout=WAIT_MS):
+        editor.save()
+    saved = session.store.get(question.id)
+    assert saved.title == "Who services the chlorinators in Ward 2?"
+    assert saved.fields["accepted_answer"] == answer.id
+
+    answer_editor = open_editor(session.store.get(answer.id))
+    assert "accepted" not in answer_editor.form.widgets and "body" in answer_editor.form.widgets
