@@ -170,3 +170,79 @@ def test_a_merge_keeps_each_records_review_history_its_own() -> None:
     merged = apply_review(study("Ward meetings (copy)"), A.SUBMITTED, by="alice", librarian=False)
     plan = plan_merge(kept, merged, [])
     assert "review_log" not in plan.survivor.fields and "review_log" not in plan.added_fields
+
+
+# -- two reviewers at once: the merge of review histories -----------------------------------------
+
+
+def _acted(record: Record, *steps: tuple[ReviewAction, str, str]) -> Record:
+    for action, by, comment in steps:
+        record = apply_review(record, action, by=by, librarian=by != "alice", comment=comment)
+    return record
+
+
+OVERTAKING = [
+    # (the server's actions, mine, the status after the merge, mine kept, mine overtaken)
+    ([(A.PUBLISHED, "lib", "")], [(A.RETURNED, "lin", "Add costs")], Status.PUBLISHED, [], ["returned"]),
+    ([(A.RETURNED, "lib", "Add costs")], [(A.PUBLISHED, "lin", "")], Status.RETURNED, [], ["published"]),
+    ([(A.PUBLISHED, "lib", "")], [(A.PUBLISHED, "lin", "")], Status.PUBLISHED, [], ["published"]),
+    ([(A.RETURNED, "lib", "Add costs")], [(A.RETURNED, "lin", "Shorter")], Status.RETURNED, [], ["returned"]),
+    # Both published; my retirement, decided on the published record, still applies.
+    (
+        [(A.PUBLISHED, "lib", "")],
+        [(A.PUBLISHED, "lin", ""), (A.RETIRED, "lin", "")],
+        Status.RETIRED,
+        ["retired"],
+        ["published"],
+    ),
+    # A return and a resubmission came back to "submitted": my publication was of what came before.
+    (
+        [(A.RETURNED, "lib", "Add costs"), (A.SUBMITTED, "alice", "")],
+        [(A.PUBLISHED, "lin", "")],
+        Status.SUBMITTED,
+        [],
+        ["published"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("theirs_steps", "mine_steps", "status", "kept", "overtaken"), OVERTAKING)
+def test_a_review_another_reviewer_overtook_is_left_out_and_said(
+    theirs_steps: list[tuple[ReviewAction, str, str]],
+    mine_steps: list[tuple[ReviewAction, str, str]],
+    status: Status,
+    kept: list[str],
+    overtaken: list[str],
+) -> None:
+    from desktop.core.merge import merge_records
+
+    base = apply_review(study(), A.SUBMITTED, by="alice", librarian=False)
+    theirs, mine = _acted(base, *theirs_steps), _acted(base, *mine_steps)
+    result = merge_records(base, mine.with_fields(summary="typo fixed"), theirs)
+    assert result.clean  # not a conflict for the person to resolve
+    merged_log = review_log(result.record)
+    assert merged_log[: len(review_log(theirs))] == review_log(theirs)  # the server's entries stay
+    assert [e.action.value for e in merged_log[len(review_log(theirs)) :]] == kept
+    assert result.record.status is status
+    assert result.record.fields["summary"] == "typo fixed"  # the rest merges as before
+    assert [o.mine.action.value for o in result.overtaken] == overtaken
+    first = review_log(theirs)[-1]
+    for item in result.overtaken:
+        assert item.first == first
+        reason = item.reason("Borehole rota")
+        assert reason.startswith(f"{first.by} {first.action.value} “Borehole rota” first")
+        assert "was not sent" in reason
+        if item.mine.comment:
+            assert item.mine.comment in reason  # nothing typed is lost
+
+
+def test_review_histories_grown_on_one_side_or_rewritten_merge_as_before() -> None:
+    from desktop.core.merge import merge_records
+
+    base = apply_review(study(), A.SUBMITTED, by="alice", librarian=False)
+    published = apply_review(base, A.PUBLISHED, by="lib", librarian=True)
+    only_mine = merge_records(base, published, base.with_fields(summary="edited"))
+    assert only_mine.clean and not only_mine.overtaken and only_mine.record.status is Status.PUBLISHED
+    rewritten = base.with_fields(review_log=[{**base.fields["review_log"][0], "comment": "changed"}])
+    returned = apply_review(base, A.RETURNED, by="lib", librarian=True, comment="Why?")
+    assert merge_records(base, rewritten, returned).conflicts == ("review_log",)

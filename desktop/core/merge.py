@@ -13,6 +13,11 @@ moved on from the last synced version (``base``). Field by field:
   while the conflict is open; the caller keeps mine beside it);
 - workflow fields (status, visibility, owner, source) belong to the server: theirs wins
   when they changed it, never a conflict;
+- review histories (``fields.review_log``) that grew on both sides are not a conflict
+  either: the server's entries stay, and the review actions taken here are replayed after
+  them (:func:`desktop.core.review.merge_review_logs`): an action the other reviewer's
+  overtook (both published; one returned what the other published) is left out and named
+  in ``overtaken``, a later one that still applies is kept and sets the status;
 - a deletion on one side against an edit on the other is a conflict on ``deleted``.
 """
 
@@ -25,6 +30,7 @@ from typing import Any
 
 from desktop.core.kinds import FieldType, field_spec
 from desktop.core.records import Link, Record
+from desktop.core.review import REVIEW_LOG_FIELD, OvertakenReview, merge_review_logs
 
 #: The conflict name for a deletion against an edit.
 DELETED = "deleted"
@@ -36,6 +42,8 @@ class MergeResult:
 
     record: Record
     conflicts: tuple[str, ...] = ()
+    #: Review actions taken here that another reviewer's, on the server first, overtook.
+    overtaken: tuple[OvertakenReview, ...] = ()
 
     @property
     def clean(self) -> bool:
@@ -68,20 +76,25 @@ def merge_records(base: Record | None, mine: Record, theirs: Record) -> MergeRes
             return MergeResult(theirs.with_changes(revision="", parent_revision=""), tuple(conflicts.names))
         merged = deleted_side if not base.deleted else edited_side
         return MergeResult(merged.with_changes(revision="", parent_revision=""), ())
+    review = merge_review_logs(base, mine, theirs)
     fields = merge_fields(base, mine, theirs, conflicts)
+    status = _server_owned(base.status, mine.status, theirs.status)
+    if review is not None:
+        fields[REVIEW_LOG_FIELD], status = review.log, review.status
     merged = theirs.with_changes(
         fields=fields,
         tags=tuple(merge_sets(base.tags, mine.tags, theirs.tags)),
         links=merge_links(base.links, mine.links, theirs.links, conflicts),
         co_authors=tuple(merge_sets(base.co_authors, mine.co_authors, theirs.co_authors)),
-        status=_server_owned(base.status, mine.status, theirs.status),
+        status=status,
         visibility=_server_owned(base.visibility, mine.visibility, theirs.visibility),
         owner=_server_owned(base.owner, mine.owner, theirs.owner),
         source=_server_owned(base.source, mine.source, theirs.source),
         revision="",
         parent_revision="",
     )
-    return MergeResult(merged, tuple(conflicts.names))
+    names = [name for name in conflicts.names if review is None or name != REVIEW_LOG_FIELD]
+    return MergeResult(merged, tuple(names), review.overtaken if review is not None else ())
 
 
 def _server_owned(base: Any, mine: Any, theirs: Any) -> Any:

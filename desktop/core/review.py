@@ -202,6 +202,97 @@ def _not_allowed(record: Record, action: ReviewAction) -> str:
     return f"This record is {record.status.value}: you cannot mark it {action.value} now."
 
 
+# -- two reviewers at once ---------------------------------------------------------------------
+
+#: The notification kind for an overtaken review action (stored by the sync, shown in the app).
+OVERTAKEN_NOTICE = "review_overtaken"
+
+#: What each action is called in a sentence ("your return was not sent").
+ACTION_NOUNS: dict[ReviewAction, str] = {
+    ReviewAction.SUBMITTED: "submission",
+    ReviewAction.PUBLISHED: "publication",
+    ReviewAction.RETURNED: "return",
+    ReviewAction.RETIRED: "retirement",
+    ReviewAction.REOPENED: "reopening",
+}
+
+
+@dataclass(frozen=True)
+class OvertakenReview:
+    """A review action taken here that another person's, reaching the server first, overtook.
+
+    ``first`` is the other person's entry that moved the record (the latest the server holds).
+    """
+
+    mine: ReviewEntry
+    first: ReviewEntry
+
+    def reason(self, title: str) -> str:
+        """Why the action was not sent, naming who acted first (and the comment, so none is lost)."""
+        when = self.first.at[:16].replace("T", " ")
+        said = f' Your comment was: "{self.mine.comment}"' if self.mine.comment else ""
+        return (
+            f"{self.first.by} {self.first.action.value} “{title}” first ({when} UTC): "
+            f"your {ACTION_NOUNS[self.mine.action]} was not sent.{said}"
+        )
+
+
+@dataclass(frozen=True)
+class ReviewLogMerge:
+    """Two review histories merged: the history, the status it ends at, the actions left out."""
+
+    log: list[Any]
+    status: Status
+    overtaken: tuple[OvertakenReview, ...] = ()
+
+
+def _may_follow(record: Record, entry: ReviewEntry) -> bool:
+    """Whether ``entry`` is a status change its author could make on ``record`` as it is now."""
+    if entry.action is ReviewAction.REOPENED:
+        return record.status is not Status.DRAFT
+    return entry.action in allowed_actions(record, entry.by, True) or entry.action in allowed_actions(
+        record, entry.by, False
+    )
+
+
+def merge_review_logs(base: Record, mine: Record, theirs: Record) -> ReviewLogMerge | None:
+    """Merge review histories that both grew since ``base`` (sync's three-way merge asks).
+
+    The server's entries (``theirs``) were accepted first and stay as they are; the entries
+    added here are replayed after them, in order. The first was decided on what the server has
+    since moved past, so it is left out (both published; one published what the other
+    returned) and reported as overtaken, naming who acted first; a later one decided on the
+    status the record has now is kept (a retirement of what the other reviewer published too).
+    None when only one side added entries, or the histories are not both the base's plus
+    appended entries (then they merge as any other field).
+    """
+    b, m, t = (r.fields.get(REVIEW_LOG_FIELD) or [] for r in (base, mine, theirs))
+    if not (isinstance(b, list) and isinstance(m, list) and isinstance(t, list)):
+        return None
+    if m[: len(b)] != b or t[: len(b)] != b:
+        return None
+    mine_added, theirs_added = m[len(b) :], t[len(b) :]
+    entries = [ReviewEntry.from_json(raw) for raw in mine_added]
+    first = ReviewEntry.from_json(theirs_added[-1]) if theirs_added else None
+    if not mine_added or first is None or any(entry is None for entry in entries):
+        return None
+    log, status = list(t), theirs.status
+    # The status each of mine was decided on: the first, on the base's, which the server's
+    # entries moved past (even when they lead back to the same status: a return and a
+    # resubmission bring content no one here reviewed); the later ones on the one before.
+    made_from: Status | None = None
+    overtaken: list[OvertakenReview] = []
+    for raw, entry in zip(mine_added, entries, strict=True):
+        assert entry is not None
+        decided_on, made_from = made_from, STATUS_AFTER[entry.action]
+        if decided_on is not status or not _may_follow(theirs.with_changes(status=status), entry):
+            overtaken.append(OvertakenReview(entry, first))
+            continue
+        log.append(raw)
+        status = STATUS_AFTER[entry.action]
+    return ReviewLogMerge(log, status, tuple(overtaken))
+
+
 # -- the review queue ---------------------------------------------------------------------------
 
 

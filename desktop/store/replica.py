@@ -10,7 +10,9 @@ Decisions, per record (see desktop/core/merge.py for the merge itself):
 - a server version arrives and the record has no local changes: it becomes current;
 - it arrives while local changes wait: three-way merge against the last synced version;
   clean -> the merged version is saved as a local change (pushed next); a clash -> the
-  server's version is current and the local side is kept as an open conflict;
+  server's version is current and the local side is kept as an open conflict; a review
+  action another reviewer's overtook on the server is left out of the merge, and said
+  (a notification naming who acted first, and the push's list of refused changes);
 - a push is accepted: the stored version becomes the base (and current, unless the record
   was edited while the push was under way: then the edit is rebased onto it);
 - the record is no longer visible: it is removed here (never one with unsynced edits,
@@ -32,12 +34,14 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from desktop.core.changes import Changes
+from desktop.core.communities import Notice
 from desktop.core.merge import merge_records, merge_sets
 from desktop.core.ports import AttachmentInfo
 from desktop.core.records import Record, revision_generation, utc_now
+from desktop.core.review import OVERTAKEN_NOTICE, OvertakenReview
 from desktop.core.validation import ensure_valid
 from desktop.store import sync_tables as t
-from desktop.store.communities import note_arrival, previous_copy
+from desktop.store.communities import add_notices, note_arrival, previous_copy
 from desktop.store.models import AttachmentRow, OutboxRow, RecordRow, SyncBaseRow, SyncBlobRow
 from desktop.store.rows import current_row, record_from_row
 from desktop.store.sync_mapping import record_of, version_of
@@ -233,7 +237,9 @@ class StoreReplica:
                     collected.append(self._accepted(session, change, result.record, row.id, accepted))
                     applied.accepted += 1
                 elif outcome is p.PushOutcome.CONFLICT and result.record is not None:
-                    merged, changes = self._merge_in(session, result.record, superseded_up_to=row.id)
+                    merged, changes = self._merge_in(
+                        session, result.record, superseded_up_to=row.id, overtaken=applied.rejected
+                    )
                     collected.append(changes)
                     applied.merged += int(merged)
                     applied.conflicts += int(not merged)
@@ -321,9 +327,18 @@ class StoreReplica:
             t.set_blob_state(session, ref.sha256, t.ON_SERVER)
 
     def _merge_in(
-        self, session: Session, server: p.RecordVersion, *, superseded_up_to: int | None = None
+        self,
+        session: Session,
+        server: p.RecordVersion,
+        *,
+        superseded_up_to: int | None = None,
+        overtaken: list[tuple[str, str]] | None = None,
     ) -> tuple[bool, Changes]:
-        """Merge the server's version with local changes; (True, ...) when it merged cleanly."""
+        """Merge the server's version with local changes; (True, ...) when it merged cleanly.
+
+        Review actions the server's version overtook are noted (and added to ``overtaken`` as
+        (record id, why) when given).
+        """
         record_id = server.envelope.id
         mine_row = current_row(session, record_id)
         base = t.load_base(session, record_id)
@@ -344,6 +359,10 @@ class StoreReplica:
             base_files, [a.sha256 for a in mine_files], [ref.sha256 for ref in server.attachments]
         )
         changes = self._take_server_version(session, server)
+        if result.overtaken:
+            reasons = _note_overtaken(session, theirs, result.overtaken)
+            if overtaken is not None:
+                overtaken.extend((record_id, reason) for reason in reasons)
         if not result.clean:
             t.save_conflict(session, mine, mine_files, server.envelope.revision, result.conflicts)
             t.mark_rows(session, record_id, t.CONFLICT)
@@ -658,6 +677,20 @@ class StoreReplica:
                 t.set_attachments(session, record_id, conflict.mine_attachments, present=present)
                 self.store._bump_revision(session, record_id)
         return Changes()
+
+
+def _note_overtaken(session: Session, theirs: Record, overtaken: Sequence[OvertakenReview]) -> list[str]:
+    """Tell the person which of their review actions another reviewer overtook (and log why)."""
+    reasons = []
+    notices = []
+    for item in overtaken:
+        reason = item.reason(theirs.title)
+        logger.info("review of %s overtaken: %s", theirs.id, reason)
+        reasons.append(reason)
+        key = f"{OVERTAKEN_NOTICE}:{theirs.id}:{item.mine.action.value}:{item.mine.at}"
+        notices.append(Notice(key, OVERTAKEN_NOTICE, theirs.id, theirs.id, theirs.title, item.first.by))
+    add_notices(session, notices)
+    return reasons
 
 
 def _server_record(version: p.RecordVersion) -> Record:

@@ -478,8 +478,17 @@ class MainWindow(QMainWindow):
 
             self.notifications = NotificationsButton(self.tasks)
             self.statusBar().addPermanentWidget(self.notifications)
-            self.notifications.open_requested.connect(self.open_question)
+            self.notifications.open_requested.connect(self._on_notice_opened)
         self.notifications.set_session(session)
+
+    def _on_notice_opened(self, record_id: str, kind: str) -> None:
+        """A notification opens its question's thread, or the record a review of mine was about."""
+        from desktop.core.review import OVERTAKEN_NOTICE
+
+        if kind == OVERTAKEN_NOTICE:
+            self.open_record(record_id)
+        else:
+            self.open_question(record_id)
 
     def open_question(self, question_id: str) -> None:
         """A question's thread on the Communities page."""

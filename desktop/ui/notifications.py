@@ -1,8 +1,9 @@
 """Notifications in the status bar: a button with the unread count, and the list it opens.
 
 What a sync brought (new answers to questions I follow, my answer accepted, a question asked
-of me) is stored by the sync itself (desktop/store/communities.py), so the list survives a
-restart; the window refreshes the count after every sync and every change.
+of me, a review of mine that another reviewer's overtook) is stored by the sync itself
+(desktop/store/communities.py), so the list survives a restart; the window refreshes the
+count after every sync and every change.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.communities import ACCEPTED, ASKED_OF_ME, NEW_ANSWER
+from desktop.core.review import OVERTAKEN_NOTICE
 from desktop.ui.icons import app_icon
 from desktop.ui.tasks import TaskManager
 
@@ -40,6 +42,11 @@ def notice_text(notice: StoredNotice) -> str:
             "Notifications", "Accepted · {who} accepted an answer to “{title}”"
         ),
         ASKED_OF_ME: QCoreApplication.translate("Notifications", "Asked of you · {who} asks “{title}”"),
+        OVERTAKEN_NOTICE: QCoreApplication.translate(
+            "Notifications",
+            "Reviewed first · {who} reviewed “{title}” before your review reached the server: "
+            "yours was not sent (the record's review history says what they did)",
+        ),
     }
     return texts.get(notice.kind, "{title}").format(who=notice.actor or "?", title=notice.title)
 
@@ -47,7 +54,9 @@ def notice_text(notice: StoredNotice) -> str:
 class NotificationsList(QDialog):
     """The notifications, newest first; unread ones in bold. Opening one marks it read."""
 
-    open_requested = Signal(str)  # the question to open
+    open_requested = Signal(
+        str, str
+    )  # the record to open (a question, or a reviewed record), the notice kind
 
     def __init__(self, button: NotificationsButton, parent: QWidget | None = None):
         super().__init__(parent)
@@ -88,7 +97,7 @@ class NotificationsList(QDialog):
         for notice in notices:
             when = notice.created_at[:16].replace("T", " ")
             item = QListWidgetItem(f"{notice_text(notice)}\n{when} UTC")
-            item.setData(Qt.ItemDataRole.UserRole, (notice.id, notice.record_id))
+            item.setData(Qt.ItemDataRole.UserRole, (notice.id, notice.record_id, notice.kind))
             if not notice.read:
                 font = QFont(item.font())
                 font.setBold(True)
@@ -102,15 +111,15 @@ class NotificationsList(QDialog):
         self.read_all_button.setEnabled(any(not n.read for n in notices))
 
     def _on_item_activated(self, item: QListWidgetItem) -> None:
-        notice_id, record_id = item.data(Qt.ItemDataRole.UserRole)
+        notice_id, record_id, kind = item.data(Qt.ItemDataRole.UserRole)
         self.button.mark_read([notice_id])
-        self.open_requested.emit(record_id)
+        self.open_requested.emit(record_id, kind)
 
 
 class NotificationsButton(QToolButton):
     """A bell and "2 new" in the status bar; a click opens the list."""
 
-    open_requested = Signal(str)  # a question to open
+    open_requested = Signal(str, str)  # a record to open, the notice kind
 
     def __init__(self, tasks: TaskManager, parent: QWidget | None = None):
         super().__init__(parent)

@@ -2895,6 +2895,10 @@ from “{title}”, due {date}</source>
         <source>Asked of you · {who} asks “{title}”</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>Reviewed first · {who} reviewed “{title}” before your review reached the server: yours was not sent (the record&apos;s review history says what they did)</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>NotificationsButton</name>
