@@ -262,6 +262,7 @@ class MainWindow(QMainWindow):
         self.undo_merge_action.setEnabled(False)
         self.undo_merge_action.triggered.connect(lambda: self.shell.page(DUPLICATES).undo_last())
         edit.addAction(self.undo_merge_action)
+        self.stack.currentChanged.connect(self._update_undo_shortcut)
 
         go = self.menuBar().addMenu(self.tr("&Go"))
         self.page_actions = self.nav.add_go_actions(
@@ -415,6 +416,15 @@ class MainWindow(QMainWindow):
         self.refresh_count()
         self.tasks.read(preload_ui_modules, description="load the modules of the other screens")
         self.session_opened.emit(session)
+
+    def _update_undo_shortcut(self, _index: int = -1) -> None:
+        """Ctrl+Z (the platform's Undo) undoes a merge while the Duplicates page shows, and only then:
+        on a list page it belongs to the bulk-tag bar's Undo, and a text field with the focus always
+        takes it first for its own undo."""
+        shown = getattr(self.shell.current_page(), "nav_key", None) == DUPLICATES
+        self.undo_merge_action.setShortcut(
+            QKeySequence(QKeySequence.StandardKey.Undo) if shown else QKeySequence()
+        )
 
     def _on_page_built(self, key: str) -> None:
         if key == DUPLICATES:  # the Edit menu names the merge the page would undo

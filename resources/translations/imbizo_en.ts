@@ -1501,6 +1501,49 @@
     </message>
 </context>
 <context>
+    <name>DismissalsPanel</name>
+    <message>
+        <source>Record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Is not a duplicate of</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Said by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Records said not to be duplicates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Propose again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Propose the chosen records as likely duplicates again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Take back “not duplicates”: the chosen records are proposed as likely duplicates again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(untitled)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Records a librarian said are not duplicates are not proposed together again; the word is kept on the records and shared at the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No records were said not to be duplicates. “Not duplicates” on a group puts it here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>DuplicatesPage</name>
     <message>
         <source>Duplicates</source>
@@ -1596,6 +1639,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Merges</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not duplicates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>First record compared</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1629,6 +1680,30 @@
     </message>
     <message>
         <source>Second record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Not duplicates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Say the records of this group are not duplicates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>These records are different items: do not propose them together again (shared at the next sync)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not these &amp;two</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Say the two records compared are not duplicates</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Only the two records compared are different items; the rest of the group stays proposed</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1713,6 +1788,36 @@ Both records and every record whose links were moved get their content from befo
     </message>
     <message>
         <source>Undo refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Are these records different items, not duplicates?
+
+{names}
+
+They will not be proposed together again, here or, after the next sync, to other librarians. You can take it back under “Not duplicates”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Are “{first}” and “{second}” different items, not duplicates?
+
+The other records of the group stay proposed. You can take it back under “Not duplicates”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Propose these two records as likely duplicates again?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Propose these {n} pairs of records as likely duplicates again?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Propose again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not duplicates ({n})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -1,4 +1,5 @@
-"""The Duplicates page: likely duplicate groups, two records side by side, merge and undo.
+"""The Duplicates page: likely duplicate groups, two records side by side, merge and undo,
+and "not duplicates" (a group or a pair), listed under the merges where it can be taken back.
 
 Finding the groups, reading a pair and the merge log run on worker threads; a merge and an
 undo run on the write lane. The page offers the undo of the newest merge as
@@ -27,14 +28,18 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.ui.models import kind_label, muted_colour
+from desktop.ui.pages.dismissals_panel import DismissalsPanel
 from desktop.ui.tasks import TaskManager
 
 if TYPE_CHECKING:  # SQLAlchemy and Whoosh load with the profile, after the window shows
+    from desktop.core.changes import Changes
+    from desktop.core.dismissals import DismissedPair, Pair
     from desktop.core.duplicates import DuplicateGroup
     from desktop.core.merging import ComparedField
     from desktop.core.records import Record
@@ -109,6 +114,7 @@ class DuplicatesPage(QWidget):
     groups_loaded = Signal()
     pair_loaded = Signal()
     merges_loaded = Signal()
+    dismissals_loaded = Signal()
 
     def __init__(self, tasks: TaskManager, parent: QWidget | None = None):
         super().__init__(parent)
@@ -204,10 +210,16 @@ class DuplicatesPage(QWidget):
         lower_layout.setContentsMargins(0, 0, 0, 0)
         lower_layout.addLayout(merges_head)
         lower_layout.addWidget(self.merges_table, 1)
+        self.dismissals = DismissalsPanel()
+        self.dismissals.restore_requested.connect(self.restore_dismissed)
+        self.lower_tabs = QTabWidget()
+        self.lower_tabs.setDocumentMode(True)
+        self.lower_tabs.addTab(lower, self.tr("Merges"))
+        self.lower_tabs.addTab(self.dismissals, self.tr("Not duplicates"))
 
         self.vertical = QSplitter(Qt.Orientation.Vertical)
         self.vertical.addWidget(self.splitter)
-        self.vertical.addWidget(lower)
+        self.vertical.addWidget(self.lower_tabs)
         self.vertical.setStretchFactor(0, 4)
         self.vertical.setStretchFactor(1, 1)
 
@@ -265,6 +277,25 @@ class DuplicatesPage(QWidget):
         ch.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         ch.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.compare_table.cellDoubleClicked.connect(self._on_compare_double_clicked)
+        self.not_group_button = QPushButton(self.tr("&Not duplicates"))
+        self.not_group_button.setAccessibleName(self.tr("Say the records of this group are not duplicates"))
+        self.not_group_button.setToolTip(
+            self.tr(
+                "These records are different items: do not propose them together again "
+                "(shared at the next sync)"
+            )
+        )
+        self.not_group_button.clicked.connect(self.dismiss_group)
+        self.not_pair_button = QPushButton(self.tr("Not these &two"))
+        self.not_pair_button.setAccessibleName(self.tr("Say the two records compared are not duplicates"))
+        self.not_pair_button.setToolTip(
+            self.tr("Only the two records compared are different items; the rest of the group stays proposed")
+        )
+        self.not_pair_button.clicked.connect(self.dismiss_pair)
+        not_row = QHBoxLayout()
+        not_row.addStretch(1)
+        not_row.addWidget(self.not_pair_button)
+        not_row.addWidget(self.not_group_button)
         self.compare_note = QLabel(self.tr("Choose a group to compare its records."))
         self.compare_note.setWordWrap(True)
         self.compare_note.setStyleSheet(f"color: {muted_colour(self.palette())}")
@@ -273,7 +304,8 @@ class DuplicatesPage(QWidget):
         grid.addWidget(self.compare_table, 1, 0, 1, 2)
         grid.addWidget(self.keep_left, 2, 0)
         grid.addWidget(self.keep_right, 2, 1)
-        grid.addWidget(self.compare_note, 3, 0, 1, 2)
+        grid.addLayout(not_row, 3, 0, 1, 2)
+        grid.addWidget(self.compare_note, 4, 0, 1, 2)
         grid.setRowStretch(1, 1)
         self._set_pair_enabled(False)
         return box
@@ -286,6 +318,7 @@ class DuplicatesPage(QWidget):
         self.stale = True
         if session is not None:
             self._load_merges()
+            self._load_dismissals()
 
     def activate(self) -> None:
         """Shown: look again if records changed since."""
@@ -315,6 +348,7 @@ class DuplicatesPage(QWidget):
 
         self.tasks.read(find, done, self._on_read_failed, description="find duplicates")
         self._load_merges()
+        self._load_dismissals()
 
     @property
     def can_go_back(self) -> bool:
@@ -490,6 +524,10 @@ class DuplicatesPage(QWidget):
         enabled = enabled and not self._busy
         self.keep_left.setEnabled(enabled)
         self.keep_right.setEnabled(enabled)
+        group = self.selected_group()
+        self.not_group_button.setEnabled(not self._busy and group is not None)
+        self.not_pair_button.setEnabled(enabled)
+        self.not_pair_button.setVisible(group is not None and len(group.members) > 2)
 
     def _on_compare_double_clicked(self, _row: int, column: int) -> None:
         if self.pair is not None and column in (1, 2):
@@ -575,6 +613,92 @@ class DuplicatesPage(QWidget):
             description="undo the merge",
         )
 
+    # -- not duplicates ------------------------------------------------------------------------
+
+    def dismiss_group(self) -> None:
+        """Say no two records of the chosen group are duplicates (on the write lane)."""
+        group = self.selected_group()
+        if group is None:
+            return
+        names = "\n".join(f"• {m.title or self.tr('(untitled)')}" for m in group.members[:6])
+        if len(group.members) > 6:
+            names += "\n" + self.tr("and {n} more").format(n=len(group.members) - 6)
+        question = self.tr(
+            "Are these records different items, not duplicates?\n\n{names}\n\nThey will not be proposed "
+            "together again, here or, after the next sync, to other librarians. You can take it back under "
+            "“Not duplicates”."
+        ).format(names=names)
+        self._dismiss([m.id for m in group.members], question)
+
+    def dismiss_pair(self) -> None:
+        """Say the two records compared are not duplicates; the rest of the group stays proposed."""
+        pair = self.pair
+        if pair is None:
+            return
+        question = self.tr(
+            "Are “{first}” and “{second}” different items, not duplicates?\n\nThe other records of the "
+            "group stay proposed. You can take it back under “Not duplicates”."
+        ).format(first=pair.left.title or pair.left.id, second=pair.right.title or pair.right.id)
+        self._dismiss([pair.left.id, pair.right.id], question)
+
+    def _dismiss(self, record_ids: list[str], question: str) -> None:
+        session = self.session
+        if session is None or self._busy or not self.confirm(self.tr("Not duplicates"), question):
+            return
+        self._set_busy(True)
+        self.tasks.write(
+            partial(session.dismiss_duplicates, record_ids),
+            self._on_dismissals_written,
+            partial(self._on_write_failed, self.tr("Not duplicates"), "say the records are not duplicates"),
+            description="say the records are not duplicates",
+        )
+
+    def restore_dismissed(self, pairs: list[Pair]) -> None:
+        """Propose ``pairs`` as likely duplicates again (the list's "Propose again")."""
+        session = self.session
+        if session is None or self._busy or not pairs:
+            return
+        question = (
+            self.tr("Propose these two records as likely duplicates again?")
+            if len(pairs) == 1
+            else self.tr("Propose these {n} pairs of records as likely duplicates again?").format(
+                n=len(pairs)
+            )
+        )
+        if not self.confirm(self.tr("Propose again"), question):
+            return
+        self._set_busy(True)
+        self.tasks.write(
+            partial(session.restore_duplicates, pairs),
+            self._on_dismissals_written,
+            partial(self._on_write_failed, self.tr("Propose again"), "propose the records again"),
+            description="propose the records again",
+        )
+
+    def _on_dismissals_written(self, changes: Changes) -> None:
+        self._set_busy(False)
+        self.records_changed.emit(changes)
+        self.refresh()
+
+    def _load_dismissals(self) -> None:
+        session = self.session
+        if session is not None:
+            self.tasks.read(
+                session.dismissed_duplicates,
+                self._fill_dismissals,
+                description="read the dismissed duplicates",
+            )
+
+    def _fill_dismissals(self, items: list[DismissedPair]) -> None:
+        self.dismissals.fill(items)
+        self.dismissals.set_busy(self._busy)
+        index = self.lower_tabs.indexOf(self.dismissals)
+        self.lower_tabs.setTabText(
+            index,
+            self.tr("Not duplicates ({n})").format(n=len(items)) if items else self.tr("Not duplicates"),
+        )
+        self.dismissals_loaded.emit()
+
     def _on_write_failed(self, title: str, action: str, error: BaseException) -> None:
         from desktop.core.merging import MergeRefused
 
@@ -591,6 +715,7 @@ class DuplicatesPage(QWidget):
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
         self._set_pair_enabled(self.pair is not None)
+        self.dismissals.set_busy(busy)
         self._update_undo()
 
     # -- the merge log -------------------------------------------------------------------------
