@@ -30,7 +30,7 @@ from desktop.core.records import INVERSE_LABELS, Record, Status, new_record_id, 
 from desktop.core.review import ROLE_KEY as ROLE_KEY  # the profile's server role (meta key)
 from desktop.core.review import QueueFilter, QueueItem, ReviewAction, with_workflow_of
 from desktop.core.usage import Dashboard, UsageEvent
-from desktop.core.vocabulary import TermEntry, TermMatch, TermUsage
+from desktop.core.vocabulary import TermEntry, TermMatch, TermUsage, follow_replacements
 from desktop.expert_service import ExpertService
 from desktop.importers import ImportRun, import_paths
 from desktop.importers.catalogue import CatalogueFormat, write_catalogue
@@ -69,10 +69,12 @@ class LinkView:
     kind: str
     title: str
     exists: bool
+    #: The label of the merged or retired term this link named (it now leads to ``id``, its replacement).
+    replaces: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The link as the JSON of ``show --json``."""
-        return {
+        data = {
             "relation": self.relation,
             "label": self.label,
             "id": self.id,
@@ -80,6 +82,9 @@ class LinkView:
             "title": self.title,
             "exists": self.exists,
         }
+        if self.replaces:
+            data["replaces"] = self.replaces
+        return data
 
 
 @dataclass(frozen=True)
@@ -384,18 +389,28 @@ class Session:
         record = self.store.get(record_id)
         if record is None:
             return None
-        targets = self.store.get_many(link.target_id for link in record.links)
+        found = self.store.get_many(link.target_id for link in record.links)
+        # A merged or retired term leads to the term that replaced it (its tombstone names it).
+        targets = follow_replacements(found, self.store.get_many)
         links = []
+        direct = {(link.relation, link.target_id) for link in record.links}
         for link in record.links:
             target = targets.get(link.target_id)
+            was = found.get(link.target_id)
+            replaced = target is not None and was is not None and target.id != was.id
+            if replaced and target is not None:
+                if (link.relation, target.id) in direct:
+                    continue  # it names the replacement too (or an earlier link led there): shown once
+                direct.add((link.relation, target.id))
             links.append(
                 LinkView(
                     relation=link.relation.value,
                     label=link.relation.value.replace("_", " "),
-                    id=link.target_id,
+                    id=target.id if target else link.target_id,
                     kind=target.kind.value if target else "",
                     title=target.title if target else "",
                     exists=target is not None and not target.deleted,
+                    replaces=was.title if replaced and was is not None else "",
                 )
             )
         backlinks = [

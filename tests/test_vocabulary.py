@@ -150,6 +150,40 @@ def test_merge_absorbs_labels_moves_narrower_terms_and_retags_in_one_write(
     assert linked.id in ids(session, "energy consumption")
 
 
+def test_a_merged_term_leads_to_the_term_it_was_merged_into(session: Session) -> None:
+    session.merge_terms(ENERGY_USE, CONSUMPTION)
+    loser = term(session, CONSUMPTION)
+    assert loser.deleted and Link(Relation.DUPLICATE_OF, ENERGY_USE, "merged") in loser.links
+    # A record still naming the old term (tagged offline by a colleague, synced after the merge).
+    late = article("Meter audit", ("energy consumption", "meters"), (CONSUMPTION,))
+    both = article("Both", ("energy use",), (CONSUMPTION, ENERGY_USE))
+    session.save_many([late, both])
+    view = session.view(late.id)
+    assert view is not None
+    [about] = [link for link in view.links if link.relation == "about"]
+    assert (about.id, about.title, about.exists) == (ENERGY_USE, "energy use", True)
+    assert about.replaces == "energy consumption"
+    shown = session.view(both.id)
+    assert shown is not None
+    assert [link.id for link in shown.links if link.relation == "about"] == [ENERGY_USE]  # once
+    # Search follows too: the replacement's labels and topic are indexed for the old link.
+    assert late.id in ids(session, "energy use")
+    assert late.id in {hit.id for hit in session.search("meters", filters={"topic": ["energy use"]}).hits}
+    assert late.id in ids(session, "use of energy")  # the merged term's own alternative label
+
+
+def test_a_retired_term_with_a_replacement_leads_to_it(session: Session) -> None:
+    session.retire_term(SAVING, POLICY)
+    assert Link(Relation.DUPLICATE_OF, POLICY, "replaced") in term(session, SAVING).links
+    late = article("Geyser timers", ("energy saving",), (SAVING,))
+    session.save(late)
+    view = session.view(late.id)
+    assert view is not None
+    assert [(link.id, link.replaces) for link in view.links] == [(POLICY, "energy saving")]
+    session.retire_term(MARKET)  # no replacement: its tombstone leads nowhere
+    assert not [link for link in term(session, MARKET).links if link.relation is Relation.DUPLICATE_OF]
+
+
 def test_merge_is_all_or_nothing(session: Session, monkeypatch: pytest.MonkeyPatch) -> None:
     record = article("Meter readings", ("energy consumption",), (CONSUMPTION,))
     session.save(record)

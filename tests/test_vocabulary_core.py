@@ -7,14 +7,17 @@ from desktop.core.records import Link, Record, Relation
 from desktop.core.vocabulary import (
     TermUsage,
     add_term,
+    follow_replacements,
     plan_bulk_tag,
     plan_merge,
     plan_retire,
     rank_matches,
     remove_term,
     replace_term,
+    replacement_of,
     restore_term,
     tag_labels,
+    tombstone,
 )
 
 
@@ -114,3 +117,25 @@ def test_undoing_a_bulk_tag_keeps_what_changed_since() -> None:
         links=(Link(Relation.ABOUT, SUPPLY.id),),
     )
     assert restore_term(remove_term(linked, SUPPLY), linked, SUPPLY) == linked
+
+
+def test_a_merged_or_replaced_terms_tombstone_names_its_replacement() -> None:
+    merged = plan_merge(SUPPLY, WATER, TermUsage()).records[-1]
+    assert merged.deleted and merged.links[-1] == Link(Relation.DUPLICATE_OF, SUPPLY.id, "merged")
+    assert replacement_of(merged) == SUPPLY.id
+    retired = plan_retire(PUMPS, TermUsage(), WATER).records[-1]
+    assert retired.deleted and replacement_of(retired) == WATER.id
+    assert replacement_of(plan_retire(PUMPS, TermUsage()).records[-1]) is None  # nothing took its place
+    assert replacement_of(SUPPLY) is None  # a live term
+
+
+def test_replacements_are_followed_along_a_chain_and_never_round_a_loop() -> None:
+    gone = plan_merge(SUPPLY, WATER, TermUsage()).records[-1]  # water -> supply
+    supply_gone = plan_merge(PUMPS, SUPPLY, TermUsage()).records[-1]  # supply -> pumps
+    store = {r.id: r for r in (gone, supply_gone, PUMPS)}
+    fetch = lambda ids: {i: store[i] for i in ids if i in store}  # noqa: E731
+    resolved = follow_replacements({WATER.id: gone, "other": SUPPLY}, fetch)
+    assert resolved[WATER.id] == PUMPS and resolved["other"] == SUPPLY
+    looped = {WATER.id: gone, SUPPLY.id: tombstone(SUPPLY, WATER)}  # each merged into the other
+    fetch_loop = lambda ids: {i: looped[i] for i in ids if i in looped}  # noqa: E731
+    assert follow_replacements({WATER.id: gone}, fetch_loop)[WATER.id] == gone  # stays the tombstone

@@ -10,16 +10,22 @@ one transaction (with its outbox entries), so a merge or a retirement syncs as o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from desktop.core.kinds import Kind
+from desktop.core.merging import MERGED_NOTE
 from desktop.core.records import Link, Record, Relation
 
 
 class VocabularyRefused(Exception):
     """The user may not make this vocabulary change (librarians curate the vocabulary)."""
 
+
+#: The note on a retired term's link to the term that replaced it (a merged term's reads "merged").
+REPLACED_NOTE = "replaced"
+#: How many replacements are followed at most (a term merged into one that was merged in turn...).
+REPLACEMENT_STEPS = 8
 
 #: Kinds that keep their vocabulary labels in a field of their own instead of ``record.tags``.
 TAG_FIELDS: dict[Kind, str] = {Kind.EXPERT: "expertise", Kind.CENTRE_ITEM: "subjects"}
@@ -194,9 +200,57 @@ def absorb(survivor: Record, loser: Record) -> Record:
     return survivor.with_changes(fields=fields, links=tuple(links))
 
 
-def tombstone(term: Record) -> Record:
-    """A retired term: a tombstone (in the trash; its labels live on in the survivor of a merge)."""
-    return term.with_changes(deleted=True)
+def tombstone(term: Record, replacement: Record | None = None, note: str = MERGED_NOTE) -> Record:
+    """A retired term: a tombstone (in the trash; its labels live on in the survivor of a merge).
+
+    With a ``replacement`` the tombstone names it (a ``duplicate_of`` link noted "merged" or
+    "replaced", as a merged record's does), so whoever still holds the old term, a link to it or
+    its label is led to the term that took its place, on this machine and after a sync.
+    """
+    links = [link for link in term.links if link.relation is not Relation.DUPLICATE_OF]
+    if replacement is not None:
+        links.append(Link(Relation.DUPLICATE_OF, replacement.id, note))
+    return term.with_changes(deleted=True, links=tuple(links))
+
+
+def replacement_of(term: Record) -> str | None:
+    """The id of the term a merged (or replaced) retired term points at, or None."""
+    if not term.deleted or term.kind is not Kind.TERM:
+        return None
+    for link in term.links:
+        if link.relation is Relation.DUPLICATE_OF and link.note in (MERGED_NOTE, REPLACED_NOTE):
+            return link.target_id
+    return None
+
+
+def follow_replacements(
+    found: Mapping[str, Record], fetch: Callable[[list[str]], Mapping[str, Record]]
+) -> dict[str, Record]:
+    """``found`` with each merged or replaced term's tombstone mapped to the live term that took its place.
+
+    Followed along a chain (merged into a term that was merged in turn), at most
+    :data:`REPLACEMENT_STEPS` steps and never round a loop; ``fetch`` reads records by id. A
+    tombstone whose replacement is not in the profile (or is gone too) stays as it is.
+    """
+    resolved = dict(found)
+    pending = {rid: nxt for rid, r in found.items() if (nxt := replacement_of(r))}
+    visited = {rid: {rid} for rid in pending}
+    for _ in range(REPLACEMENT_STEPS):
+        if not pending:
+            break
+        targets = fetch(sorted(set(pending.values())))
+        following: dict[str, str] = {}
+        for rid, target_id in pending.items():
+            target = targets.get(target_id)
+            if target is None or target_id in visited[rid]:
+                continue
+            visited[rid].add(target_id)
+            if not target.deleted:
+                resolved[rid] = target
+            elif (after := replacement_of(target)) is not None:
+                following[rid] = after
+        pending = following
+    return resolved
 
 
 @dataclass(frozen=True)
@@ -239,7 +293,7 @@ def plan_merge(survivor: Record, loser: Record, usage: TermUsage) -> VocabularyE
             retagged += 1
             records[record.id] = changed
     return VocabularyEdit(
-        (merged, *records.values(), tombstone(loser)), retagged=retagged, moved=len(usage.narrower)
+        (merged, *records.values(), tombstone(loser, merged)), retagged=retagged, moved=len(usage.narrower)
     )
 
 
@@ -265,7 +319,8 @@ def plan_retire(term: Record, usage: TermUsage, replacement: Record | None = Non
         if changed != base:
             retagged += 1
             records[record.id] = changed
-    return VocabularyEdit((*records.values(), tombstone(term)), retagged=retagged, moved=len(usage.narrower))
+    ended = tombstone(term, replacement, REPLACED_NOTE)
+    return VocabularyEdit((*records.values(), ended), retagged=retagged, moved=len(usage.narrower))
 
 
 def _lift(narrower: Record, retired: Record) -> Record:

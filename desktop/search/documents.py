@@ -16,6 +16,7 @@ from typing import Any
 from desktop.core.kinds import Kind
 from desktop.core.ports import RecordStore
 from desktop.core.records import Record, Relation
+from desktop.core.vocabulary import follow_replacements
 from desktop.search.analysis import SEP, join_values
 from desktop.search.identifiers import index_forms
 
@@ -77,11 +78,16 @@ def linked_ids(records: Iterable[Record]) -> set[str]:
 
 
 def fetch_linked(store: RecordStore, records: Sequence[Record]) -> dict[str, Record]:
-    """The live records these records link to, in one ``get_many`` call."""
+    """The live records these records link to, in one ``get_many`` call.
+
+    A link to a merged or replaced term stands for the term that took its place (its labels
+    and topic are indexed), so a record tagged offline with the old term is still found by it.
+    """
     targets = linked_ids(records)
     if not targets:
         return {}
-    return {rid: r for rid, r in store.get_many(targets).items() if not r.deleted}
+    found = follow_replacements(store.get_many(targets), store.get_many)
+    return {rid: r for rid, r in found.items() if not r.deleted}
 
 
 def _year(fields: Mapping[str, Any]) -> list[str]:

@@ -22,7 +22,7 @@ from desktop.core.usage import KNOWLEDGE_KINDS
 from desktop.ui.expert_suggestions import suggestions_html, suggests_people
 from desktop.ui.icons import app_icon
 from desktop.ui.models import muted_colour
-from desktop.ui.record_html import RECORD_SCHEME, format_value, record_html
+from desktop.ui.record_html import RECORD_SCHEME, TERM_SCHEME, format_value, record_html
 from desktop.ui.review_widgets import ReviewControls
 from desktop.ui.tasks import TaskManager
 
@@ -51,6 +51,7 @@ class DetailView(QWidget):
     history_requested = Signal(str)  # record id
     export_requested = Signal(str)  # record id
     records_changed = Signal(object)  # Changes: a review action saved the record shown
+    term_requested = Signal(str)  # a tag or a link to a vocabulary term was followed
 
     def __init__(
         self,
@@ -69,6 +70,8 @@ class DetailView(QWidget):
             "Choose a search result to see it here, with everything it is connected to."
         )
         self.history: list[str] = []
+        #: True once the window shows terms in the Vocabulary page (else a term opens here, as a record).
+        self.terms_in_vocabulary = False
         #: The people to ask about the record shown (None until the finder answers).
         self.suggested: list[ExpertMatch] | None = None
         self._generation = 0
@@ -368,5 +371,10 @@ class DetailView(QWidget):
     def _on_anchor_clicked(self, url: QUrl) -> None:
         if url.scheme() == RECORD_SCHEME:
             self.open_record(url.path())
+        elif url.scheme() == TERM_SCHEME:
+            if self.terms_in_vocabulary:
+                self.term_requested.emit(url.path())
+            else:
+                self.open_record(url.path())
         elif url.scheme() in ("http", "https"):
             QDesktopServices.openUrl(url)

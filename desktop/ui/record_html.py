@@ -29,6 +29,8 @@ if TYPE_CHECKING:  # the session loads SQLAlchemy and Whoosh: after the window s
 RECORD_SCHEME = "record"
 #: The colour of an accepted answer's mark.
 ACCEPTED_GREEN = "#1b7f3b"
+#: Links to vocabulary terms: they open the term in the Vocabulary page (tree, labels, what uses it).
+TERM_SCHEME = "term"
 _TABLE = "<table cellspacing='0' cellpadding='4' width='100%'>"
 #: Links shown per row; a term tagged on thousands of records lists the first ones and a count.
 LINKS_SHOWN = 40
@@ -179,12 +181,19 @@ _STATUS_LABELS = (
 
 def tag_targets(view: RecordView) -> dict[str, LinkView]:
     """Tags that name a vocabulary term in the profile (an "about" link with that label), by tag."""
-    terms = {
-        link.title.casefold(): link
-        for link in view.links
-        if link.relation == "about" and link.exists and link.kind == Kind.TERM.value
-    }
+    terms: dict[str, LinkView] = {}
+    for link in view.links:
+        if link.relation == "about" and link.exists and link.kind == Kind.TERM.value:
+            terms.setdefault(link.title.casefold(), link)
+            if link.replaces:  # a tag of a merged or retired term leads to its replacement
+                terms.setdefault(link.replaces.casefold(), link)
     return {tag: terms[tag.casefold()] for tag in view.record.tags if tag.casefold() in terms}
+
+
+def link_href(record_id: str, kind: str) -> str:
+    """Where a link goes: a term opens in the Vocabulary page, any other record in the detail view."""
+    scheme = TERM_SCHEME if kind == Kind.TERM.value else RECORD_SCHEME
+    return f"{scheme}:{html.escape(record_id, quote=True)}"
 
 
 def outgoing_rows(view: RecordView, shown_as_tags: Iterable[str] = ()) -> list[_Row]:
@@ -225,7 +234,7 @@ def _link_html(link: LinkView, muted: str, show_kind: bool) -> str:
     # The kind never wraps away from its title ("Site\nvisit"): non-breaking spaces inside it.
     kind_text = html.escape(kind_label(link.kind)).replace(" ", "&nbsp;")
     kind = f" <span style='color:{muted}'>{kind_text}</span>" if show_kind else ""
-    return f"<a href='{RECORD_SCHEME}:{html.escape(link.id, quote=True)}'>{name}</a>{kind}"
+    return f"<a href='{link_href(link.id, link.kind)}'>{name}</a>{kind}"
 
 
 def _rows_html(title: str, rows: Sequence[_Row], muted: str) -> str:
@@ -245,14 +254,16 @@ def _rows_html(title: str, rows: Sequence[_Row], muted: str) -> str:
     return f"<h3>{html.escape(title)}</h3>{_TABLE}{''.join(parts)}</table>"
 
 
-def _tags_html(view: RecordView, terms: dict[str, LinkView]) -> str:
+def _tags_html(view: RecordView, terms: dict[str, LinkView], muted: str) -> str:
     shown = []
     for tag in view.record.tags:
         term = terms.get(tag)
         if term is not None:
-            shown.append(
-                f"<a href='{RECORD_SCHEME}:{html.escape(term.id, quote=True)}'>{html.escape(tag)}</a>"
-            )
+            text = f"<a href='{link_href(term.id, term.kind)}'>{html.escape(tag)}</a>"
+            if tag.casefold() != term.title.casefold():
+                now = QCoreApplication.translate("DetailView", "now “{term}”").format(term=term.title)
+                text += f" <span style='color:{muted}'>({html.escape(now)})</span>"
+            shown.append(text)
         else:
             shown.append(html.escape(tag))
     return ", ".join(shown)
@@ -354,9 +365,8 @@ def record_html(view: RecordView, palette: QPalette) -> str:
     terms = tag_targets(view)
     if record.tags:
         tags_label = html.escape(QCoreApplication.translate("DetailView", "Tags"))
-        rows.append(
-            f"<tr><th align='left' valign='top'>{tags_label}</th><td>{_tags_html(view, terms)}</td></tr>"
-        )
+        tags = _tags_html(view, terms, muted)
+        rows.append(f"<tr><th align='left' valign='top'>{tags_label}</th><td>{tags}</td></tr>")
     if rows:
         parts.append(_TABLE + "".join(rows) + "</table>")
     shown_as_tags = {link.id for link in terms.values()}

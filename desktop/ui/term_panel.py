@@ -16,16 +16,17 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, Qt, QUrl, Signal
 from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QTextBrowser, QVBoxLayout, QWidget
 
+from desktop.core.merging import MERGED_NOTE
 from desktop.core.records import Record, Relation
-from desktop.core.vocabulary import TermUsage
+from desktop.core.vocabulary import TermUsage, follow_replacements
 from desktop.ui.models import kind_label
+from desktop.ui.record_html import TERM_SCHEME
 from desktop.ui.tasks import TaskManager
 from desktop.ui.vocabulary_tree import scheme_name
 
 if TYPE_CHECKING:
     from desktop.session import Session
 
-TERM_SCHEME = "term"
 USES_LINK = "uses:list"
 #: Narrower terms listed before "and N more".
 NARROWER_SHOWN = 60
@@ -39,17 +40,23 @@ class TermDetails:
     term: Record
     broader: dict[str, str]
     usage: TermUsage
+    #: The merged or retired term that was asked for, when it led here (its replacement).
+    replaced: Record | None = None
 
 
 def read_details(session: Session, term_id: str) -> TermDetails | None:
-    """The term and its surroundings (run on a reader thread)."""
-    term = session.store.get(term_id)
-    if term is None or term.deleted:
+    """The term and its surroundings (run on a reader thread); a merged or retired term's replacement."""
+    asked = session.store.get(term_id)
+    if asked is None:
         return None
+    term = follow_replacements({term_id: asked}, session.records)[term_id]
+    if term.deleted:
+        return None
+    replaced = asked if term.id != asked.id else None
     broader_ids = term.links_of(Relation.BROADER)
     found = session.records(broader_ids) if broader_ids else {}
     titles = {i: found[i].title for i in broader_ids if i in found and not found[i].deleted}
-    return TermDetails(term, titles, session.term_usage(term_id))
+    return TermDetails(term, titles, session.term_usage(term.id), replaced)
 
 
 def _link(term_id: str, label: str) -> str:
@@ -101,9 +108,22 @@ def details_html(details: TermDetails, muted: str) -> str:
         f"<tr><th align='left' valign='top' width='30%'>{html.escape(label)}</th><td>{value}</td></tr>"
         for label, value in rows
     )
+    led = ""
+    if details.replaced is not None:
+        merged = any(
+            link.relation is Relation.DUPLICATE_OF and link.note == MERGED_NOTE
+            for link in details.replaced.links
+        )
+        text = (
+            translate("TermPanel", "“{old}” was merged into this term.")
+            if merged
+            else translate("TermPanel", "“{old}” was retired and replaced by this term.")
+        )
+        led = text.format(old=details.replaced.title)
+        led = f"<p><i>{html.escape(led)}</i></p>"
     return (
         f"<h2>{html.escape(term.title)}</h2>"
-        f"<p style='color:{muted}'>{html.escape(' · '.join(meta))}</p>"
+        f"<p style='color:{muted}'>{html.escape(' · '.join(meta))}</p>{led}"
         f"<table cellspacing='0' cellpadding='4' width='100%'>{table}</table>"
     )
 

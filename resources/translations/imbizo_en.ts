@@ -1177,7 +1177,7 @@
     </message>
     <message>
         <source>Record details</source>
-        <extracomment>The people to ask about the record shown (None until the finder answers).</extracomment>
+        <extracomment>True once the window shows terms in the Vocabulary page (else a term opens here, as a record). The people to ask about the record shown (None until the finder answers).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1223,7 +1223,7 @@
     </message>
     <message>
         <source>Yes</source>
-        <extracomment>The colour of an accepted answer&apos;s mark. Links shown per row; a term tagged on thousands of records lists the first ones and a count.</extracomment>
+        <extracomment>The colour of an accepted answer&apos;s mark. Links to vocabulary terms: they open the term in the Vocabulary page (tree, labels, what uses it). Links shown per row; a term tagged on thousands of records lists the first ones and a count.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1408,6 +1408,10 @@
     </message>
     <message>
         <source>and {n} more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>now “{term}”</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4720,7 +4724,7 @@ Edit the record, then submit it for review again.</source>
     <name>TermPanel</name>
     <message>
         <source>notation {code}</source>
-        <extracomment>Narrower terms listed before &quot;and N more&quot;.</extracomment>
+        <extracomment>Narrower terms listed before &quot;and N more&quot;. The merged or retired term that was asked for, when it led here (its replacement).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4765,6 +4769,14 @@ Edit the record, then submit it for review again.</source>
     </message>
     <message>
         <source>Used by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“{old}” was merged into this term.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“{old}” was retired and replaced by this term.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4936,6 +4948,7 @@ Edit the record, then submit it for review again.</source>
     <name>VocabularyPage</name>
     <message>
         <source>Vocabulary</source>
+        <extracomment>The page a term was opened from (a tag in a record&apos;s view); Back returns there.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>

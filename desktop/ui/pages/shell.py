@@ -141,8 +141,27 @@ class PageShell(QWidget):
                 page.restore_state(self.settings_state)
             if self.session is not None:
                 page.set_session(self.session)
+            self._wire_terms(page)
             self.page_built.emit(key)
         return page
+
+    def _wire_terms(self, page: QWidget) -> None:
+        """A tag or term link in any of the page's record views opens the term in the Vocabulary page."""
+        from desktop.ui.detail_view import DetailView
+
+        for detail in page.findChildren(DetailView):
+            detail.terms_in_vocabulary = True
+            detail.term_requested.connect(self.show_term)
+
+    def show_term(self, term_id: str) -> None:
+        """Show a term in the Vocabulary page (its place in the tree, its labels, what uses it);
+        Back returns to the page the term was opened from."""
+        current = self.current_page()
+        page = self.page(VOCABULARY)
+        if current is not page:
+            page.return_to = current
+        self.show_page(page)
+        page.show_in_tree(term_id)
 
     def is_built(self, key: str) -> bool:
         """True once the page of ``key`` exists."""
@@ -220,6 +239,7 @@ class PageShell(QWidget):
         page = VocabularyPage(self.tasks)
         page.records_changed.connect(self.records_changed)
         page.record_opened.connect(self.open_record)
+        page.leave_requested.connect(self.show_page)
         return page
 
     def _build_record(self) -> RecordPage:
@@ -322,6 +342,8 @@ class PageShell(QWidget):
 
     def _on_nav_row_changed(self, row: int) -> None:
         if 0 <= row < len(self.nav_keys):
+            if self.nav_keys[row] == VOCABULARY and self.is_built(VOCABULARY):
+                self._built[VOCABULARY].return_to = None  # chosen in the navigation: no way back
             self.show_key(self.nav_keys[row])
 
     def open_record(self, record_id: str) -> None:

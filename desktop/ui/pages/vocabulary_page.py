@@ -58,6 +58,7 @@ class VocabularyPage(QWidget):
     records_changed = Signal(object)  # Changes of an edit, merge, retirement or import
     record_opened = Signal(str)  # a record using a term was chosen
     tree_loaded = Signal()
+    leave_requested = Signal(object)  # Back: the page a term was opened from
 
     def __init__(self, tasks: TaskManager, parent: QWidget | None = None):
         super().__init__(parent)
@@ -68,6 +69,9 @@ class VocabularyPage(QWidget):
         self.can_curate = False
         self.import_flow: Any = None
         self._select_after_load: str | None = None
+        self._placing = False
+        #: The page a term was opened from (a tag in a record's view); Back returns there.
+        self.return_to: QWidget | None = None
         self.model = TermTreeModel(self)
         self.panel = TermPanel(tasks, self)
         self._build_toolbar()
@@ -189,7 +193,7 @@ class VocabularyPage(QWidget):
         self.find_timer.timeout.connect(self._find)
         self.panel.term_requested.connect(self.show_in_tree)
         self.panel.record_opened.connect(self.record_opened)
-        self.panel.details_loaded.connect(lambda _details: self._update_buttons())
+        self.panel.details_loaded.connect(self._on_details_loaded)
         self.new_button.clicked.connect(self.new_term)
         self.edit_button.clicked.connect(self.edit_term)
         self.merge_button.clicked.connect(self.merge_term)
@@ -254,11 +258,14 @@ class VocabularyPage(QWidget):
 
     @property
     def can_go_back(self) -> bool:
-        """The page keeps no trail."""
-        return False
+        """True when a term was opened from another page (a record's tag): Back returns there."""
+        return self.return_to is not None
 
     def go_back(self) -> None:
-        """Nothing to go back to."""
+        """Back to the page the term was opened from."""
+        if self.return_to is not None:
+            origin, self.return_to = self.return_to, None
+            self.leave_requested.emit(origin)
 
     def save_state(self, settings: QSettings) -> None:
         """The splitter and the tree's columns."""
@@ -282,7 +289,7 @@ class VocabularyPage(QWidget):
 
     def _on_tree_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         term_id = current.data(TermTreeModel.TermIdRole) if current.isValid() else None
-        if term_id:
+        if term_id and not self._placing:
             self.panel.open_term(str(term_id))
         self._update_buttons()
 
@@ -298,18 +305,31 @@ class VocabularyPage(QWidget):
             self.find_edit.blockSignals(False)
             self.find_timer.stop()
         self.left.setCurrentWidget(self.tree)
+        self._select_in_tree(term_id)
+        self.panel.open_term(term_id)  # a merged or retired term's panel shows its replacement
+
+    def _select_in_tree(self, term_id: str) -> bool:
+        """Open the tree down to ``term_id`` and make it current (the panel is left alone)."""
         index = self.model.index_of(term_id)
         if not index.isValid():
-            self.panel.open_term(term_id)
-            return
+            return False
         parent = index.parent()
         while parent.isValid():
             self.tree.expand(parent)
             parent = parent.parent()
         flags = QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
-        self.tree.selectionModel().setCurrentIndex(index, flags)
+        self._placing = True  # the panel reads the term itself (or has its replacement already)
+        try:
+            self.tree.selectionModel().setCurrentIndex(index, flags)
+        finally:
+            self._placing = False
         self.tree.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
-        self.panel.open_term(term_id)
+        return True
+
+    def _on_details_loaded(self, details: TermDetails | None) -> None:
+        if details is not None and details.replaced is not None:
+            self._select_in_tree(details.term.id)  # an old term asked for: its replacement in the tree
+        self._update_buttons()
 
     def _find(self) -> None:
         self.find_timer.stop()

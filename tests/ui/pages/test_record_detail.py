@@ -67,15 +67,19 @@ def test_a_case_study_links_people_community_tags_and_citations(qtbot, open_wind
 
     markup = detail.browser.toHtml()
     for tag in detail.view.record.tags:
-        assert f"record:{_demo_id(tag)}" in markup, f"the tag {tag} links to its vocabulary term"
+        assert f"term:{_demo_id(tag)}" in markup, f"the tag {tag} links to its vocabulary term"
     assert "\nAbout\n" not in text  # terms shown as tags are not listed twice
 
-    # Following a tag opens the term, which lists what it is tagged on.
+    # Following a tag opens the term in the Vocabulary page, which lists what it is tagged on.
     tag = detail.view.record.tags[0]
-    detail.browser.anchorClicked.emit(QUrl(f"record:{_demo_id(tag)}"))
-    qtbot.waitUntil(lambda: detail.view.record.title == tag, timeout=WAIT_MS)
-    assert "Tagged on" in detail.browser.toPlainText()
-    assert "Plain-language water interruption" in detail.browser.toPlainText()
+    detail.browser.anchorClicked.emit(QUrl(f"term:{_demo_id(tag)}"))
+    vocabulary = window.shell.page("vocabulary")
+    assert window.current_page() is vocabulary
+    qtbot.waitUntil(lambda: vocabulary.panel.details is not None, timeout=WAIT_MS)
+    assert vocabulary.panel.details.term.title == tag
+    vocabulary.panel.show_uses()
+    uses = [vocabulary.panel.uses_list.item(i).text() for i in range(vocabulary.panel.uses_list.count())]
+    assert any("Plain-language water interruption" in use for use in uses)
 
 
 def test_a_community_shows_its_people_and_questions(qtbot, open_window, demo_profile) -> None:

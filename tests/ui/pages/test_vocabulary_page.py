@@ -167,6 +167,60 @@ def test_merge_two_terms(qtbot: Any, page: Any) -> None:
     assert page.tree.currentIndex().data() == "energy use"
 
 
+def open_in_record_page(qtbot: Any, window: Any, record_id: str) -> Any:
+    window.open_record(record_id)
+    detail = window.record_page.detail
+    qtbot.waitUntil(lambda: detail.view is not None and detail.view.record.id == record_id, timeout=WAIT_MS)
+    return detail
+
+
+def test_a_tag_in_a_records_view_opens_the_term_in_the_vocabulary_page(qtbot: Any, page: Any) -> None:
+    window = page.window()
+    record = next(r for r in page.session.store.iter_records([Kind.CASE_STUDY]) if r.title == CASES[1])
+    detail = open_in_record_page(qtbot, window, record.id)
+    assert f"term:{CONSUMPTION}" in detail.browser.toHtml()  # the tag is a link to the term
+    detail.browser.anchorClicked.emit(QUrl(f"term:{CONSUMPTION}"))
+    assert window.current_page() is page
+    wait_term(qtbot, page, CONSUMPTION)
+    assert page.tree.currentIndex().data() == "energy consumption"  # its place in the tree
+    assert "2 records" in page.panel.browser.toPlainText()  # and what uses it
+    assert window.shell.can_go_back
+    window.go_back()  # Back returns to the record
+    assert window.current_page() is window.record_page
+    assert not page.can_go_back
+    # Chosen in the navigation, the page has no way back.
+    window.shell.show_term(CONSUMPTION)
+    window.shell.nav.setCurrentRow(window.shell.nav_keys.index("home"))
+    window.shell.nav.setCurrentRow(window.shell.nav_keys.index("vocabulary"))
+    assert not page.can_go_back
+
+
+def test_a_merged_term_leads_to_its_replacement(qtbot: Any, page: Any) -> None:
+    window = page.window()
+    session = page.session
+    session.merge_terms(ENERGY_USE, CONSUMPTION)
+    late = Record(  # still naming the old term, as a colleague's record synced after the merge would
+        new_record_id(),
+        Kind.CASE_STUDY,
+        {"title": "Late meter report", "summary": "Tagged offline."},
+        tags=("energy consumption",),
+        links=(Link(Relation.ABOUT, CONSUMPTION),),
+    )
+    session.save(late)
+    with qtbot.waitSignal(page.tree_loaded, timeout=WAIT_MS):
+        page.refresh()
+    page.show_in_tree(CONSUMPTION)  # a link to the old term
+    wait_term(qtbot, page, ENERGY_USE)
+    assert page.panel.details.replaced.id == CONSUMPTION
+    assert "“energy consumption” was merged into this term." in page.panel.browser.toPlainText()
+    assert page.tree.currentIndex().data() == "energy use"
+
+    detail = open_in_record_page(qtbot, window, late.id)
+    html = detail.browser.toHtml()
+    assert f"term:{ENERGY_USE}" in html and f"term:{CONSUMPTION}" not in html
+    assert "energy consumption (now “energy use”)" in detail.browser.toPlainText()
+
+
 def test_retire_a_term_removing_its_tag(qtbot: Any, page: Any) -> None:
     session = page.session
     page.show_in_tree(CONSUMPTION)
