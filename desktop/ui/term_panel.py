@@ -59,6 +59,15 @@ def read_details(session: Session, term_id: str) -> TermDetails | None:
     return TermDetails(term, titles, session.term_usage(term.id), replaced)
 
 
+def _is_slug_of(notation: str, label: str) -> bool:
+    """True when a notation is only the label in lower case with dashes (Digital.gov's topic keys)."""
+
+    def letters(text: str) -> str:
+        return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+    return bool(letters(notation)) and letters(notation) == letters(label)
+
+
 def _link(term_id: str, label: str) -> str:
     return f"<a href='{TERM_SCHEME}:{html.escape(term_id, quote=True)}'>{html.escape(label)}</a>"
 
@@ -73,8 +82,9 @@ def details_html(details: TermDetails, muted: str) -> str:
         return f"<span style='color:{muted}'>{html.escape(text)}</span>"
 
     meta = [scheme_name(str(fields.get("scheme") or ""))]
-    if fields.get("notation"):
-        meta.append(translate("TermPanel", "notation {code}").format(code=fields["notation"]))
+    notation = str(fields.get("notation") or "")
+    if notation and not _is_slug_of(notation, term.title):  # "accessibility" for "Accessibility" says nothing
+        meta.append(translate("TermPanel", "notation {code}").format(code=notation))
     none = translate("TermPanel", "none")
     alt = [str(a) for a in fields.get("alt_labels") or []]
     broader = [_link(i, details.broader.get(i, i[:8])) for i in term.links_of(Relation.BROADER)]
@@ -148,6 +158,10 @@ class TermPanel(QWidget):
         self.uses_heading = QLabel(self)
         self.uses_list = QListWidget(self)
         self.uses_list.setAccessibleName(self.tr("Records tagged with the term"))
+        # Long titles end in "…" (the whole title in the tooltip) rather than scroll sideways.
+        self.uses_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.uses_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.uses_list.setUniformItemSizes(True)  # a term on thousands of records lists fast
         self.uses_list.itemActivated.connect(self._on_record_activated)
         self.uses_list.itemDoubleClicked.connect(self._on_record_activated)
         layout = QVBoxLayout(self)
@@ -210,6 +224,7 @@ class TermPanel(QWidget):
         self.uses_list.clear()
         for record in self.details.usage.tagged:
             item = QListWidgetItem(f"{record.title or self.tr('(untitled)')} — {kind_label(record.kind)}")
+            item.setToolTip(record.title)
             item.setData(ID_ROLE, record.id)
             self.uses_list.addItem(item)
         count = len(self.details.usage.tagged)

@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QItemSelectionModel, Qt, QUrl
 from PySide6.QtGui import QPainter
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QScrollArea
@@ -183,6 +183,7 @@ def run(app: QApplication, out: Path, workdir: Path, corpus_profile: Path | None
         ),
         what="energy consumption",
     )
+    merged_id = page.panel.details.term.id
     dialog = page.merge_term()
     assert dialog is not None
     dialog.move(window.geometry().center() - dialog.rect().center())
@@ -201,6 +202,33 @@ def run(app: QApplication, out: Path, workdir: Path, corpus_profile: Path | None
     wait_until(app, lambda: len(page.panel.details.usage.tagged) == 5, what="the retagged records")
     page.panel.show_uses()
     shooter.shot("10-after-merge")
+
+    # 5b. A link to the merged term (a colleague's record, a bookmark) leads to the one that stays.
+    page.show_in_tree(merged_id)
+    wait_until(
+        app,
+        lambda: page.panel.details is not None and page.panel.details.replaced is not None,
+        what="the merged term's replacement",
+    )
+    shooter.shot("10b-merged-term-leads-to-replacement")
+
+    # 5c. A tag in a record's view opens its term here, in the tree; Back returns to the record.
+    window.open_record(tagged[0])
+    detail = window.record_page.detail
+    wait_until(app, lambda: detail.view is not None and detail.view.record.id == tagged[0], what="the record")
+    shooter.shot("10c-record-with-term-tags")
+
+    detail.browser.anchorClicked.emit(QUrl(f"term:{_term_id(window, 'energy use', 'eurovoc')}"))
+    wait_until(
+        app,
+        lambda: (
+            page.panel.details is not None
+            and page.panel.details.term.title == "energy use"
+            and page.panel.details.replaced is None  # read again: asked for by its own id
+        ),
+        what="the tag's term",
+    )
+    shooter.shot("10d-tag-opened-in-vocabulary")
 
     # 6. Completion in an editor: an alternative label offers its preferred term.
     case_id = tagged[0]

@@ -356,3 +356,15 @@ def test_import_eurovoc_and_lgsl_from_the_corpus_with_progress(
         n.startswith("Local Government") for n in names
     )
     flow.dialog.close()
+
+
+def test_a_notation_that_only_repeats_the_label_is_not_shown(qtbot: Any) -> None:
+    from desktop.core.vocabulary import TermUsage
+    from desktop.ui.term_panel import TermDetails, details_html
+
+    def shown(label: str, notation: str) -> str:
+        topic = Record("t-1", Kind.TERM, {"label": label, "scheme": "digitalgov", "notation": notation})
+        return details_html(TermDetails(topic, {}, TermUsage()), "#777")
+
+    assert "notation" not in shown("Human-centered design", "human-centered-design")
+    assert "notation 642" in shown("energy saving", "642")
