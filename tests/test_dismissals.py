@@ -111,7 +111,8 @@ def session(tmp_path: Path) -> Iterator[Session]:
 def test_dismiss_and_restore_on_a_profile_survive_a_reopen_and_go_to_the_outbox(
     session: Session, tmp_path: Path
 ) -> None:
-    a, b = book("Plain language for public servants", "0198526636"), book("Plain language", "9780198526636")
+    a = book("Plain language for public servants", "0198526636")
+    b = book("Plain language", "9780198526636", edition="2nd ed.", year=2001)
     session.save_many([a, b])
     [group] = session.find_duplicates()
     pending = session.store.pending_outbox_count()
@@ -124,6 +125,7 @@ def test_dismiss_and_restore_on_a_profile_survive_a_reopen_and_go_to_the_outbox(
         assert dismissed.dismissed
         [item] = reopened.dismissed_duplicates()
         assert {item.first_title, item.second_title} == {a.title, b.title}
+        assert {item.first_detail, item.second_detail} == {"", "2nd ed., 2001"}
         assert item.note.startswith(reopened.me())
         reopened.restore_duplicates([item.pair])
         assert reopened.dismissed_duplicates() == []

@@ -169,8 +169,12 @@ def _list_dismissed(args: argparse.Namespace, open_session: OpenSession) -> int:
         print("No records were said not to be duplicates.")
     for item in items:
         note = f"  ({item.note})" if item.note else ""
-        print(
-            f"{item.first_id[:8]} {item.second_id[:8]}  “{item.first_title or '(untitled)'}” is not "
-            f"“{item.second_title or '(untitled)'}”{note}"
+        first, second = (
+            f"“{title or '(untitled)'}”" + (f" ({detail})" if detail else "")
+            for title, detail in (
+                (item.first_title, item.first_detail),
+                (item.second_title, item.second_detail),
+            )
         )
+        print(f"{item.first_id[:8]} {item.second_id[:8]}  {first} is not {second}{note}")
     return EXIT_OK

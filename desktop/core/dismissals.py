@@ -48,6 +48,8 @@ class DismissedPair:
     second_title: str
     kind: str
     note: str  # who said so and when ("thandi, 2026-12-02")
+    first_detail: str = ""  # what tells two same-titled records apart: "news, 2019-12-19"
+    second_detail: str = ""
 
     @property
     def pair(self) -> Pair:
@@ -58,12 +60,19 @@ class DismissedPair:
         """Plain JSON values (``imbizo duplicates --dismissed --json``)."""
         return {
             "records": [
-                {"id": self.first_id, "title": self.first_title},
-                {"id": self.second_id, "title": self.second_title},
+                {"id": self.first_id, "title": self.first_title, "detail": self.first_detail},
+                {"id": self.second_id, "title": self.second_title, "detail": self.second_detail},
             ],
             "kind": self.kind,
             "note": self.note,
         }
+
+
+def telling_detail(fields: Mapping[str, object]) -> str:
+    """The few fields that tell records of one title apart: document type, edition, date or year."""
+    date = str(fields.get("date") or "")[:10] or str(fields.get("year") or "")
+    parts = (fields.get("document_type"), fields.get("edition"), date)
+    return ", ".join(str(part) for part in parts if part)
 
 
 def _refused(record: Record) -> DismissalRefused:

@@ -15,11 +15,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, delete, insert, select, text
+from sqlalchemy import bindparam, delete, func, insert, select, text
 from sqlalchemy.orm import Session, aliased
 
 from desktop.core.changes import Changes
-from desktop.core.dismissals import DismissedPair, Pair, pair_of
+from desktop.core.dismissals import DismissedPair, Pair, pair_of, telling_detail
 from desktop.core.duplicates import DUPLICATE_KINDS, DuplicateFacts
 from desktop.core.kinds import Kind
 from desktop.core.merging import MergePlan, MergeRefused, plan_merge
@@ -105,6 +105,14 @@ _AUTHOR_LINKS = (
 )
 
 
+#: The fields that tell same-titled records apart in the list of "not duplicates".
+_DETAIL_FIELDS = ("document_type", "edition", "date", "year")
+
+
+def _field_of(record: Any, name: str) -> Any:
+    return func.json_extract(record.content, f"$.fields.{name}")
+
+
 def _json_list(value: Any) -> list[Any]:
     if value is None:
         return []
@@ -168,6 +176,11 @@ class MergeStore:
                 source.title.label("source_title"),
                 target.title.label("target_title"),
                 source.kind,
+                *(
+                    _field_of(record, name).label(f"{prefix}_{name}")
+                    for prefix, record in (("s", source), ("t", target))
+                    for name in _DETAIL_FIELDS
+                ),
             )
             .join(source, source.id == LinkRow.source_id)
             .join(target, target.id == LinkRow.target_id)
@@ -183,8 +196,21 @@ class MergeStore:
             for row in core(session).execute(query):
                 pair = pair_of(row.source_id, row.target_id)
                 titles = {row.source_id: row.source_title or "", row.target_id: row.target_title or ""}
+                details = {
+                    rid: telling_detail({name: row._mapping[f"{prefix}_{name}"] for name in _DETAIL_FIELDS})
+                    for prefix, rid in (("s", row.source_id), ("t", row.target_id))
+                }
                 first, second = pair
-                item = DismissedPair(first, second, titles[first], titles[second], row.kind, row.note or "")
+                item = DismissedPair(
+                    first,
+                    second,
+                    titles[first],
+                    titles[second],
+                    row.kind,
+                    row.note or "",
+                    details[first],
+                    details[second],
+                )
                 found.setdefault(pair, item)
         return list(found.values())
 

@@ -4,7 +4,9 @@ The corpus already holds a few (an 18F post reposted under two file names, a res
 news item announcing it). The tour adds the two cases a librarian meets most: a catalogue record
 imported again under another control number with its ISBN written in the other form, and an
 article reposted under another slug. It compares, merges (as a librarian), shows the survivor's
-history with the merged record's versions, and undoes the merge from the Edit menu.
+history with the merged record's versions, and undoes the merge from the Edit menu. Last, it says
+one of the corpus's own groups is not duplicates (a resource and the news item announcing it are
+two items), shows the "Not duplicates" list, and the record's detail naming the other.
 """
 
 from __future__ import annotations
@@ -158,3 +160,27 @@ def run(app: Any, out: Path, workdir: Path, corpus_profile: Path | None) -> None
     wait_until(app, lambda: any(book.id in {m.id for m in g.members} for g in page.groups), what="group back")
     settle(app, 0.5)
     shooter.shot("after-undo")
+
+    # Not duplicates: a group of the corpus itself, not one of those planted.
+    planted = {book.id, again.id, article.id, repost.id}
+    row = next((r for r, g in enumerate(page.groups) if not planted & {m.id for m in g.members}), None)
+    if row is None:
+        return
+    page.select_group(row)
+    wait_until(app, lambda: page.pair is not None, what="a corpus pair")
+    settle(app, 0.5)
+    shooter.shot("before-not-duplicates")
+    dismissed = [m.id for m in page.groups[row].members]
+    page.dismiss_group()
+    wait_until(app, lambda: len(page.dismissals.items) >= 1 and not page._busy, what="the dismissal")
+    wait_until(
+        app, lambda: all(dismissed[0] not in {m.id for m in g.members} for g in page.groups), what="refresh"
+    )
+    page.lower_tabs.setCurrentWidget(page.dismissals)
+    page.dismissals.select_rows([0])
+    settle(app, 0.5)
+    shooter.shot("not-duplicates")
+    window.shell.open_record(dismissed[0])
+    wait_until(app, lambda: window.tasks.pending_count == 0, what="the record and the people to ask")
+    settle(app, 0.5)
+    shooter.shot("not-duplicates-detail")

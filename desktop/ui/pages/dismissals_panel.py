@@ -79,8 +79,8 @@ class DismissalsPanel(QWidget):
         untitled = self.tr("(untitled)")
         for row, item in enumerate(self.items):
             cells = (
-                QTableWidgetItem(item.first_title or untitled),
-                QTableWidgetItem(item.second_title or untitled),
+                QTableWidgetItem(_titled(item.first_title or untitled, item.first_detail)),
+                QTableWidgetItem(_titled(item.second_title or untitled, item.second_detail)),
                 QTableWidgetItem(item.note),
             )
             for column, cell in enumerate(cells):
@@ -123,3 +123,8 @@ class DismissalsPanel(QWidget):
         pairs = self.selected_pairs()
         if pairs:
             self.restore_requested.emit(pairs)
+
+
+def _titled(title: str, detail: str) -> str:
+    """A title with what tells it apart from a same-titled record ("news, 2019-12-19")."""
+    return f"{title} ({detail})" if detail else title
