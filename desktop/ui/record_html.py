@@ -353,6 +353,9 @@ def record_html(view: RecordView, palette: QPalette) -> str:
     muted = muted_colour(palette)
     title = html.escape(record.title or QCoreApplication.translate("DetailView", "(untitled)"))
     parts = [f"<h2 style='margin-bottom:2px'>{title}</h2>", _meta_line(view, muted)]
+    if record.kind is Kind.TERM and not record.deleted:  # found by a search: its place is the vocabulary
+        where = html.escape(QCoreApplication.translate("DetailView", "Show it in the Vocabulary page"))
+        parts.append(f"<p><a href='{link_href(record.id, Kind.TERM.value)}'>{where}</a></p>")
     rows = []
     for spec in field_specs(record.kind):
         if spec.name in ("title", "name") and spec.required:

@@ -1459,6 +1459,10 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Show it in the Vocabulary page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Tags</source>
         <translation type="unfinished"></translation>
     </message>

@@ -188,6 +188,14 @@ def test_a_tag_in_a_records_view_opens_the_term_in_the_vocabulary_page(qtbot: An
     window.go_back()  # Back returns to the record
     assert window.current_page() is window.record_page
     assert not page.can_go_back
+    # A term found by a search and shown as a record offers its place in the vocabulary.
+    detail = open_in_record_page(qtbot, window, SAVING)
+    assert "Show it in the Vocabulary page" in detail.browser.toPlainText()
+    assert f"term:{SAVING}" in detail.browser.toHtml()
+    detail.browser.anchorClicked.emit(QUrl(f"term:{SAVING}"))
+    assert window.current_page() is page
+    wait_term(qtbot, page, SAVING)
+    assert page.tree.currentIndex().data() == "energy saving"
     # Chosen in the navigation, the page has no way back.
     window.shell.show_term(CONSUMPTION)
     window.shell.nav.setCurrentRow(window.shell.nav_keys.index("home"))
