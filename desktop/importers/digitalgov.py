@@ -4,7 +4,11 @@
   event, guide, resource), authors -> AUTHOR links, topics -> tags + ABOUT links;
 - ``authors/<slug>/_index.md`` -> ``expert`` (the folder name is the author's
   identity, the one articles use);
-- ``communities/*.md`` -> ``community`` (authors are its facilitators);
+- ``communities/*.md`` -> ``community`` (authors are its facilitators, topics tags + ABOUT
+  links); a plain page there (``type: page``, the community guidelines) is skipped with a note;
+- an article whose text links to a community's page (``digital.gov/communities/<slug>``, a
+  Hugo ``ref`` to it, or one of its old addresses) -> IN_COMMUNITY links: "hosted by the
+  [Plain Language Community](...)", "Join the [DevOps Community](...)";
 - ``topics/<slug>/_index.md`` (or the ``digitalgov_topics`` folder) -> ``term``
   in the ``digitalgov-topics`` scheme.
 
@@ -14,6 +18,7 @@ and are skipped with a note.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from desktop.core.kinds import Kind
@@ -28,6 +33,14 @@ COMMUNITY_SPACE = "digitalgov:community"
 TOPIC_SCHEME = "digitalgov-topics"
 
 _ARTICLE_TYPES = {"news": "news", "events": "event", "guides": "guide", "resources": "resource"}
+
+#: A link to a community's page in an article: a Markdown link target or a Hugo ``ref``.
+_COMMUNITY_LINK = re.compile(
+    r"""(?:\]\(\s*|ref\s+")(?:https?://(?:www\.)?digital(?:gov)?\.gov)?/communities/([a-z0-9-]+)""",
+    re.IGNORECASE,
+)
+#: Community page titles written as a call to join ("Join the Web Managers").
+_JOIN_THE = re.compile(r"^join\s+the\s+", re.IGNORECASE)
 
 
 def author_id(slug: str) -> str:
@@ -54,6 +67,9 @@ def parse_digitalgov(
     if section == "authors":
         return [_expert(front, raw_body, src, parts)]
     if section == "communities":
+        if one_line(front.get("type")).lower() == "page":
+            notes.append(f"{src.rel} is a page about the communities, not a community; skipped")
+            return []
         return [_community(front, raw_body, src, ctx, notes)]
     if section == "topics":
         return [_topic(front, src, ctx, parts)]
@@ -67,6 +83,27 @@ def _topics(front: dict[str, Any], ctx: RunContext) -> tuple[list[str], list[Lin
         tags.append(ctx.topic_labels.get(slug) or humanise_slug(slug))
         links.append(Link(Relation.ABOUT, topic_id(slug)))
     return tags, links
+
+
+def _communities_linked(raw_body: str, ctx: RunContext) -> list[Link]:
+    """IN_COMMUNITY links to the communities whose pages the text links to (known ones only)."""
+    links: list[Link] = []
+    for match in _COMMUNITY_LINK.finditer(raw_body):
+        name = match.group(1).lower().removesuffix(".md")
+        community = ctx.community_ids.get(name)
+        if community and all(link.target_id != community for link in links):
+            links.append(Link(Relation.IN_COMMUNITY, community))
+    return links
+
+
+def community_names(key: str, stem: str, aliases: list[str]) -> list[str]:
+    """The names a community's page goes by in links: its slug, its file name, its old addresses."""
+    names = [key.lower(), stem.lower()]
+    for alias in aliases:
+        parts = [part for part in alias.lower().split("/") if part]
+        if len(parts) == 2 and parts[0] == "communities":
+            names.append(parts[1])
+    return list(dict.fromkeys(name for name in names if name and "/" not in name))
 
 
 def _people(front: dict[str, Any], relation: Relation) -> list[Link]:
@@ -93,7 +130,7 @@ def _article(
         "url": url if url.startswith(("http://", "https://")) else "",
     }
     source = src.source(key, url=str(fields["url"]), status=source_status(front))
-    links = _people(front, Relation.AUTHOR) + about
+    links = _people(front, Relation.AUTHOR) + about + _communities_linked(raw_body, ctx)
     return make_record(f"digitalgov:{section}", Kind.ARTICLE, fields, source, tags=tags, links=links)
 
 
@@ -146,7 +183,7 @@ def _community(
     summary = clean_text(front.get("summary")) or clean_text(front.get("deck"))
     tags, about = _topics(front, ctx)
     fields = {
-        "name": title_of(front, body, src),
+        "name": _JOIN_THE.sub("", title_of(front, body, src)).strip() or title_of(front, body, src),
         "purpose": "\n\n".join(part for part in (summary, body) if part),
         "contact": _contact(front),
         "date": date_field(front, "date", notes, "date"),
@@ -154,7 +191,10 @@ def _community(
     }
     source = src.source(key, url=f"https://digital.gov/communities/{key}/", status=source_status(front))
     links = _people(front, Relation.FACILITATOR) + about
-    return make_record(COMMUNITY_SPACE, Kind.COMMUNITY, fields, source, tags=tags, links=links)
+    record = make_record(COMMUNITY_SPACE, Kind.COMMUNITY, fields, source, tags=tags, links=links)
+    for name in community_names(key, src.path.stem, str_list(front.get("aliases"))):
+        ctx.community_ids.setdefault(name, record.id)
+    return record
 
 
 def _topic(front: dict[str, Any], src: SourceFile, ctx: RunContext, parts: list[str]) -> Record:

@@ -43,9 +43,12 @@ class RunContext:
 
     ``topic_labels`` maps Digital.gov topic slugs to their labels, filled from the
     store and from topic files read earlier in the run, so article tags read well.
+    ``community_ids`` maps the names a Digital.gov community's page goes by (its slug, file
+    name and old addresses) to its record id, so an article that links to it is shared in it.
     """
 
     topic_labels: dict[str, str] = field(default_factory=dict)
+    community_ids: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -33,10 +33,17 @@ RECORDS_PER_MESSAGE = 100
 class ProcessParser:
     """The ``parse(path, root)`` of the in-process parser, answered by a child process."""
 
-    def __init__(self, topic_labels: dict[str, str], *, timeout: float = PARSE_TIMEOUT_S) -> None:
+    def __init__(
+        self,
+        topic_labels: dict[str, str],
+        community_ids: dict[str, str] | None = None,
+        *,
+        timeout: float = PARSE_TIMEOUT_S,
+    ) -> None:
         self.topic_labels = dict(topic_labels)
+        self.community_ids = dict(community_ids or {})
         self.timeout = timeout
-        self._child = ChildProcess(_serve, (self.topic_labels,), "imbizo-import-parser")
+        self._child = ChildProcess(_serve, (self.topic_labels, self.community_ids), "imbizo-import-parser")
 
     @property
     def pid(self) -> int | None:
@@ -45,7 +52,8 @@ class ProcessParser:
 
     def parse(self, path: Path, root: Path | None) -> ParsedFile | None:
         """Parse one file in the child; a child that fails or stalls becomes the file's error."""
-        self._child.args = (self.topic_labels,)  # a restarted child knows what this run learned
+        # A restarted child knows what this run learned.
+        self._child.args = (self.topic_labels, self.community_ids)
         conn = self._child.connection()
         try:
             conn.send((str(path), str(root) if root is not None else None))
@@ -64,9 +72,10 @@ class ProcessParser:
             return _failed(
                 path, "it stopped the file reader (the file may be damaged or built to crash readers)"
             )
-        if status == "labels":  # the child learned topic labels from this file: keep them for a restart
-            labels, value = value
+        if status == "labels":  # the child learned labels or communities: keep them for a restart
+            (labels, communities), value = value
             self.topic_labels.update(labels)
+            self.community_ids.update(communities)
             status = "ok"
         if status == "ok":
             parsed: ParsedFile | None = value
@@ -93,12 +102,12 @@ def _failed(path: Path, why: str) -> ParsedFile:
     return ParsedFile(path=path, errors=[why])
 
 
-def _serve(conn: Connection, topic_labels: dict[str, str]) -> None:
+def _serve(conn: Connection, topic_labels: dict[str, str], community_ids: dict[str, str]) -> None:
     """The child's loop: receive (path, root), send ("ok" | "labels", parsed) or ("error", message)."""
     from desktop.importers.model import RunContext
     from desktop.importers.run import Parser
 
-    parser = Parser(RunContext(topic_labels=dict(topic_labels)))
+    parser = Parser(RunContext(topic_labels=dict(topic_labels), community_ids=dict(community_ids)))
     while True:
         try:
             job = conn.recv()
@@ -107,11 +116,15 @@ def _serve(conn: Connection, topic_labels: dict[str, str]) -> None:
         if job is None:
             return
         path, root = job
-        before = dict(parser.context.topic_labels)
+        context = parser.context
+        before, known = dict(context.topic_labels), dict(context.community_ids)
         try:
             parsed = parser.parse(Path(path), Path(root) if root is not None else None)
-            learned = {k: v for k, v in parser.context.topic_labels.items() if before.get(k) != v}
-            result: tuple[str, Any] = ("labels", (learned, parsed)) if learned else ("ok", parsed)
+            learned = {k: v for k, v in context.topic_labels.items() if before.get(k) != v}
+            joined = {k: v for k, v in context.community_ids.items() if known.get(k) != v}
+            result: tuple[str, Any] = (
+                ("labels", ((learned, joined), parsed)) if learned or joined else ("ok", parsed)
+            )
         except MemoryError:
             result = ("error", "the file is too large to read on this computer")
         except BaseException as exc:  # never let the child die on a parser's surprise

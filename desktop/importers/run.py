@@ -20,7 +20,7 @@ from desktop.core.ports import RecordStore
 from desktop.core.records import Record
 from desktop.core.validation import ValidationError, validate
 from desktop.importers.catalogue_csv import is_catalogue_csv, parse_catalogue_csv
-from desktop.importers.digitalgov import TOPIC_SCHEME
+from desktop.importers.digitalgov import TOPIC_SCHEME, community_names
 from desktop.importers.errors import ImportFileError
 from desktop.importers.govuk import parse_govuk
 from desktop.importers.licences import CollectionFinder, is_licence_marker
@@ -86,7 +86,8 @@ def iter_files(paths: Sequence[Path]) -> Iterator[tuple[Path, Path | None]]:
 
 
 def _priority(path: Path, finder: CollectionFinder, root: Path | None) -> int:
-    """Vocabulary first (article tags use its labels), then people, then the rest."""
+    """Vocabulary first (article tags use its labels), then people and communities (articles
+    link to them), then the rest."""
     if path.suffix.lower() == ".csv":
         return 0
     collection = finder.find(path, root)
@@ -94,7 +95,7 @@ def _priority(path: Path, finder: CollectionFinder, root: Path | None) -> int:
         return 0
     if collection.layout == "digitalgov":
         first = collection.relative(path).split("/")[0]
-        return {"topics": 0, "authors": 1}.get(first, 2)
+        return {"topics": 0, "authors": 1, "communities": 1}.get(first, 2)
     return 2
 
 
@@ -187,11 +188,19 @@ def parse_path(path: Path) -> list[ParsedFile]:
 
 
 def _load_store_state(store: RecordStore, files: list[Path], context: RunContext, isbns: IsbnIndex) -> None:
-    """Topic labels and ISBN holders already in the store (read once per run, only if needed)."""
+    """Topic labels, Digital.gov communities and ISBN holders already in the store (read once per
+    run, only if needed)."""
     if any(p.suffix.lower() in (".md", ".markdown") for p in files):
         for term in store.iter_records([Kind.TERM]):
             if term.fields.get("scheme") == TOPIC_SCHEME and term.fields.get("notation"):
                 context.topic_labels.setdefault(str(term.fields["notation"]), term.title)
+        for community in store.iter_records([Kind.COMMUNITY]):
+            source = community.source
+            if source is None or source.collection != "digitalgov" or community.deleted:
+                continue
+            stem = Path(source.path).stem if source.path else ""
+            for name in community_names(source.key, stem, []):
+                context.community_ids.setdefault(name, community.id)
     if any(p.suffix.lower() in _MARC_SUFFIXES for p in files):
         for item in store.iter_records([Kind.CENTRE_ITEM]):
             isbns.add_existing(item)
@@ -233,7 +242,7 @@ class ImportRun:
         # hold its interpreter; the command line has no window to keep alive and parses here.
         self._child: ProcessParser | None = None
         if parse_in_child and files:
-            self._child = ProcessParser(self._parser.context.topic_labels)
+            self._child = ProcessParser(self._parser.context.topic_labels, self._parser.context.community_ids)
         self._saved_by: dict[str, str] = {}
         self.position = 0
         self.cancelled = False

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -184,7 +184,7 @@ class CommunityStore:
     def community_knowledge(
         self, community_id: str, term_ids: Sequence[str], limit: int = 20
     ) -> list[RecordSummary]:
-        """Knowledge shared in the community or about its topics, newest change first."""
+        """Knowledge shared in the community, then about its topics; newest change first in each."""
         return self._linked_summaries(community_id, term_ids, [k.value for k in KNOWLEDGE_KINDS], limit)
 
     def community_questions(self, community_id: str, limit: int = 200) -> list[RecordSummary]:
@@ -196,22 +196,31 @@ class CommunityStore:
     ) -> list[RecordSummary]:
         """The newest changes of the records in the community: its knowledge, questions and answers."""
         kinds = [k.value for k in (*KNOWLEDGE_KINDS, Kind.QUESTION, Kind.ANSWER)]
-        return self._linked_summaries(community_id, term_ids, kinds, limit)
+        return self._linked_summaries(community_id, term_ids, kinds, limit, shared_first=False)
 
     def _linked_summaries(
-        self, community_id: str, term_ids: Sequence[str], kinds: list[str], limit: int
+        self,
+        community_id: str,
+        term_ids: Sequence[str],
+        kinds: list[str],
+        limit: int,
+        *,
+        shared_first: bool = True,
     ) -> list[RecordSummary]:
         wanted = and_(LinkRow.relation == Relation.IN_COMMUNITY.value, LinkRow.target_id == community_id)
         if term_ids:
             wanted = or_(
                 wanted, and_(LinkRow.relation == Relation.ABOUT.value, LinkRow.target_id.in_(list(term_ids)))
             )
+        # Shared in the community first (the community's own), then what is only on its topics.
+        shared = func.max(case((LinkRow.relation == Relation.IN_COMMUNITY.value, 1), else_=0))
+        first = [shared.desc()] if shared_first else []
         query = (
             select(RecordRow.id)
             .join(LinkRow, LinkRow.source_id == RecordRow.id)
             .where(wanted, RecordRow.deleted.is_(False), RecordRow.kind.in_(kinds))
             .group_by(RecordRow.id)
-            .order_by(RecordRow.updated_at.desc(), RecordRow.id)
+            .order_by(*first, RecordRow.updated_at.desc(), RecordRow.id)
             .limit(max(int(limit), 0))
         )
         with self._read_session() as session:

@@ -191,7 +191,7 @@ def community_html(overview: CommunityOverview, palette: QPalette) -> str:
         parts.append(f"<p style='color:{muted}'>{_x('No questions yet. Ask the community one.')}</p>")
 
     parts.append(
-        f"<h3>{_x('Knowledge')} <span style='color:{muted}'>"
+        f"<h3><a name='knowledge'></a>{_x('Knowledge')} <span style='color:{muted}'>"
         f"({html.escape(_tx('{n} shared here or on its topics').format(n=f'{overview.knowledge_count:,}'))})"
         "</span></h3>"
     )

@@ -1,7 +1,8 @@
-"""Tour: a community page over the real corpus, a question thread with an accepted answer, the ask
-dialog and the notifications list.
+"""Tour: a community page over the real corpus, one whose events link to it (its knowledge shared in
+it first), a question thread with an accepted answer, the question's own page (the accepted answer
+as a link, never an id), the ask dialog and the notifications list.
 
-The corpus holds 41 communities of practice (Digital.gov) but no questions, so the tour asks
+The corpus holds 40 communities of practice (Digital.gov) but no questions, so the tour asks
 one as "amina" and lets answers from colleagues arrive the way a sync brings them (the
 replica applies a feed page, which is what makes the notifications).
 """
@@ -21,6 +22,8 @@ from desktop.store.sync_mapping import version_of
 from sync import protocol as p
 
 COMMUNITY = "Application Programming Interfaces (APIs)"
+#: A community many Digital.gov events link to (the importer shares them in it).
+SHARED = "Plain Language"
 ME = "amina"
 
 
@@ -105,6 +108,18 @@ def run(app: Any, out: Path, workdir: Path, corpus_profile: Path | None) -> None
     settle(app, 0.5)
     shooter.shot("community-page")
 
+    page.filter_edit.setText(SHARED)
+    wait_until(app, lambda: page.model.index(0, 0).data() == SHARED, what="a community with shared knowledge")
+    page.select_row(0)
+    wait_until(
+        app, lambda: view.overview is not None and view.overview.record.title == SHARED, what="its page"
+    )
+    settle(app, 0.5)
+    view.browser.scrollToAnchor("knowledge")
+    shooter.shot("community-shared-knowledge")
+    page.filter_edit.setText("Application Programming")
+    wait_until(app, lambda: page.model.index(0, 0).data() == COMMUNITY, what="the community again")
+
     page.open_question(question_id)
     thread = page.thread_view
     wait_until(
@@ -139,4 +154,8 @@ def run(app: Any, out: Path, workdir: Path, corpus_profile: Path | None) -> None
     settle(app, 0.5)
     shooter.shot("notifications", whole_screen=True)
     notices.close()
+
+    shooter.open_record(question_id)
+    settle(app, 0.5)
+    shooter.shot("question-record")
     window.close()

@@ -193,7 +193,9 @@ def test_parse_path_previews_without_a_store(corpus: Path) -> None:
     assert len(parsed) == 42
     index = next(p for p in parsed if p.path.name == "_index.md")
     assert index.records == [] and index.notes
-    assert sum(len(p.records) for p in parsed) == 41
+    guidelines = next(p for p in parsed if p.path.name == "manage-listserv-subscription.md")
+    assert guidelines.records == [] and "not a community" in guidelines.notes[0]
+    assert sum(len(p.records) for p in parsed) == 40
 
 
 def test_html_entities_in_front_matter_are_decoded(corpus: Path, store: RecordRepository) -> None:
@@ -207,3 +209,79 @@ def test_html_entities_in_front_matter_are_decoded(corpus: Path, store: RecordRe
     summary = record.fields["summary"]
     assert summary.startswith("It\u2019s disturbing")
     assert "&#" not in summary and "&#" not in record.fields["body"]
+
+
+_EVENTS = "knowledge_base/digitalgov/events/2019"
+#: Events whose text links to a community's page: by its slug, by an old address, by a Hugo ref.
+_PLAIN_EVENT = f"{_EVENTS}/08/2019-08-14-plain-language-august-training-class.md"
+_CITIZEN_EVENT = (
+    f"{_EVENTS}/10/2019-10-16-study-design-developing-a-citizen-science-project-that-delivers-results.md"
+)
+_UX_SUMMIT = f"{_EVENTS}/05/2019-05-15-2019-government-ux-summit.md"
+
+
+def _community(store: RecordRepository, slug: str) -> Record:
+    [found] = [
+        r for r in store.iter_records([Kind.COMMUNITY]) if r.source is not None and r.source.key == slug
+    ]
+    return found
+
+
+@pytest.mark.parametrize("in_child", [False, True])
+def test_articles_linking_to_a_community_page_are_shared_in_it(
+    corpus: Path, store: RecordRepository, in_child: bool
+) -> None:
+    """Digital.gov events say which community hosts them by linking to its page: the importer
+    links them in_community (whatever order the paths come in), names a community without its
+    "Join the" and skips the guidelines page that sits among the communities."""
+    from desktop.importers.run import ImportRun
+
+    run = ImportRun(
+        [
+            corpus / _PLAIN_EVENT,
+            corpus / _CITIZEN_EVENT,
+            corpus / _UX_SUMMIT,
+            corpus / "experts/digitalgov/communities",
+        ],
+        store,
+        parse_in_child=in_child,
+    )
+    try:
+        while run.step(20):
+            pass
+    finally:
+        run.close()
+    assert not run.report.errors
+    plain = _community(store, "plain-language")
+    assert plain.fields["name"] == "Plain Language"
+    citizen = _community(store, "crowdsourcing-citizen-science")  # linked by its old address
+    ux = _community(store, "user-experience")  # linked by a Hugo ref
+    linked = {
+        path: store.get(r.id).links_of(Relation.IN_COMMUNITY)
+        for path, r in (
+            (p, parse_path(corpus / p)[0].records[0]) for p in (_PLAIN_EVENT, _CITIZEN_EVENT, _UX_SUMMIT)
+        )
+    }
+    assert plain.id in linked[_PLAIN_EVENT]
+    assert citizen.id in linked[_CITIZEN_EVENT]
+    assert ux.id in linked[_UX_SUMMIT]
+    assert not [
+        r for r in store.iter_records([Kind.COMMUNITY]) if r.source and r.source.key == "community-guidelines"
+    ]
+    assert any("not a community; skipped" in note for _, note in run.report.notes)
+    # The community's knowledge lists what was shared in it first.
+    [first, *_] = store.community_knowledge(plain.id, plain.links_of(Relation.ABOUT), 5)
+    assert first.id in {
+        r.id for r in store.iter_records([Kind.ARTICLE]) if plain.id in r.links_of(Relation.IN_COMMUNITY)
+    }
+
+
+def test_an_article_imported_later_links_to_a_community_already_in_the_store(
+    corpus: Path, store: RecordRepository
+) -> None:
+    import_paths([corpus / "experts/digitalgov/communities"], store)
+    import_paths([corpus / _PLAIN_EVENT], store)
+    event = parse_path(corpus / _PLAIN_EVENT)[0].records[0]
+    assert store.get(event.id).links_of(Relation.IN_COMMUNITY) == [_community(store, "plain-language").id]
+    # Parsed alone (a preview, no store), nothing is linked to a community it cannot name.
+    assert event.links_of(Relation.IN_COMMUNITY) == []
