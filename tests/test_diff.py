@@ -67,3 +67,14 @@ def test_summary_names_the_first_changes() -> None:
     assert summarize(changes) == "A, B, C and 2 more"
     assert summarize(changes[:2]) == "A, B"
     assert summarize([]) == ""
+
+
+def test_an_accepted_answer_reads_as_the_answer_not_its_id() -> None:
+    question = Record(id="q1", kind=Kind.QUESTION, fields={"title": "Who repairs pumps?"})
+    accepted = question.with_fields(accepted_answer="a1")
+    titles = {"a1": "The water committee keeps a list..."}
+    assert diff_records(question, accepted, titles=titles) == [
+        FieldChange("accepted_answer", "Accepted answer", "", "The water committee keeps a list...")
+    ]
+    [change] = diff_records(question, question.with_fields(accepted_answer="a2"), titles=titles)
+    assert change.new == "(a record not in this profile)"

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.core.kinds import field_spec, field_specs
+from desktop.core.kinds import FieldType, field_spec, field_specs
 from desktop.core.records import Link, Record
 
 
@@ -67,6 +67,13 @@ def _value_text(value: Any) -> str:
     return str(value)
 
 
+def _titled(value: Any, titles: Mapping[str, str]) -> Any:
+    """An id as its record's title ("a record not in this profile" when unknown); else the value."""
+    if not isinstance(value, str) or not value:
+        return value
+    return titles.get(value) or "(a record not in this profile)"
+
+
 def _link_text(link: Link, titles: Mapping[str, str]) -> str:
     target = titles.get(link.target_id) or link.target_id
     text = f"{link.relation.value.replace('_', ' ')}: {target}"
@@ -97,7 +104,11 @@ def diff_records(
         label = (
             spec.label if spec is not None else _EXTRA_LABELS.get(name, name.replace("_", " ").capitalize())
         )
-        _add(changes, name, label, _value_text(old_fields.get(name)), _value_text(new.fields.get(name)))
+        before, after = old_fields.get(name), new.fields.get(name)
+        if spec is not None and spec.by_action and spec.type is FieldType.TEXT:
+            # A record's id set by an action (the accepted answer) reads as that record's title.
+            before, after = (_titled(value, titles) for value in (before, after))
+        _add(changes, name, label, _value_text(before), _value_text(after))
     _add(
         changes,
         "tags",

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.diff import FieldChange, diff_records, summarize
+from desktop.core.kinds import FieldType, field_specs
 from desktop.ui.models import muted_colour
 from desktop.ui.tasks import TaskManager
 
@@ -73,6 +74,12 @@ def load_history(session: Session, record_id: str) -> list[HistoryEntry]:
     history = session.history(record_id)
     by_revision = {info.revision: info.record for info in history}
     target_ids = {link.target_id for info in history for link in info.record.links}
+    target_ids |= {  # ids in fields set by an action (a question's accepted answer) read as titles
+        str(info.record.fields[spec.name])
+        for info in history
+        for spec in field_specs(info.record.kind)
+        if spec.by_action and spec.type is FieldType.TEXT and info.record.fields.get(spec.name)
+    }
     titles = {rid: record.title for rid, record in session.records(target_ids).items()}
     return [
         HistoryEntry(info, diff_records(by_revision.get(info.parent_revision), info.record, titles=titles))
