@@ -172,7 +172,9 @@ class DuplicatesPage(QWidget):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(2, 230)
         self.groups_table.setWordWrap(False)
-        self.groups_table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        # Duplicates differ at the ends as often as at the start ("… Community" and "… Community."):
+        # cut long titles in the middle so both ends show.
+        self.groups_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.groups_table.itemSelectionChanged.connect(self._on_group_selected)
 
         self.comparison = self._build_comparison()
