@@ -21,6 +21,8 @@ class ListSpec:
     count_text: Callable[[int], str]  # "1,234 case studies"
     icon: str
     hidden_columns: tuple[int, ...] = ()  # columns that say nothing on this page (Kind on one kind)
+    #: "Tag selected…" adds vocabulary terms to what is listed (not to people: their expertise says it).
+    bulk_tag: bool = True
 
 
 def _counted(one: str, many: str) -> Callable[[int], str]:
@@ -62,6 +64,7 @@ def list_specs() -> list[ListSpec]:
             _counted(t("1 expert"), t("{n} experts")),
             "experts",
             (1, 4),
+            bulk_tag=False,
         ),
         ListSpec(
             "centre",

@@ -130,6 +130,7 @@ class RecordListPage(QWidget):
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.tag_button = self._tool_button("vocabulary", self.tr("Tag selected…"))
         self.tag_button.setToolTip(self.tr("Add a vocabulary term to the selected records, or remove it"))
+        self.tag_button.setVisible(self.spec.bulk_tag)
         self.export_button = self._tool_button("export", self.tr("Export…"))
         self.export_button.setToolTip(
             self.tr("Export the selected records to PDF, HTML or Markdown (Ctrl+click selects several)")

@@ -149,3 +149,17 @@ def test_request_mentoring_from_the_finder_and_the_expert_accepts(
     _sync(qtbot, olga)
     qtbot.waitUntil(lambda: page.requests.overview.outgoing[0].state == "accepted", timeout=WAIT_MS)
     assert "accepted" in page.requests.browser.toPlainText()
+
+
+def test_people_are_not_tagged_in_bulk(qtbot, open_window, demo_profile) -> None:
+    # "Tag selected…" adds vocabulary terms to knowledge; a person's expertise is their profile's own.
+    window = open_window(demo_profile)
+    page = _experts_page(qtbot, window)
+    for tab in (page.finder_panel, page.splitter, page.requests):
+        page.tabs.setCurrentWidget(tab)
+        assert not page.tag_button.isVisibleTo(window)
+        # The directory keeps its own buttons.
+        assert page.delete_button.isVisibleTo(window) == (tab is page.splitter)
+    knowledge = window.list_pages["knowledge-base"]
+    window.show_page(knowledge)
+    assert knowledge.tag_button.isVisibleTo(window)
