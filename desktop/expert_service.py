@@ -7,7 +7,6 @@ and pushed at the next sync (see desktop/core/requests.py for the record's shape
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -15,7 +14,7 @@ from typing import TYPE_CHECKING
 from desktop.core.kinds import Kind
 from desktop.core.records import Record, Relation
 from desktop.core.requests import RequestError, asked_user, new_request, party_of, responded, state_of
-from desktop.search import AVAILABILITY, ExpertMatch
+from desktop.search import AVAILABILITY, ExpertFinder, ExpertMatch, distinct_places
 
 if TYPE_CHECKING:
     from desktop.core.changes import Changes
@@ -87,10 +86,15 @@ class ExpertService:
         wanted = [offer for offer in AVAILABILITY if offer in offers]
         return self.session.save(profile.with_fields(availability=wanted))
 
-    def filter_choices(self) -> tuple[list[str], list[str]]:
-        """The districts and the organisations of expert profiles, for the finder's filters."""
+    def filter_choices(self) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+        """The districts and the organisations of expert profiles with how many people have each,
+        for the finder's filters (one spelling of each: "Washington, DC" and "Washington, D.C."
+        filter alike)."""
         store = self.session.store
-        return store.expert_values("district"), store.expert_values("organisation")
+        return (
+            distinct_places(store.expert_value_counts("district")),
+            distinct_places(store.expert_value_counts("organisation")),
+        )
 
     # -- requests ------------------------------------------------------------------------------
 
@@ -191,19 +195,11 @@ class ExpertService:
             cached = self._suggestions.get(key)
         if cached is not None:
             return cached
-        topic = " OR ".join(_topics(record))
         own = {*record.links_of(Relation.AUTHOR), *record.links_of(Relation.PARTICIPANT)}
-        people = self.session.find_experts(topic, limit=limit, exclude=sorted(own)) if topic else []
+        finder = ExpertFinder(self.session.index, self.session.store)
+        people = finder.find_about(record, limit, exclude=own)
         with self._lock:
             if len(self._suggestions) >= _CACHE_SIZE:
                 self._suggestions.clear()
             self._suggestions[key] = people
         return people
-
-
-def _topics(record: Record) -> list[str]:
-    """What a record is about, as query parts ORed together: its tags (as phrases) and the words
-    of its title (ranking prefers people whose evidence matches more of them)."""
-    tags = [t.replace('"', " ").strip() for t in record.tags if t.strip()][:8]
-    words = [w for w in re.findall(r"\w+", record.title) if len(w) > 2][:12]
-    return [*(f'"{t}"' if " " in t else t for t in tags), *words]

@@ -3,7 +3,7 @@
 Depends only on ``desktop.core``; reads records through the ``RecordStore`` protocol.
 """
 
-from desktop.search.experts import AVAILABILITY, ExpertFilters, ExpertFinder
+from desktop.search.experts import AVAILABILITY, ExpertFilters, ExpertFinder, distinct_places
 from desktop.search.index import IndexNotReadyError, Readiness, SearchIndex
 from desktop.search.results import Evidence, ExpertMatch, ExpertResult, Hit, IndexCheck, SearchResult
 from desktop.search.schema import FACETS, SCHEMA_VERSION
@@ -26,4 +26,5 @@ __all__ = [
     "Readiness",
     "SearchIndex",
     "SearchResult",
+    "distinct_places",
 ]

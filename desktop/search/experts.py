@@ -21,6 +21,8 @@ only those passing the filters (district, organisation, availability).
 from __future__ import annotations
 
 import logging
+import math
+import re
 import threading
 import weakref
 from collections import defaultdict
@@ -93,11 +95,33 @@ class ExpertFilters:
     def admits(self, person: Record) -> bool:
         """Whether the expert profile ``person`` passes every filter set."""
         fields = person.fields
-        if self.district and fold(str(fields.get("district") or "")) != fold(self.district):
+        if self.district and place_key(str(fields.get("district") or "")) != place_key(self.district):
             return False
-        if self.organisation and fold(str(fields.get("organisation") or "")) != fold(self.organisation):
+        if self.organisation and place_key(str(fields.get("organisation") or "")) != place_key(
+            self.organisation
+        ):
             return False
         return not self.available or self.available in availability_of(person)
+
+
+def place_key(name: str) -> str:
+    """A district or organisation as the filters compare it: case, accents, spaces and punctuation
+    left out, as people type them differently ("Washington, D.C." is "Washington, DC")."""
+    return re.sub(r"[\W_]+", "", fold(name))
+
+
+def distinct_places(counts: Mapping[str, int]) -> list[tuple[str, int]]:
+    """Filter choices from how many people have each spelling of a district or organisation: one
+    choice per :func:`place_key` (its most common spelling) with everyone who has it, by name."""
+    groups: dict[str, dict[str, int]] = defaultdict(dict)
+    for name, count in counts.items():
+        if place_key(name):
+            groups[place_key(name)][name] = count
+    choices = [
+        (min(spellings, key=lambda s: (-spellings[s], s.casefold())), sum(spellings.values()))
+        for spellings in groups.values()
+    ]
+    return sorted(choices, key=lambda choice: choice[0].casefold())
 
 
 def availability_of(person: Record) -> list[str]:
@@ -154,6 +178,38 @@ class ExpertFinder:
             return []
         searcher = self.index.searcher()
         query = self._query(searcher, topic, term_id)
+        return self._found(searcher, query, limit, filters, exclude)
+
+    def find_about(
+        self,
+        record: Record,
+        limit: int = 10,
+        *,
+        filters: ExpertFilters | None = None,
+        exclude: Collection[str] = (),
+    ) -> list[ExpertMatch]:
+        """People who know about what ``record`` is about: the finder run on the record's topics (its
+        tags, subjects and vocabulary terms, exactly) and the words of its title and topics, matched
+        in titles and topics only. Its whole text would match far more, and cost seconds on a large
+        knowledge base, for suggestions no better (a shared tag or title word is the clear evidence).
+        """
+        if limit <= 0:
+            return []
+        searcher = self.index.searcher()
+        terms = self.store.get_many(record.links_of(Relation.ABOUT))
+        labels = [t.title for t in terms.values() if t.kind is Kind.TERM and not t.deleted]
+        query = related_query(searcher, record, labels)
+        return self._found(searcher, query, limit, filters, exclude)
+
+    def _found(
+        self,
+        searcher: Any,
+        query: Any | None,
+        limit: int,
+        filters: ExpertFilters | None,
+        exclude: Collection[str],
+    ) -> list[ExpertMatch]:
+        """The people the records matching ``query`` give evidence for, ranked."""
         if query is None:
             return []
         results = searcher.search(query, limit=EVIDENCE_POOL, terms=False)
@@ -326,3 +382,37 @@ class ExpertFinder:
     def find_result(self, topic: str, limit: int = 10, **options: Any) -> ExpertResult:
         """``find`` wrapped with its topic, for ``{topic, experts}`` JSON."""
         return ExpertResult(topic, self.find(topic, limit, **options))
+
+
+#: Topics (exact) and words of a record that its related-records query takes.
+RELATED_TOPICS = 12
+RELATED_WORDS = 16
+
+
+def related_query(searcher: Any, record: Record, term_labels: Iterable[str] = ()) -> Any | None:
+    """A query for records about what ``record`` is about, matched in titles and topics only: each of
+    its topics (tags, subjects, the labels ``term_labels`` of its vocabulary terms) as an exact topic,
+    weighted by how rare it is; each word of its title and topics in a title; and people whose
+    expertise has those words. None when the record has nothing to go on."""
+    subjects = [str(s) for s in record.fields.get("subjects") or () if isinstance(s, str)]
+    topics = [t.strip() for t in [*record.tags, *subjects, *term_labels] if t.strip()]
+    exact = searcher.schema["f_topic"].analyzer
+    values = dict.fromkeys(token.text for topic in topics for token in exact(topic))
+    total = max(searcher.doc_count(), 1)
+    parts: list[Any] = []
+    for value in list(values)[:RELATED_TOPICS]:
+        frequency = searcher.doc_frequency("f_topic", value)
+        if frequency:
+            rarity = math.log(1 + total / frequency)
+            parts.append(wq.Term("f_topic", value, boost=FIELD_BOOSTS["topics"] * rarity))
+    prose = searcher.schema["title"].analyzer
+    words = dict.fromkeys(
+        token.text for text in [record.title, *topics] for token in prose(text, mode="query")
+    )
+    chosen = list(words)[:RELATED_WORDS]
+    parts.extend(wq.Term("title", word, boost=FIELD_BOOSTS["title"]) for word in chosen)
+    if chosen:
+        # People whose expertise (their profile's topics) has the words: the finder's best evidence.
+        expertise = wq.Or([wq.Term("topics", word, boost=FIELD_BOOSTS["topics"]) for word in chosen])
+        parts.append(wq.And([wq.Term("kind", Kind.EXPERT.value), expertise]))
+    return union_trees(wq.Or(parts)) if parts else None

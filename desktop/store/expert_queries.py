@@ -59,12 +59,12 @@ _OWNED = (
 )
 
 
-def _expert_values(path: str) -> Select[tuple[Any]]:
+def _expert_values(path: str) -> Select[tuple[Any, int]]:
     value = func.json_extract(RecordRow.content, path)
     return (
-        select(value.label("value"))
+        select(value.label("value"), func.count())
         .where(RecordRow.kind == Kind.EXPERT.value, RecordRow.deleted.is_(False), value != "")
-        .distinct()
+        .group_by(value)
     )
 
 
@@ -120,10 +120,16 @@ class ExpertQueries:
     def expert_values(self, field: str) -> list[str]:
         """The distinct non-empty values of one text field (``district``, ``organisation``) of live
         expert profiles, sorted case-insensitively (the expert finder's filter choices)."""
+        return sorted(self.expert_value_counts(field), key=str.casefold)
+
+    def expert_value_counts(self, field: str) -> dict[str, int]:
+        """How many live expert profiles have each non-empty value of ``district`` or ``organisation``."""
         if field not in ("district", "organisation"):
             raise ValueError(f"not a filter field: {field!r}")
+        counts: dict[str, int] = {}
         with self._read_session() as session:
-            values = {
-                str(v).strip() for v in core(session).execute(_expert_values(f"$.fields.{field}")).scalars()
-            }
-        return sorted((v for v in values if v), key=str.casefold)
+            for value, count in core(session).execute(_expert_values(f"$.fields.{field}")):
+                text = str(value).strip()
+                if text:
+                    counts[text] = counts.get(text, 0) + int(count)
+        return counts

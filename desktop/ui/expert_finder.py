@@ -143,14 +143,16 @@ class ExpertFinderPanel(QWidget):
             return
         self._choices_loaded = True
 
-        def done(choices: tuple[list[str], list[str]]) -> None:
+        def done(choices: tuple[list[tuple[str, int]], list[tuple[str, int]]]) -> None:
             for box, values in zip((self.district_box, self.organisation_box), choices, strict=True):
                 chosen = box.currentData()
                 while box.count() > 1:
                     box.removeItem(1)
-                for value in values:
-                    box.addItem(value, value)
+                for value, count in values:
+                    # How many people a choice leaves says whether it is worth choosing.
+                    box.addItem(self.tr("{name} ({n})").format(name=value, n=f"{count:,}"), value)
                 box.setCurrentIndex(max(0, box.findData(chosen)))
+                box.setVisible(box.count() > 1)  # no one has said where they work: nothing to choose
 
         self.tasks.read(session.experts.filter_choices, done, description="list districts and organisations")
 

@@ -2005,6 +2005,10 @@ Try the demo knowledge base to see how records connect to the people who know ab
         <source>Only:</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <source>{name} ({n})</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>ExpertsPage</name>
