@@ -73,17 +73,23 @@ def run(app: QApplication, out: Path, workdir: Path, corpus_profile: Path | None
         wait_until(app, lambda: panel.detail.record_id == evidence.record_id, what="the evidence")
         shooter.shot("02-finder-evidence-opened")
 
-    # 2. Filters: one organisation, available for mentoring.
+    # 2. Filters: the districts people gave (one choice per place however it is spelled, with how
+    # many people are there); then one organisation, available for mentoring.
     wait_until(app, lambda: panel.organisation_box.count() > 1, what="the filter choices")
+    if panel.district_box.isVisible():
+        panel.district_box.showPopup()
+        settle(app, 0.5)
+        shooter.shot("03-district-choices", whole_screen=True)
+        panel.district_box.hidePopup()
     panel.set_filter(panel.organisation_box, first.organisation)
     panel.set_filter(panel.available_box, "mentoring")
-    before = page.finder._generation
+    shown: list[object] = []
+    page.finder.experts_shown.connect(shown.append)
     panel.find_people()
-    wait_until(
-        app, lambda: page.finder._generation > before and page.finder.filters is not None, what="filter"
-    )
-    settle(app, 0.8)
-    shooter.shot("03-finder-filtered")
+    wait_until(app, lambda: bool(shown), what="the filtered answer")
+    page.finder.experts_shown.disconnect(shown.append)
+    settle(app, 0.5)
+    shooter.shot("04-finder-filtered")
 
     # 3. The request dialog: mentoring from the first person offering it.
     target = next((e for e in page.finder.experts if e.handle and e.handle != ME), None)
@@ -94,7 +100,7 @@ def run(app: QApplication, out: Path, workdir: Path, corpus_profile: Path | None
             "I run our plain-language pilot and would like a mentor for the next three months."
         )
         settle(app, 0.5)
-        shooter.shot_of(dialog, "04-request-dialog")
+        shooter.shot_of(dialog, "05-request-dialog")
         dialog.send()
         wait_until(app, lambda: page.request_dialog is None, what="the request to be saved")
 
@@ -113,9 +119,15 @@ def run(app: QApplication, out: Path, workdir: Path, corpus_profile: Path | None
             what="the accepted request",
         )
     settle(app, 0.5)
-    shooter.shot("05-requests")
+    shooter.shot("06-requests")
 
-    # 5. My own profile: the availability toggles.
+    # 5. The directory: every profile, with the list's own buttons (no "Tag selected…": people's
+    # expertise is their profile's, not tags added in bulk).
+    shooter.list_page("experts")
+    assert not page.tag_button.isVisible()
+    shooter.shot("07-directory")
+
+    # 6. My own profile: the availability toggles.
     shooter.open_record(mine)
     wait_until(
         app,
@@ -125,13 +137,13 @@ def run(app: QApplication, out: Path, workdir: Path, corpus_profile: Path | None
         ),
         what="my availability",
     )
-    shooter.shot("06-my-profile-availability")
+    shooter.shot("08-my-profile-availability")
 
-    # 6. A record's page suggests whom to ask.
+    # 7. A record's page suggests whom to ask.
     if article:
         shooter.open_record(article)
         wait_until(app, lambda: bool(window.record_page.detail.suggested), what="suggestions")
         detail = window.record_page.detail
         bar = detail.browser.verticalScrollBar()
         bar.setValue(bar.maximum())
-        shooter.shot("07-record-suggestions")
+        shooter.shot("09-record-suggestions")
