@@ -35,6 +35,7 @@ from whoosh import query as wq
 from desktop.core.kinds import Kind
 from desktop.core.ports import RecordStore
 from desktop.core.records import Record, Relation
+from desktop.core.vocabulary import follow_replacements
 from desktop.search.analysis import fold
 from desktop.search.index import SearchIndex
 from desktop.search.query import make_parser, parse_user_query, union_trees
@@ -196,7 +197,8 @@ class ExpertFinder:
         if limit <= 0:
             return []
         searcher = self.index.searcher()
-        terms = self.store.get_many(record.links_of(Relation.ABOUT))
+        # A term merged into another since the record was tagged stands for the one that took its place.
+        terms = follow_replacements(self.store.get_many(record.links_of(Relation.ABOUT)), self.store.get_many)
         labels = [t.title for t in terms.values() if t.kind is Kind.TERM and not t.deleted]
         query = related_query(searcher, record, labels)
         return self._found(searcher, query, limit, filters, exclude)
