@@ -98,9 +98,11 @@ class SyncController(QObject):
         if session is None:
             return
 
-        def make() -> SyncService:
-            from desktop.sync_service import SyncService
+        # Imported here, on the GUI thread, never first on a worker (see load_sync_modules); the
+        # window's open_session has already loaded it, so this costs nothing there.
+        from desktop.sync_service import SyncService
 
+        def make() -> SyncService:
             return SyncService(session)
 
         self.tasks.read(make, self._on_service_ready, description="read the sync settings")
