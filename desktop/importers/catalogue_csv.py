@@ -34,6 +34,7 @@ from desktop.core.validation import validate
 from desktop.importers.errors import ImportFileError
 from desktop.importers.marc import MARC_NS, SPACE, read_records
 from desktop.importers.model import SourceFile, make_record
+from desktop.importers.text import utf16_without_bom
 
 COLUMNS = (
     "id", "source_key", "title", "authors", "publisher", "year", "edition", "isbn", "issn", "lccn",
@@ -102,6 +103,12 @@ def decode_csv(data: bytes, notes: list[str]) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError:
             raise ImportFileError("the file says it is UTF-16 but is not; save it as UTF-8") from None
+    codec = utf16_without_bom(data)
+    if codec is not None:
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            raise ImportFileError("the file looks like UTF-16 but is not; save it as UTF-8") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -122,9 +129,15 @@ def _header_and_delimiter(text: str) -> tuple[str, str]:
 
 def is_catalogue_csv(head: bytes) -> bool:
     """True when the first row of a CSV file is a catalogue header (``title`` and an identifier or two)."""
-    text = (
-        head.decode("utf-8-sig", errors="replace") if not head.startswith((b"\xff\xfe", b"\xfe\xff")) else ""
-    )
+    codec = utf16_without_bom(head)
+    if codec is not None:
+        text = head.decode(codec, errors="replace")
+    else:
+        text = (
+            head.decode("utf-8-sig", errors="replace")
+            if not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+            else ""
+        )
     if not text:
         try:
             text = head.decode("utf-16", errors="replace")

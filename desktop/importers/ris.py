@@ -19,6 +19,7 @@ from desktop.core.kinds import Kind
 from desktop.core.records import Record
 from desktop.core.validation import validate
 from desktop.importers.catalogue_csv import FIELD_COLUMNS, decode_csv, fallback_key, one_line
+from desktop.importers.errors import ImportFileError
 from desktop.importers.marc import SPACE
 from desktop.importers.model import SourceFile, make_record
 
@@ -154,6 +155,8 @@ def parse_ris(
             rejected.append((label, "; ".join(map(str, problems))))
             continue
         records.append(record)
-    if not records and not rejected:
-        notes.append("no TY ... ER records in this file")
+    if not records and not rejected:  # a note alone would leave the preview empty, with no reason
+        raise ImportFileError(
+            "no RIS records in this file: each record starts with a 'TY  - ' line and ends with 'ER  - '"
+        )
     return records

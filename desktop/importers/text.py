@@ -19,8 +19,30 @@ _DATE = re.compile(
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when ``data`` is UTF-16 saved without a byte-order mark.
+
+    Such text is valid UTF-8 (every other byte is NUL), so it would otherwise be read as a
+    header of ``t\x00i\x00t\x00l\x00e``; mostly-Latin text has NULs on one side only.
+    """
+    head = data[:4096]
+    if len(head) < 4 or b"\x00" not in head:
+        return None
+    even, odd = head[0::2], head[1::2]
+    for codec, zeros, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if zeros.count(0) >= 0.9 * len(zeros) and other.count(0) <= 0.1 * len(other):
+            return codec
+    return None
+
+
 def decode_text(data: bytes, name: str = "file") -> str:
     """UTF-8 text (a byte-order mark is dropped), or ImportFileError naming the bad byte."""
+    codec = utf16_without_bom(data)
+    if codec is not None:
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            raise ImportFileError(f"{name} looks like UTF-16 text but is not; save it as UTF-8") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

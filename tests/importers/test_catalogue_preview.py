@@ -102,3 +102,36 @@ def test_cancel_between_batches_keeps_what_was_written(corpus: Path, store: Reco
     report = run(steps)
     assert report.added == 10 and store.count() == 10
     assert any("cancelled after 10 of 20" in message for _file, message in report.notes)
+
+
+_LAUGHS = "".join(f'<!ENTITY lol{n} "{"".join(f"&lol{n - 1};" for _ in range(10))}">' for n in range(1, 10))
+HOSTILE = {
+    "bomb.xml": f'<?xml version="1.0"?><!DOCTYPE c [<!ENTITY lol0 "lol">{_LAUGHS}]>'
+    '<collection xmlns="http://www.loc.gov/MARC21/slim"><record><leader>00000nam a2200000 a 4500</leader>'
+    '<datafield tag="245" ind1="0" ind2="0"><subfield code="a">&lol9;</subfield></datafield>'
+    "</record></collection>",
+    "external.xml": '<?xml version="1.0"?><!DOCTYPE c [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+    '<collection xmlns="http://www.loc.gov/MARC21/slim"><record><leader>00000nam a2200000 a 4500</leader>'
+    '<datafield tag="245" ind1="0" ind2="0"><subfield code="a">&x;</subfield></datafield>'
+    "</record></collection>",
+    "no-type.ris": "TI  - A title\nAU  - Smith, J\nER  - \n",
+    "not-text.csv": bytes(range(256)) * 40,
+    "huge-cell.csv": 'title,isbn,abstract\nBig one,,"' + "x" * 5_000_000 + '"\n',
+}
+
+
+def test_hostile_files_are_rejected_with_a_reason_and_nothing_is_written(
+    corpus: Path, store: RecordRepository, tmp_path: Path
+) -> None:
+    for name, content in HOSTILE.items():
+        path = tmp_path / name
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    (tmp_path / "cut.mrc").write_bytes((corpus / MARC).read_bytes()[:30])
+    seq = store.last_seq()
+    preview = preview_paths([tmp_path], store)
+    rejected = {Path(item.file).name: item.reason for item in preview.of(Outcome.REJECTED)}
+    assert set(rejected) == {*HOSTILE, "cut.mrc"} and not preview.of(Outcome.ADD)
+    assert "entity declarations" in rejected["bomb.xml"] and "entity" in rejected["external.xml"]
+    assert "TY" in rejected["no-type.ris"] and "UTF-8" in rejected["not-text.csv"]
+    assert "too long" in rejected["huge-cell.csv"] and "truncated" in rejected["cut.mrc"]
+    assert "passwd" not in str(rejected) and store.last_seq() == seq

@@ -164,3 +164,15 @@ def test_ris_records_fields_and_rejections(tmp_path: Path) -> None:
 def test_hostile_ris_never_raises(tmp_path: Path, data: bytes) -> None:
     parsed = one(write(tmp_path, "h.ris", data))
     assert parsed.records == [] and (parsed.rejected or parsed.errors or parsed.notes)
+
+
+def test_utf16_without_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    # Valid UTF-8 byte for byte (every other byte NUL), so it was read as a header "t\0i\0t\0l\0e".
+    for codec in ("utf-16-le", "utf-16-be"):
+        parsed = one(write(tmp_path, f"{codec}.csv", "title,isbn\nWater,0201616165\n".encode(codec)))
+        assert [r.title for r in parsed.records] == ["Water"] and not parsed.errors
+
+
+def test_ris_without_a_ty_line_is_rejected_with_the_reason(tmp_path: Path) -> None:
+    parsed = one(write(tmp_path, "no-type.ris", "TI  - A title\nAU  - Smith, J\nPY  - 2020\nER  - \n"))
+    assert not parsed.records and parsed.errors and "starts with a 'TY  - ' line" in parsed.errors[0]
