@@ -1,8 +1,8 @@
 """Tour: the staged catalogue import on a copy of the corpus profile, then the Knowledge centre page.
 
-Re-imports a corpus MARCXML file whose records are all there (the ISBN-13 fix makes some of
-them updates), with a CSV written here: one changed record, one new item, one with the ISBN
-of an item already catalogued (a duplicate), and rows that cannot be items (rejected).
+Re-imports a corpus MARCXML file whose records are all there (unchanged), with a CSV written
+here: one changed record, sixteen moved to another centre, one new item, one with the ISBN of
+an item already catalogued (a duplicate), and rows that cannot be items (rejected).
 """
 
 from __future__ import annotations
@@ -60,6 +60,11 @@ def _write_csv(shooter: Shooter, workdir: Path) -> Path:
         writer.writerow(
             ["", f"{holder.title} (donated copy)", "", "", holder.fields["isbn"][0], "", "Durban"]
         )
+        # Items moved to another centre: enough updates for the import's progress to be seen
+        # (the corpus profile is imported with the ISBN-13 fix, so the MARCXML re-import has none).
+        moved = [r for r in items if r.source and "british_library" in r.source.path and r is not changed]
+        for record in moved[:16]:
+            writer.writerow([record.id, record.title, "", "", "", "", "Pietermaritzburg"])
         writer.writerow(["", "", "Nobody, A.", "2023", "", "", ""])
         writer.writerow(["", "Minutes of the district forum", "", "next spring", "", "", ""])
     return path
