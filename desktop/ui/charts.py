@@ -49,15 +49,24 @@ def series_colours(palette: QPalette) -> list[QColor]:
     return [c.lighter(135) for c in colours] if is_dark(palette) else colours
 
 
+#: Grid lines above the zero line of a line chart.
+GRID_STEPS = 4
+
+
 def nice_ceiling(value: float) -> float:
-    """A round number at or above ``value`` for an axis (1, 2, 5 x a power of ten)."""
+    """A round number at or above ``value`` for an axis whose :data:`GRID_STEPS` grid lines each fall
+    on a round whole number (a tick of 1, 1.5, 2, 2.5, 3, 4, 5 or 7.5 x a power of ten, at least 1)."""
     if value <= 0:
-        return 1.0
-    power = 10 ** len(str(int(value))) / 10
-    for step in (1, 2, 2.5, 5, 10):
-        if step * power >= value:
-            return float(step * power)
-    return float(10 * power)
+        return float(GRID_STEPS)
+    wanted = value / GRID_STEPS
+    power = 1.0
+    while power * 10 < wanted:
+        power *= 10
+    for step in (1, 1.5, 2, 2.5, 3, 4, 5, 7.5, 10):
+        tick = step * power
+        if tick >= wanted and tick == int(tick):
+            return float(tick * GRID_STEPS)
+    return float(10 * power * GRID_STEPS)  # pragma: no cover - the last step always fits
 
 
 @dataclass(frozen=True)
@@ -176,10 +185,10 @@ class BarChart(QWidget):
                 small = QFont(self.font())
                 small.setPointSizeF(max(6.0, small.pointSizeF() * 0.85))
                 painter.setFont(small)
-                painter.drawText(
-                    QPointF(plot_left + length + 4, group_top + s * bar + bar - 2),
-                    f"{value:,}" if value else "0",
-                )
+                if value:  # a zero says nothing a missing bar does not; it only crowds the row
+                    painter.drawText(
+                        QPointF(plot_left + length + 4, group_top + s * bar + bar - 2), f"{value:,}"
+                    )
                 painter.setFont(self.font())
         painter.setPen(QPen(palette.color(QPalette.ColorRole.Mid), 1))
         painter.drawLine(
@@ -196,6 +205,7 @@ class LineChart(QWidget):
         self.labels: list[str] = []
         self.series: list[tuple[str, tuple[int, ...]]] = []
         self.empty_text = ""
+        self.partial_last = False
         self.setMinimumHeight(220)
 
     def set_data(
@@ -204,10 +214,17 @@ class LineChart(QWidget):
         labels: Sequence[str],
         series: Sequence[tuple[str, tuple[int, ...]]],
         empty_text: str = "",
+        *,
+        partial_last: bool = False,
     ) -> None:
-        """``labels`` name ``periods`` on the x axis; each series has one value per period."""
+        """``labels`` name ``periods`` on the x axis; each series has one value per period.
+
+        ``partial_last``: the last period is not over (this month so far): its segment is dashed,
+        so that its fall is not read as a drop in use.
+        """
         self.periods, self.labels, self.series = list(periods), list(labels), list(series)
         self.empty_text = empty_text
+        self.partial_last = partial_last
         self.setAccessibleDescription(self.describe())
         self.update()
 
@@ -268,9 +285,9 @@ class LineChart(QWidget):
         left, right = axis_width, self.width() - 12
         bottom = self.height() - metrics.height() - 8
         plot = QRectF(left, top, max(10, right - left), max(10, bottom - top))
-        for step in range(5):
-            value = peak * step / 4
-            y = plot.bottom() - plot.height() * step / 4
+        for step in range(GRID_STEPS + 1):
+            value = peak * step / GRID_STEPS
+            y = plot.bottom() - plot.height() * step / GRID_STEPS
             painter.setPen(QPen(grid, 1, Qt.PenStyle.DotLine if step else Qt.PenStyle.SolidLine))
             painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
             painter.setPen(text)
@@ -297,7 +314,9 @@ class LineChart(QWidget):
                 QPointF(plot.left() + i * x_step, plot.bottom() - plot.height() * value / peak)
                 for i, value in enumerate(values)
             ]
-            for a, b in itertools.pairwise(points):
+            for i, (a, b) in enumerate(itertools.pairwise(points)):
+                dashed = self.partial_last and i == len(points) - 2
+                painter.setPen(QPen(colour, 2.5, Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine))
                 painter.drawLine(a, b)
             painter.setBrush(colour)
             for point in points:
@@ -331,8 +350,8 @@ class ChartCard(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)  # one line a row: a long title is cut short (whole in its tooltip)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.cellActivated.connect(lambda row, _col: self.row_activated.emit(row))
         chart.setAccessibleName(title)
         if isinstance(chart, BarChart):
@@ -360,11 +379,19 @@ class ChartCard(QWidget):
         self.table.setColumnCount(len(headers))
         self.table.setHorizontalHeaderLabels(list(headers))
         self.table.setRowCount(len(rows))
+        # The first column (a title, a term, a group) takes the room the numbers leave, so that the
+        # numbers stay in sight; a title cut short shows whole in its tooltip.
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        if headers:
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
                 item = QTableWidgetItem(f"{value:,}" if isinstance(value, int) else str(value))
                 if isinstance(value, int):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                else:
+                    item.setToolTip(str(value))
                 self.table.setItem(r, c, item)
 
     def _on_toggled(self, table: bool) -> None:

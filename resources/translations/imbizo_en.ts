@@ -634,7 +634,7 @@
     <name>ChartCard</name>
     <message>
         <source>Show as table</source>
-        <extracomment>Okabe and Ito&apos;s colour-blind safe qualitative palette (blue, orange, green, purple, sky, red).</extracomment>
+        <extracomment>Okabe and Ito&apos;s colour-blind safe qualitative palette (blue, orange, green, purple, sky, red). Grid lines above the zero line of a line chart.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1009,10 +1009,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{views} views · {searches} searches, {zero} found nothing · {helped} marked helpful · {people} people</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Everyone&apos;s use over the last 12 months, as of the last sync ({when}).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1081,6 +1077,14 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>{views} views · {searches} searches, {zero} found nothing · {helped} marked helpful</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{people} people</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Your searches that found nothing: topics to ask about or to write up.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1118,6 +1122,14 @@
     </message>
     <message>
         <source>Uses per month, by the district on each person&apos;s expert profile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The rest are summed as Others in the table.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>This month so far is dashed.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

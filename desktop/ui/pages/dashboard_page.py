@@ -175,18 +175,17 @@ class DashboardPage(QWidget):
         self.dashboard = board
         self.scope_label.setText(self._scope_text(board))
         totals = board.totals
-        self.totals_label.setText(
-            self.tr(
-                "{views} views · {searches} searches, {zero} found nothing · "
-                "{helped} marked helpful · {people} people"
-            ).format(
-                views=f"{totals.get('views', 0):,}",
-                searches=f"{totals.get('searches', 0):,}",
-                zero=f"{totals.get('zero_hit_searches', 0):,}",
-                helped=f"{totals.get('helped', 0):,}",
-                people=f"{totals.get('people', 0):,}",
-            )
+        text = self.tr(
+            "{views} views · {searches} searches, {zero} found nothing · {helped} marked helpful"
+        ).format(
+            views=f"{totals.get('views', 0):,}",
+            searches=f"{totals.get('searches', 0):,}",
+            zero=f"{totals.get('zero_hit_searches', 0):,}",
+            helped=f"{totals.get('helped', 0):,}",
         )
+        if board.scope == "everyone":  # one's own use is one person's
+            text += " · " + self.tr("{people} people").format(people=f"{totals.get('people', 0):,}")
+        self.totals_label.setText(text)
         self._show_used(board.used)
         self._show_gaps(board)
         labels = [self._month_label(period, i == 0) for i, period in enumerate(board.periods)]
@@ -228,20 +227,26 @@ class DashboardPage(QWidget):
 
     def _show_gaps(self, board: Dashboard) -> None:
         gaps: list[SearchTerm] = board.gaps
-        series = [self.tr("Found nothing"), self.tr("People")]
-        rows = [BarRow(t.term, (t.zero_hits, t.people)) for t in gaps[:CHART_ROWS]]
-        self.gaps_chart.set_data(series, rows, self.tr("Every search found something."))
-        if board.scope == "everyone":
+        everyone = board.scope == "everyone"
+        if everyone:
+            series = [self.tr("Found nothing"), self.tr("People")]
+            rows = [BarRow(t.term, (t.zero_hits, t.people)) for t in gaps[:CHART_ROWS]]
             note = self.tr("Searches that found nothing; a term shows once {n} different people searched it.")
             self.gaps.set_note(note.format(n=board.min_people))
-        else:
+        else:  # one's own searches: "people" would always be 1 (the table has every search)
+            series = [self.tr("Found nothing")]
+            rows = [BarRow(t.term, (t.zero_hits,)) for t in gaps[:CHART_ROWS]]
             self.gaps.set_note(
                 self.tr("Your searches that found nothing: topics to ask about or to write up.")
             )
-        self.gaps.set_table(
-            [self.tr("Search"), self.tr("Found nothing"), self.tr("Searches"), self.tr("People")],
-            [[t.term, t.zero_hits, t.searches, t.people] for t in gaps],
-        )
+        self.gaps_chart.set_data(series, rows, self.tr("Every search found something."))
+        headers = [self.tr("Search"), self.tr("Found nothing"), self.tr("Searches")]
+        if everyone:
+            self.gaps.set_table(
+                [*headers, self.tr("People")], [[t.term, t.zero_hits, t.searches, t.people] for t in gaps]
+            )
+        else:
+            self.gaps.set_table(headers, [[t.term, t.zero_hits, t.searches] for t in gaps])
 
     def _series_name(self, series: Series, communities: bool) -> str:
         if series.name == OTHERS:
@@ -265,12 +270,18 @@ class DashboardPage(QWidget):
             if communities
             else self.tr("No activity yet.")
         )
-        chart.set_data(board.periods, labels, named, empty)
-        card.set_note(
+        # The groups summed as "Others" are in the table only: drawn, their sum would dwarf each
+        # group shown and flatten their lines against the axis.
+        drawn = [(self._series_name(s, communities), s.values) for s in series if s.name != OTHERS]
+        chart.set_data(board.periods, labels, drawn or named, empty, partial_last=True)  # this month
+        note = (
             self.tr("Uses per month by the members of each community.")
             if communities
             else self.tr("Uses per month, by the district on each person's expert profile.")
         )
+        if drawn and len(drawn) < len(named):
+            note += " " + self.tr("The rest are summed as Others in the table.")
+        card.set_note(note + " " + self.tr("This month so far is dashed."))
         card.set_table(
             [self.tr("Community") if communities else self.tr("District"), *labels, self.tr("In all")],
             [[name, *values, sum(values)] for name, values in named],

@@ -4,6 +4,7 @@ rendered offscreen in the light and the dark palette, with their text and table 
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from desktop.core.usage import OTHERS, Dashboard, SearchTerm, Series, UsageEvent
 from desktop.paths import ProfilePaths
 from desktop.session import Session
 from desktop.sync_service import SyncService
-from desktop.ui.charts import BarChart, BarRow, LineChart
+from desktop.ui.charts import BarChart, BarRow, LineChart, nice_ceiling
 from desktop.ui.pages.dashboard_page import DashboardPage
 from desktop.ui.sync_controller import UP_TO_DATE
 from desktop.ui.tasks import TaskManager
@@ -190,10 +191,12 @@ def test_the_charts_draw_in_both_palettes_with_text_alternatives(qtbot: Any, dar
         assert image.width() > 100 and _colours(image) > 5, chart.accessibleName()
         assert chart.accessibleDescription()
     assert "Guide 0: Views 100, Helped 10, Applied in 0" in page.used_chart.accessibleDescription()
-    assert (
-        "Others" in page.communities_chart.describe()
-        and "No district given" in page.districts_chart.describe()
-    )
+    assert "No district given" in page.districts_chart.describe()
+    # The groups summed as Others are in the table, not drawn (their sum would flatten the others).
+    assert "Others" not in page.communities_chart.describe()
+    table = page.communities.table
+    assert table.item(table.rowCount() - 1, 0).text() == "Others"
+    assert "summed as Others" in page.communities.note.text()
     assert page.stale_card.title.text() == "Nobody opened in a year: 431 items"
     assert page.stale_card.table.item(0, 0).text() == "An old handbook"
     assert "3 uses wait for the next sync" in page.scope_label.text()
@@ -220,3 +223,25 @@ def test_an_empty_chart_says_so(qtbot: Any) -> None:
     bars.row_clicked.connect(clicked.append)
     QTest.mouseClick(bars, Qt.MouseButton.LeftButton, pos=bars.rect().center().__class__(20, 12))
     assert clicked == [0]
+
+
+def test_ones_own_gaps_count_searches_not_people(qtbot: Any) -> None:
+    tasks = TaskManager()
+    page = DashboardPage(tasks)
+    qtbot.addWidget(page)
+    board = _board()
+    page.show_dashboard(dataclasses.replace(board, scope="own", min_people=1))
+    assert page.gaps_chart.series == ["Found nothing"]
+    assert "People" not in [page.gaps.table.horizontalHeaderItem(c).text() for c in range(3)]
+    assert page.gaps.table.columnCount() == 3 and "people" not in page.totals_label.text()
+    page.show_dashboard(board)
+    assert page.gaps_chart.series == ["Found nothing", "People"] and "12 people" in page.totals_label.text()
+    tasks.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("peak", "ceiling"),
+    [(0, 4), (1, 4), (3, 4), (5, 8), (17, 20), (2550, 3000), (8700, 10000), (17202, 20000)],
+)
+def test_the_axis_ends_where_every_grid_line_is_a_round_whole_number(peak: int, ceiling: int) -> None:
+    assert nice_ceiling(peak) == ceiling
