@@ -352,6 +352,10 @@ class UploadState(_Model):
 MAX_USAGE_EVENTS = 500
 #: The dashboard's lists (most used, search terms, gaps, stale items) hold at most this many rows.
 USAGE_TOP = 25
+#: Activity rows (group x month) a summary holds at most.
+MAX_USAGE_ACTIVITY = 2000
+#: The group that sums the communities or districts beyond the busiest ones a summary names.
+USAGE_OTHERS = "<others>"
 UsageEventKind = Literal["view", "search", "helped", "unhelped"]
 _ISO_TIME = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})$"
 
@@ -439,8 +443,8 @@ class UsageSummary(_Model):
     top_records: Annotated[list[UsageRecordCount], Field(max_length=USAGE_TOP)] = []
     search_terms: Annotated[list[UsageTerm], Field(max_length=USAGE_TOP)] = []
     gaps: Annotated[list[UsageTerm], Field(max_length=USAGE_TOP)] = []
-    communities: Annotated[list[UsageActivity], Field(max_length=2000)] = []
-    districts: Annotated[list[UsageActivity], Field(max_length=2000)] = []
+    communities: Annotated[list[UsageActivity], Field(max_length=MAX_USAGE_ACTIVITY)] = []
+    districts: Annotated[list[UsageActivity], Field(max_length=MAX_USAGE_ACTIVITY)] = []
     stale: Annotated[list[RecordId], Field(max_length=USAGE_TOP * 2)] = []
     stale_count: Annotated[int, Field(ge=0)] = 0
 

@@ -202,16 +202,18 @@ def series_of(
     """(group, period, events) rows as one series per group over ``periods``, the busiest ``top`` first.
 
     ``names`` names the groups (a community's id -> its name); the rest of the groups are summed
-    into "Others" so the chart stays readable and nothing is dropped from the totals.
+    into "Others" (with a group already named :data:`OTHERS`: what the server summed) so the chart
+    stays readable and nothing is dropped from the totals.
     """
     index = {period: i for i, period in enumerate(periods)}
     per_group: dict[str, list[int]] = {}
     for group, period, events in rows:
         if period in index:
             per_group.setdefault(group, [0] * len(periods))[index[period]] += events
+    summed = per_group.pop(OTHERS, None)  # groups the server already summed (beyond its busiest)
     ranked = sorted(per_group.items(), key=lambda item: (-sum(item[1]), item[0]))
     shown = [Series(names.get(group, group), tuple(values)) for group, values in ranked[:top]]
-    rest = ranked[top:]
+    rest = ranked[top:] + ([(OTHERS, summed)] if summed else [])
     if rest:
         summed = [sum(values[i] for _, values in rest) for i in range(len(periods))]
         shown.append(Series(OTHERS, tuple(summed)))

@@ -17,7 +17,7 @@ from alembic import command
 from fastapi.testclient import TestClient
 from sqlalchemy import and_, case, func, select
 
-from sync.protocol import MAX_USAGE_EVENTS, CommunityRole, Role
+from sync.protocol import MAX_USAGE_ACTIVITY, MAX_USAGE_EVENTS, CommunityRole, Role
 from sync.server import usage
 from sync.server.access import Actor
 from sync.server.auth import Principal
@@ -397,3 +397,24 @@ def test_the_upgrade_rolls_up_the_events_already_stored(
     finally:
         db.dispose()
     assert rolled == counted and sum(r[2] for r in rolled) == 24
+
+
+def test_hundreds_of_communities_still_give_a_summary_with_nothing_left_out(
+    client: TestClient, app: Any
+) -> None:
+    alice, lib = login(client, "alice"), login(client, "lib")
+    db: Database = app.state.context.db
+    communities = [str(uuid.uuid4()) for _ in range(usage.MAX_GROUPS + 10)]
+    with db.write() as session:
+        alice_id = session.execute(select(UserRow.id).where(UserRow.name == "alice")).scalar_one()
+        session.add_all(Membership(user_id=alice_id, community_id=c, role="member") for c in communities)
+    now = datetime.now(UTC)
+    months = [now - timedelta(days=30 * i) for i in range(13)]  # 13 months: 160 x 13 rows > 2,000
+    send(alice, *(_event("view", at, record_id=str(uuid.uuid4())) for at in months))
+    everyone = summary_of(lib)
+    groups = {a["group"] for a in everyone["communities"]}
+    assert len(groups) == usage.MAX_GROUPS + 1 and "<others>" in groups
+    assert len(everyone["communities"]) <= MAX_USAGE_ACTIVITY
+    assert sum(a["events"] for a in everyone["communities"]) == len(communities) * everyone["totals"]["views"]
+    others = sum(a["events"] for a in everyone["communities"] if a["group"] == "<others>")
+    assert others == 10 * everyone["totals"]["views"]
