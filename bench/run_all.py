@@ -7,6 +7,7 @@ import sys
 
 from bench import (
     bench_catalogue,
+    bench_dashboard,
     bench_duplicates,
     bench_first_sync,
     bench_gui_stall,
@@ -33,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         bench_server_requests,
         bench_duplicates,
         bench_catalogue,
+        bench_dashboard,
     ):
         code = bench.main(["--smoke"] if args.smoke else [])
         if code:
