@@ -108,6 +108,19 @@ def with_workflow_of(record: Record, current: Record | None) -> Record:
     return record.with_changes(status=current.status, fields=fields)
 
 
+def imported_over(incoming: Record, stored: Record | None) -> Record:
+    """An imported record as it is saved over the profile's copy of it (``stored``, or None).
+
+    An import brings the publisher's content; the workflow here is the profile's: a record
+    already in the profile keeps its status (a librarian may have retired it), its review
+    history, its owner, co-authors and visibility (which a server may have set).
+    """
+    if stored is None or stored.deleted:
+        return incoming
+    kept = with_workflow_of(incoming, stored)
+    return kept.with_changes(owner=stored.owner, co_authors=stored.co_authors, visibility=stored.visibility)
+
+
 def is_librarian(role: str | None) -> bool:
     """Librarians and admins review; an unknown role (never signed in) is staff."""
     return (role or "") in LIBRARIAN_ROLES

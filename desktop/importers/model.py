@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop.core.kinds import Kind
-from desktop.core.records import Link, Record, Source, record_id_for
+from desktop.core.records import Link, Record, Source, Status, record_id_for
 from desktop.importers.licences import Collection, Terms
 
 
@@ -92,7 +92,14 @@ def make_record(
     links: list[Link] | None = None,
     record_id: str | None = None,
 ) -> Record:
-    """An imported record whose id derives from ``space`` and the source key (unless given)."""
+    """An imported record whose id derives from ``space`` and the source key (unless given).
+
+    It is published: its publisher (GOV.UK, Digital.gov, a library catalogue, a vocabulary)
+    published it, and it is nobody's draft here (it has no owner who could submit it). What
+    the source says of it (a draft there, withdrawn, expired) stays in ``source.status`` for
+    the librarian, who retires what went stale. Importing it again keeps its status here
+    (:func:`desktop.core.review.imported_over`).
+    """
     unique_links: list[Link] = []
     for link in links or []:
         if link not in unique_links:
@@ -108,4 +115,5 @@ def make_record(
         tags=tuple(unique_tags),
         links=tuple(unique_links),
         source=source,
+        status=Status.PUBLISHED,
     )

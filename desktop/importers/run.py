@@ -18,6 +18,7 @@ from desktop.core.changes import ImportReport
 from desktop.core.kinds import Kind
 from desktop.core.ports import RecordStore
 from desktop.core.records import Record
+from desktop.core.review import imported_over
 from desktop.core.validation import ValidationError, validate
 from desktop.importers.catalogue_csv import is_catalogue_csv, parse_catalogue_csv
 from desktop.importers.digitalgov import TOPIC_SCHEME, community_names
@@ -361,6 +362,8 @@ def _save_file(
     records = _dedupe(parsed.records, notes)
     records, pending, isbn_notes = isbns.flag(records)
     notes.extend(isbn_notes)
+    stored = store.get_many([record.id for record in records])
+    records = [imported_over(record, stored.get(record.id)) for record in records]
     for record in records:
         earlier = saved_by.get(record.id)
         if earlier is not None and earlier != name:

@@ -12,14 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, case, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, delete, func, or_, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from desktop.core.communities import KNOWLEDGE_KINDS, Notice, notices_on_arrival
 from desktop.core.editing import RecordSummary
 from desktop.core.kinds import Kind
-from desktop.core.records import Record, Relation, utc_now
+from desktop.core.records import Record, Relation, Status, utc_now
 from desktop.store.models import FollowRow, LinkRow, NotificationRow, RecordRow
 from desktop.store.rows import current_row, record_from_row
 
@@ -184,8 +184,13 @@ class CommunityStore:
     def community_knowledge(
         self, community_id: str, term_ids: Sequence[str], limit: int = 20
     ) -> list[RecordSummary]:
-        """Knowledge shared in the community, then about its topics; newest change first in each."""
-        return self._linked_summaries(community_id, term_ids, [k.value for k in KNOWLEDGE_KINDS], limit)
+        """Published knowledge shared in the community, then about its topics; newest change first in each.
+
+        Drafts, items in review and retired ones are left out: the community's knowledge is
+        what it can rely on (its recent activity still shows every change)."""
+        return self._linked_summaries(
+            community_id, term_ids, [k.value for k in KNOWLEDGE_KINDS], limit, published=True
+        )
 
     def community_questions(self, community_id: str, limit: int = 200) -> list[RecordSummary]:
         """The community's questions, newest change first."""
@@ -206,6 +211,7 @@ class CommunityStore:
         limit: int,
         *,
         shared_first: bool = True,
+        published: bool = False,
     ) -> list[RecordSummary]:
         wanted = and_(LinkRow.relation == Relation.IN_COMMUNITY.value, LinkRow.target_id == community_id)
         if term_ids:
@@ -215,10 +221,13 @@ class CommunityStore:
         # Shared in the community first (the community's own), then what is only on its topics.
         shared = func.max(case((LinkRow.relation == Relation.IN_COMMUNITY.value, 1), else_=0))
         first = [shared.desc()] if shared_first else []
+        live: list[ColumnElement[bool]] = [RecordRow.deleted.is_(False), RecordRow.kind.in_(kinds)]
+        if published:
+            live.append(RecordRow.status == Status.PUBLISHED.value)
         query = (
             select(RecordRow.id)
             .join(LinkRow, LinkRow.source_id == RecordRow.id)
-            .where(wanted, RecordRow.deleted.is_(False), RecordRow.kind.in_(kinds))
+            .where(wanted, *live)
             .group_by(RecordRow.id)
             .order_by(*first, RecordRow.updated_at.desc(), RecordRow.id)
             .limit(max(int(limit), 0))
@@ -229,7 +238,7 @@ class CommunityStore:
         return [found[record_id] for record_id in ids if record_id in found]
 
     def community_knowledge_count(self, community_id: str, term_ids: Sequence[str]) -> int:
-        """How many live knowledge records the community holds (shared in it or about its topics)."""
+        """How many published knowledge records the community holds (shared in it or about its topics)."""
         wanted = and_(LinkRow.relation == Relation.IN_COMMUNITY.value, LinkRow.target_id == community_id)
         if term_ids:
             wanted = or_(
@@ -239,7 +248,10 @@ class CommunityStore:
             select(func.count(func.distinct(RecordRow.id)))
             .join(LinkRow, LinkRow.source_id == RecordRow.id)
             .where(
-                wanted, RecordRow.deleted.is_(False), RecordRow.kind.in_([k.value for k in KNOWLEDGE_KINDS])
+                wanted,
+                RecordRow.deleted.is_(False),
+                RecordRow.kind.in_([k.value for k in KNOWLEDGE_KINDS]),
+                RecordRow.status == Status.PUBLISHED.value,
             )
         )
         with self._read_session() as session:

@@ -20,7 +20,7 @@ from desktop.store.fsutil import unique_path, utc_stamp
 logger = logging.getLogger(__name__)
 
 #: Every schema revision this version of Imbizo can open, oldest first.
-KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0005", "0006", "0007")
+KNOWN_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0005", "0006", "0007", "0008")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"

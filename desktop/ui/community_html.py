@@ -36,7 +36,7 @@ _TEXTS = (
     QT_TRANSLATE_NOOP("CommunityView", "answered"),
     QT_TRANSLATE_NOOP("CommunityView", "No questions yet. Ask the community one."),
     QT_TRANSLATE_NOOP("CommunityView", "Knowledge"),
-    QT_TRANSLATE_NOOP("CommunityView", "Nothing shared here yet."),
+    QT_TRANSLATE_NOOP("CommunityView", "Nothing published here yet."),
     QT_TRANSLATE_NOOP("CommunityView", "Its experts"),
     QT_TRANSLATE_NOOP("CommunityView", "Recent activity"),
     QT_TRANSLATE_NOOP("CommunityView", "No activity yet."),
@@ -44,7 +44,7 @@ _TEXTS = (
     QT_TRANSLATE_NOOP("CommunityView", "Accept this answer"),
     QT_TRANSLATE_NOOP("CommunityView", "as librarian"),
     QT_TRANSLATE_NOOP("CommunityView", "None named"),
-    QT_TRANSLATE_NOOP("CommunityView", "{n} shared here or on its topics"),
+    QT_TRANSLATE_NOOP("CommunityView", "{n} published here or on its topics"),
     QT_TRANSLATE_NOOP("CommunityView", "(untitled)"),
 )
 
@@ -190,10 +190,9 @@ def community_html(overview: CommunityOverview, palette: QPalette) -> str:
     else:
         parts.append(f"<p style='color:{muted}'>{_x('No questions yet. Ask the community one.')}</p>")
 
+    count = _tx("{n} published here or on its topics").format(n=f"{overview.knowledge_count:,}")
     parts.append(
-        f"<h3><a name='knowledge'></a>{_x('Knowledge')} <span style='color:{muted}'>"
-        f"({html.escape(_tx('{n} shared here or on its topics').format(n=f'{overview.knowledge_count:,}'))})"
-        "</span></h3>"
+        f"<h3><a name='knowledge'></a>{_x('Knowledge')} <span style='color:{muted}'>({html.escape(count)})</span></h3>"
     )
     if overview.knowledge:
         rows = [
@@ -204,7 +203,7 @@ def community_html(overview: CommunityOverview, palette: QPalette) -> str:
         ]
         parts.append("<ul>" + "".join(rows) + "</ul>")
     else:
-        parts.append(f"<p style='color:{muted}'>{_x('Nothing shared here yet.')}</p>")
+        parts.append(f"<p style='color:{muted}'>{_x('Nothing published here yet.')}</p>")
 
     parts.append(f"<h3>{_x('Its experts')}</h3>")
     no_experts = QCoreApplication.translate(

@@ -2,6 +2,33 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
+    <name></name>
+    <message>
+        <source>Withdrawn by its publisher on {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Withdrawn by its publisher</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Archived by its publisher</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A draft at its source (not published there)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Its publisher set it to expire on {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phase at its source: {phase}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>AskDialog</name>
     <message>
         <source>Ask a question</source>
@@ -705,10 +732,6 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Nothing shared here yet.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Its experts</source>
         <translation type="unfinished"></translation>
     </message>
@@ -737,7 +760,11 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{n} shared here or on its topics</source>
+        <source>Nothing published here yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{n} published here or on its topics</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -41,7 +41,7 @@ def test_digitalgov_news_article(corpus: Path) -> None:
     assert record.source is not None
     assert record.source.status == {"expires": "2025-01-01"}
     assert "public domain" in record.source.licence.lower() and "CC0" in record.source.licence
-    assert record.status.value == "draft"  # workflow status untouched (the default)
+    assert record.status.value == "published"  # its publisher published it (the expiry stays a source state)
 
 
 def test_digitalgov_author_is_an_expert_with_the_id_articles_link_to(corpus: Path) -> None:

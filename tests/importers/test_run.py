@@ -54,6 +54,28 @@ def test_import_is_idempotent_and_links_authors(corpus: Path, store: RecordRepos
     assert "Research" in article.tags
 
 
+def test_imported_records_are_published_and_an_import_again_keeps_their_status_here(
+    corpus: Path, store: RecordRepository
+) -> None:
+    from desktop.core.records import Status
+    from desktop.core.review import ReviewAction, apply_review
+
+    paths = digitalgov_slice(corpus)
+    import_paths(paths, store)
+    records = list(store.iter_records())
+    # Published by their publisher, nobody's draft: not in anyone's drafts, never in review.
+    assert {r.status for r in records} == {Status.PUBLISHED} and {r.owner for r in records} == {""}
+    assert store.my_drafts() == []
+    article = next(r for r in records if r.kind is Kind.ARTICLE)
+    retired = apply_review(article, ReviewAction.RETIRED, by="lib", librarian=True, comment="Out of date")
+    store.save(retired.with_changes(owner="lib"))
+    again = import_paths(paths, store)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 9)
+    kept = store.get(article.id)
+    assert kept.status is Status.RETIRED and kept.owner == "lib"
+    assert kept.fields["review_log"][-1]["comment"] == "Out of date"
+
+
 def test_same_key_twice_in_one_run_updates_and_is_noted(corpus: Path, store: RecordRepository) -> None:
     folder = corpus / "vocab/lgsl_govuk_publisher"
     report = import_paths([folder], store)

@@ -90,11 +90,19 @@ def test_an_answer_to_a_question_i_do_not_follow_is_no_notification(repo: Record
 def test_community_queries_find_knowledge_by_link_and_topic(repo: RecordRepository) -> None:
     term = "dddddddd-0000-4000-8000-000000000004"
     community = make_record(Kind.COMMUNITY, "Water", id=COMMUNITY, links=(Link(Relation.ABOUT, term),))
-    shared = make_record(title="Shared here", links=(Link(Relation.IN_COMMUNITY, COMMUNITY),))
-    on_topic = make_record(Kind.ARTICLE, "On topic", links=(Link(Relation.ABOUT, term),))
-    elsewhere = make_record(title="Elsewhere")
+    here = (Link(Relation.IN_COMMUNITY, COMMUNITY),)
+    shared = make_record(title="Shared here", links=here, status=Status.PUBLISHED)
+    on_topic = make_record(
+        Kind.ARTICLE, "On topic", links=(Link(Relation.ABOUT, term),), status=Status.PUBLISHED
+    )
+    elsewhere = make_record(title="Elsewhere", status=Status.PUBLISHED)
+    # Not knowledge the community can rely on: a draft, an item in review, a retired one.
+    unpublished = [
+        make_record(title=f"{status.value} here", links=here, status=status)
+        for status in (Status.DRAFT, Status.SUBMITTED, Status.RETIRED)
+    ]
     question = new_question("Pumps?", "", owner="alice", community_id=COMMUNITY)
-    repo.save_many([community, shared, on_topic, elsewhere, question])
+    repo.save_many([community, shared, on_topic, elsewhere, question, *unpublished])
     titles = {s.title for s in repo.community_knowledge(COMMUNITY, [term])}
     assert titles == {"Shared here", "On topic"}
     assert repo.community_knowledge_count(COMMUNITY, [term]) == 2
@@ -103,4 +111,5 @@ def test_community_queries_find_knowledge_by_link_and_topic(repo: RecordReposito
         "Shared here",
         "On topic",
         "Pumps?",
+        *(r.title for r in unpublished),  # its activity shows every change
     }
