@@ -192,7 +192,8 @@ def community_html(overview: CommunityOverview, palette: QPalette) -> str:
 
     count = _tx("{n} published here or on its topics").format(n=f"{overview.knowledge_count:,}")
     parts.append(
-        f"<h3><a name='knowledge'></a>{_x('Knowledge')} <span style='color:{muted}'>({html.escape(count)})</span></h3>"
+        f"<h3><a name='knowledge'></a>{_x('Knowledge')} "
+        f"<span style='color:{muted}'>({html.escape(count)})</span></h3>"
     )
     if overview.knowledge:
         rows = [
