@@ -76,6 +76,7 @@ class DetailView(QWidget):
         self.suggested: list[ExpertMatch] | None = None
         self._generation = 0
         self.attachments_panel: QWidget | None = None
+        self._split_pending = False  # the files panel was shown before the view had a height
         self.browser = QTextBrowser(self)
         self.browser.setOpenLinks(False)
         self.browser.setAccessibleName(self.tr("Record details"))
@@ -343,8 +344,25 @@ class DetailView(QWidget):
         panel.set_record(view.record.id)  # type: ignore[attr-defined]
         if not self.attachments_slot.isVisible():
             self.attachments_slot.show()
-            total = sum(self.body.sizes()) or self.height()
-            self.body.setSizes([max(total - ATTACHMENTS_HEIGHT, total * 2 // 3), ATTACHMENTS_HEIGHT])
+            self._split_pending = True
+            self._split_text_and_files()
+
+    def _split_text_and_files(self) -> None:
+        """Give the text most of the height and the files ATTACHMENTS_HEIGHT, once the view has a height.
+
+        Before the view is laid out its splitter is a few pixels high: a split made then would
+        grow the files as much as the text (the review queue showed an empty files pane larger
+        than the record), so it waits for the first real size.
+        """
+        total = self.body.height()
+        if not self._split_pending or total < 2 * ATTACHMENTS_HEIGHT:
+            return
+        self._split_pending = False
+        self.body.setSizes([max(total - ATTACHMENTS_HEIGHT, total * 2 // 3), ATTACHMENTS_HEIGHT])
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._split_text_and_files()
 
     def _make_attachments_panel(self) -> QWidget | None:
         # Imported here: the panel brings image and PDF support the start-up path does not need.

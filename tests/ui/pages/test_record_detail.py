@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 
+import pytest
 from PySide6.QtCore import Qt, QUrl
 
 from desktop.resources import demo_file
@@ -124,3 +125,23 @@ def test_the_attachments_place_is_there_for_kinds_that_carry_files(qtbot, open_w
     assert (detail.attachments_panel is not None) == panel_exists
     detail, _text = _open(qtbot, window, "Tumelo Fairweather")
     assert not detail.attachments_slot.isVisible()
+
+
+def test_files_shown_before_the_view_has_a_height_leave_the_text_most_of_it(
+    qtbot, open_window, demo_profile
+) -> None:
+    # The review queue shows a record before its view is laid out: the split waits for a height.
+    if importlib.util.find_spec("desktop.ui.attachments_panel") is None:
+        pytest.skip("no attachments panel in this build")
+    window = open_window(demo_profile)
+    detail = DetailView(window.tasks)
+    qtbot.addWidget(detail)
+    detail.set_session(window.session)
+    record_id = _demo_id("Learning visit: Kestrel Bay reservoir customer desk")
+    detail.open_record(record_id)  # hidden, a few pixels high
+    qtbot.waitUntil(lambda: detail.record_id == record_id, timeout=WAIT_MS)
+    detail.resize(700, 800)
+    detail.show()
+    qtbot.waitUntil(lambda: detail.body.height() > 600, timeout=WAIT_MS)
+    text, files = detail.body.sizes()
+    assert text > 2 * files
