@@ -2,7 +2,7 @@
 
     python -m bench.bench_expert_finder                    # a copy of the corpus profile (or an import)
     python -m bench.bench_expert_finder --records 100000   # also the corpus scaled up to 100,000 records
-    python -m bench.bench_expert_finder --smoke            # a corpus slice scaled to 3,000 records (CI)
+    python -m bench.bench_expert_finder --smoke            # a corpus slice scaled to 600 records (CI)
 
 The corpus profile is ``--profile DIR`` (default /work/corpus-profile, else IMBIZO_CORPUS_PROFILE),
 copied first; without one, ../shared/corpus is imported. The topics are real: the most used tags
@@ -31,12 +31,18 @@ from pathlib import Path
 from bench.common import CORPUS, folder_size_mb, p50_p95, row, timed_ms
 from desktop.core.kinds import Kind, field_spec
 from desktop.core.records import Link, Record, Relation, record_id_for
+from desktop.importers.markdown import split_front_matter
+from desktop.importers.text import str_list
 from desktop.paths import ProfilePaths
 from desktop.search import SCHEMA_VERSION, ExpertFilters
 from desktop.session import Session
 
 DEFAULT_PROFILE = Path(os.environ.get("IMBIZO_CORPUS_PROFILE", "/work/corpus-profile"))
-SMOKE_PATHS = ("knowledge_base/digitalgov/news/2014", "experts/digitalgov/authors", "vocab/digitalgov_topics")
+#: The smoke slice: two months of Digital.gov news, the profiles of its authors, the Digital.gov topics.
+SMOKE_NEWS = ("knowledge_base/digitalgov/news/2014/01", "knowledge_base/digitalgov/news/2014/02")
+SMOKE_AUTHORS = "experts/digitalgov/authors"
+SMOKE_VOCABULARY = "vocab/digitalgov_topics"
+SMOKE_RECORDS = 600
 #: Kinds copied when the corpus is scaled up (vocabulary terms stay one vocabulary).
 _COPIED = (Kind.EXPERT, Kind.ARTICLE, Kind.CASE_STUDY, Kind.SITE_VISIT, Kind.COMMUNITY, Kind.CENTRE_ITEM)
 _DISTRICTS = ("Cape Town", "eThekwini", "Tshwane", "Johannesburg", "Nelson Mandela Bay", "Mangaung")
@@ -100,13 +106,26 @@ def corpus_profile(work: Path, source: Path | None, smoke: bool) -> Path:
         shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.lock", "lock"))
         print(f"Copied the corpus profile {source} in {time.perf_counter() - start:.1f} s")
         return target
-    paths = [CORPUS / p for p in SMOKE_PATHS] if smoke else [CORPUS]
+    paths = smoke_paths() if smoke else [CORPUS]
     with Session.open(ProfilePaths(target, "bench")) as session:
         start = time.perf_counter()
         report = session.import_paths(paths)
         records = report.added + report.updated + report.unchanged
         print(f"Import (store and index): {records} records in {time.perf_counter() - start:.1f} s")
     return target
+
+
+def smoke_paths() -> list[Path]:
+    """The smoke slice's folders: only the authors its news names (all 1,044 would take most of the
+    import time, for people with no evidence in the slice)."""
+    news = [CORPUS / month for month in SMOKE_NEWS]
+    named = {
+        slug
+        for path in sorted(p for month in news for p in month.rglob("*.md"))
+        for slug in str_list(split_front_matter(path.read_text(encoding="utf-8"))[0].get("authors"))
+    }
+    people = [CORPUS / SMOKE_AUTHORS / slug for slug in sorted(named)]
+    return [*news, *[p for p in people if p.is_dir()], CORPUS / SMOKE_VOCABULARY]
 
 
 # -- scaling up --------------------------------------------------------------------------------------
@@ -219,9 +238,19 @@ def _peer_review(original: Record, copy: int, handles: dict[str, str], rng: rand
     )
 
 
-def big_profile(corpus: Path, count: int) -> Path:
-    """The corpus scaled up to ``count`` records (cached; its build figures printed once made)."""
-    key = hashlib.sha256(f"{corpus.resolve()}:{count}:schema={SCHEMA_VERSION}:v1".encode()).hexdigest()[:12]
+def origin_of(source: Path | None, smoke: bool) -> str:
+    """What the corpus profile was made from, for the cache key of its scaled-up copy: the source
+    profile's database (path, size, time), else the corpus folder (the copy's own path changes)."""
+    db = source / "imbizo.db" if source is not None else None
+    if db is not None and db.exists() and not smoke:
+        stat = db.stat()
+        return f"{db.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+    return f"import:{CORPUS.resolve()}:{smoke}"
+
+
+def big_profile(corpus: Path, count: int, origin: str) -> Path:
+    """The corpus scaled up to ``count`` records (cached by ``origin``; build figures printed once)."""
+    key = hashlib.sha256(f"{origin}:{count}:schema={SCHEMA_VERSION}:v1".encode()).hexdigest()[:12]
     folder = _cache_root() / f"experts-{key}"
     done = folder / "complete.json"
     if done.exists():
@@ -265,17 +294,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--smoke", action="store_true", help="a corpus slice scaled to 3,000 records")
+    parser.add_argument(
+        "--smoke", action="store_true", help=f"a corpus slice scaled to {SMOKE_RECORDS:,} records"
+    )
     parser.add_argument(
         "--records", type=int, default=0, help="also the corpus scaled up to this many records"
     )
     parser.add_argument("--profile", type=Path, default=DEFAULT_PROFILE, help="a profile holding the corpus")
-    parser.add_argument("--topics", type=int, default=0, help="topics to time (default 60; smoke 15)")
+    parser.add_argument("--topics", type=int, default=0, help="topics to time (default 60; smoke 10)")
     args = parser.parse_args(argv)
-    if not CORPUS.is_dir() and not (args.profile / "imbizo.db").exists():
-        print(f"no corpus at {CORPUS} and no profile at {args.profile}", file=sys.stderr)
+    if not CORPUS.is_dir() and (args.smoke or not (args.profile / "imbizo.db").exists()):
+        # The smoke slice is always imported from the corpus (set IMBIZO_CORPUS from a worktree).
+        wanted = "" if args.smoke else f" and no profile at {args.profile}"
+        print(f"no corpus at {CORPUS}{wanted}", file=sys.stderr)
         return 1
-    topic_count = args.topics or (15 if args.smoke else 60)
+    topic_count = args.topics or (10 if args.smoke else 60)
     work = Path(tempfile.mkdtemp(prefix="imbizo-bench-experts-"))
     try:
         corpus = corpus_profile(work, args.profile, args.smoke)
@@ -283,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
             topics = real_topics(session, topic_count)
             print(f"Topics: {', '.join(topics[:8])}, ...")
             measure(session, topics, "corpus slice" if args.smoke else "whole corpus")
-        records = 3000 if args.smoke else args.records
+        records = SMOKE_RECORDS if args.smoke else args.records
         if records:
             if args.smoke:
                 big = work / "scaled"
@@ -295,7 +328,7 @@ def main(argv: list[str] | None = None) -> int:
                     seconds = time.perf_counter() - start
                     print(f"\nScaled up: {len(added):,} records saved and indexed in {seconds:.1f} s")
             else:
-                big = big_profile(corpus, records)
+                big = big_profile(corpus, records, origin_of(args.profile, args.smoke))
             with Session.open(ProfilePaths(big, "bench")) as session:
                 measure(session, topics, f"scaled to {records:,}")
     finally:

@@ -9,6 +9,7 @@ from bench import (
     bench_catalogue,
     bench_dashboard,
     bench_duplicates,
+    bench_expert_finder,
     bench_first_sync,
     bench_gui_stall,
     bench_search,
@@ -35,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         bench_duplicates,
         bench_catalogue,
         bench_dashboard,
+        bench_expert_finder,
     ):
         code = bench.main(["--smoke"] if args.smoke else [])
         if code:
