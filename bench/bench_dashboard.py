@@ -40,7 +40,7 @@ from typing import Any
 
 from alembic import command
 
-from bench.bench_expert_finder import DEFAULT_PROFILE, SMOKE_PATHS, _cache_root, _copies
+from bench.bench_expert_finder import DEFAULT_PROFILE, _cache_root, _copies, smoke_paths
 from bench.common import CORPUS, row, timed_ms
 from desktop.core.kinds import Kind
 from desktop.core.records import Link, Relation
@@ -88,7 +88,7 @@ def corpus_store(work: Path, source: Path, smoke: bool) -> Path:
     target = work / "corpus"
     if smoke or not (source / "imbizo.db").exists():
         with Session.open(ProfilePaths(target, "bench")) as session:
-            session.import_paths([CORPUS / path for path in SMOKE_PATHS] if smoke else [CORPUS])
+            session.import_paths(smoke_paths() if smoke else [CORPUS])
         return target
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.lock", "lock", "index"))
     return target
