@@ -14,6 +14,15 @@ from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
+#: Seconds a new child may take to start (an interpreter, and the target's module imported).
+START_TIMEOUT_S = 120.0
+
+
+def _run(target: Callable[..., None], conn: Connection, *args: Any) -> None:
+    """The child's entry: say it is up (the target and its module are loaded), then serve."""
+    conn.send(("ready", None))
+    target(conn, *args)
+
 
 class ChildProcess:
     """A child running ``target(connection, *args)``; started on first use, restarted after a kill."""
@@ -39,11 +48,17 @@ class ChildProcess:
         self.kill()
         parent, child = self._context.Pipe(duplex=True)
         process = self._context.Process(
-            target=self._target, args=(child, *self.args), name=self._name, daemon=True
+            target=_run, args=(self._target, child, *self.args), name=self._name, daemon=True
         )
         process.start()
         child.close()
         self._process, self._conn = process, parent
+        # Wait for the child to be up before a job is sent, so a job's time limit counts the job
+        # alone: starting an interpreter and importing the target's module takes seconds on a
+        # busy machine, and was counted against the first job's limit.
+        with contextlib.suppress(EOFError, OSError):  # a child dead at start: the job's send says so
+            if parent.poll(START_TIMEOUT_S):
+                parent.recv()
         return parent
 
     def kill(self) -> None:
