@@ -78,8 +78,15 @@ def copy_for_opening(session: Session, info: AttachmentInfo, folder: Path) -> Pa
 
 
 def save_copy(session: Session, info: AttachmentInfo, dest: Path) -> Path:
-    """Copy an attachment's bytes to ``dest`` (worker thread)."""
-    shutil.copyfile(session.blob_path(info.sha256), dest)
+    """Copy an attachment's bytes to ``dest`` (worker thread), whole or not at all.
+
+    Through a temporary file renamed into place: the copy never shows half written to whoever
+    opens it meanwhile (the attachments test read it empty once, on a busy machine).
+    """
+    from desktop.ui.export import write_atomically
+
+    blob = session.blob_path(info.sha256)
+    write_atomically(dest, lambda temp: shutil.copyfile(blob, temp))
     return dest
 
 

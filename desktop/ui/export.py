@@ -65,7 +65,7 @@ def format_for(path: Path, default: str = "pdf") -> str:
     return default
 
 
-def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:
+def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
     """Write through a temporary file in the same folder, so a failed export leaves no half file."""
     fd, temp_name = tempfile.mkstemp(prefix=".export-", suffix=path.suffix, dir=path.parent)
     os.close(fd)
@@ -124,13 +124,13 @@ def export_records(views: list[RecordView], path: Path, fmt: str) -> Path:
     path = Path(path)
     if fmt == "md":
         text = records_markdown(items, _translate)
-        _write_atomically(path, lambda temp: temp.write_text(text, encoding="utf-8"))
+        write_atomically(path, lambda temp: temp.write_text(text, encoding="utf-8"))
     elif fmt == "html":
         text = records_html(items, title=title, translate=_translate)
-        _write_atomically(path, lambda temp: temp.write_text(text, encoding="utf-8"))
+        write_atomically(path, lambda temp: temp.write_text(text, encoding="utf-8"))
     else:
         text = records_html(items, title=title, page_breaks=True, translate=_translate)
-        _write_atomically(path, lambda temp: write_pdf(text, temp, title))
+        write_atomically(path, lambda temp: write_pdf(text, temp, title))
     logger.info("exported %d records to %s (%s)", len(views), path, fmt)
     return path
 

@@ -69,7 +69,6 @@ def test_the_smoke_test_opens_shows_and_exits_cleanly(tmp_path) -> None:
     profile = tmp_path / "smoke-profile"
     code = "import sys; from desktop.ui.app import run_app; sys.exit(run_app(sys.argv[1], smoke_test=True))"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-c", code, str(profile)],
         env=env,
@@ -79,8 +78,7 @@ def test_the_smoke_test_opens_shows_and_exits_cleanly(tmp_path) -> None:
         timeout=50,
     )
     assert done.returncode == 0, done.stderr
-    assert (profile / "imbizo.db").exists()
-    assert time.monotonic() - started < 30
+    assert (profile / "imbizo.db").exists()  # (its start-up time is bench/bench_startup.py's to measure)
 
 
 def test_writes_run_one_at_a_time_and_reads_in_parallel(qtbot) -> None:
