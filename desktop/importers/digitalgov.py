@@ -106,6 +106,24 @@ def community_names(key: str, stem: str, aliases: list[str]) -> list[str]:
     return list(dict.fromkeys(name for name in names if name and "/" not in name))
 
 
+def register_community(
+    community_ids: dict[str, str], record_id: str, key: str, stem: str, aliases: list[str]
+) -> None:
+    """Map the names a community's page goes by to its record id.
+
+    A community's own slug and file name win over another community's old address (the
+    Contact Center page lists "government-contact-center-council", the G3C's own slug, among
+    its aliases), whatever order the communities are read in, so an import of one folder and an
+    import of the whole corpus link an article to the same community.
+    """
+    own = set(community_names(key, stem, []))
+    for name in community_names(key, stem, aliases):
+        if name in own:
+            community_ids[name] = record_id
+        else:
+            community_ids.setdefault(name, record_id)
+
+
 def _people(front: dict[str, Any], relation: Relation) -> list[Link]:
     return [Link(relation, author_id(slug)) for slug in str_list(front.get("authors"))]
 
@@ -189,11 +207,16 @@ def _community(
         "date": date_field(front, "date", notes, "date"),
         "expires": date_field(front, "expirydate", notes, "expirydate"),
     }
-    source = src.source(key, url=f"https://digital.gov/communities/{key}/", status=source_status(front))
+    status = source_status(front)
+    aliases = str_list(front.get("aliases"))
+    if aliases:
+        # The page's old addresses: articles still link to them, and an import that does not
+        # read this file again (one folder of news) finds the community by them in the store.
+        status["aliases"] = aliases
+    source = src.source(key, url=f"https://digital.gov/communities/{key}/", status=status)
     links = _people(front, Relation.FACILITATOR) + about
     record = make_record(COMMUNITY_SPACE, Kind.COMMUNITY, fields, source, tags=tags, links=links)
-    for name in community_names(key, src.path.stem, str_list(front.get("aliases"))):
-        ctx.community_ids.setdefault(name, record.id)
+    register_community(ctx.community_ids, record.id, key, src.path.stem, aliases)
     return record
 
 

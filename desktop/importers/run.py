@@ -21,7 +21,7 @@ from desktop.core.records import Record
 from desktop.core.review import imported_over
 from desktop.core.validation import ValidationError, validate
 from desktop.importers.catalogue_csv import is_catalogue_csv, parse_catalogue_csv
-from desktop.importers.digitalgov import TOPIC_SCHEME, community_names
+from desktop.importers.digitalgov import TOPIC_SCHEME, register_community
 from desktop.importers.errors import ImportFileError
 from desktop.importers.govuk import parse_govuk
 from desktop.importers.licences import CollectionFinder, is_licence_marker
@@ -200,8 +200,9 @@ def _load_store_state(store: RecordStore, files: list[Path], context: RunContext
             if source is None or source.collection != "digitalgov" or community.deleted:
                 continue
             stem = Path(source.path).stem if source.path else ""
-            for name in community_names(source.key, stem, []):
-                context.community_ids.setdefault(name, community.id)
+            aliases = source.status.get("aliases")
+            stored = [str(alias) for alias in aliases] if isinstance(aliases, list) else []
+            register_community(context.community_ids, community.id, source.key, stem, stored)
     if any(p.suffix.lower() in _MARC_SUFFIXES for p in files):
         for item in store.iter_records([Kind.CENTRE_ITEM]):
             isbns.add_existing(item)

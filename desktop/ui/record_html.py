@@ -298,27 +298,32 @@ def _source_html(view: RecordView) -> str:
 def _source_states(status: dict[str, Any]) -> list[str]:
     """What the publisher says of the item (a librarian decides whether to retire it here)."""
 
-    def tr(text: str) -> str:
-        return QCoreApplication.translate("DetailView", text)
-
     lines = []
     if status.get("withdrawn"):
         when = str(status.get("withdrawn_at") or "")[:10]
         why = str(status.get("withdrawn_explanation") or "")
         line = (
-            tr("Withdrawn by its publisher on {date}").format(date=when)
+            QCoreApplication.translate("DetailView", "Withdrawn by its publisher on {date}").format(date=when)
             if when
-            else tr("Withdrawn by its publisher")
+            else QCoreApplication.translate("DetailView", "Withdrawn by its publisher")
         )
         lines.append(f"{line}: {why}" if why else line)
     if status.get("archived"):
-        lines.append(tr("Archived by its publisher"))
+        lines.append(QCoreApplication.translate("DetailView", "Archived by its publisher"))
     if status.get("draft"):
-        lines.append(tr("A draft at its source (not published there)"))
+        lines.append(QCoreApplication.translate("DetailView", "A draft at its source (not published there)"))
     if status.get("expires"):
-        lines.append(tr("Its publisher set it to expire on {date}").format(date=str(status["expires"])[:10]))
+        lines.append(
+            QCoreApplication.translate("DetailView", "Its publisher set it to expire on {date}").format(
+                date=str(status["expires"])[:10]
+            )
+        )
     if status.get("phase"):
-        lines.append(tr("Phase at its source: {phase}").format(phase=str(status["phase"])))
+        lines.append(
+            QCoreApplication.translate("DetailView", "Phase at its source: {phase}").format(
+                phase=str(status["phase"])
+            )
+        )
     return lines
 
 

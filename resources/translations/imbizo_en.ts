@@ -2,33 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="en">
 <context>
-    <name></name>
-    <message>
-        <source>Withdrawn by its publisher on {date}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Withdrawn by its publisher</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Archived by its publisher</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>A draft at its source (not published there)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Its publisher set it to expire on {date}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <source>Phase at its source: {phase}</source>
-        <translation type="unfinished"></translation>
-    </message>
-</context>
-<context>
     <name>AskDialog</name>
     <message>
         <source>Ask a question</source>
@@ -1455,6 +1428,30 @@
     </message>
     <message>
         <source>Licence: {licence}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Withdrawn by its publisher on {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Withdrawn by its publisher</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Archived by its publisher</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A draft at its source (not published there)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Its publisher set it to expire on {date}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Phase at its source: {phase}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

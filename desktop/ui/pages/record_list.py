@@ -175,7 +175,9 @@ class RecordListPage(QWidget):
         return self.tr("New {kind}").format(kind=kind_label(kind).lower())
 
     def _tool_button(self, icon_name: str, text: str) -> QToolButton:
-        button = QToolButton()
+        # Parented at once: a parentless button that is shown (setVisible(True)) becomes a
+        # window of its own and takes the activation, and the list's shortcuts stop working.
+        button = QToolButton(self)
         button.setText(text)
         button.setAccessibleName(text)
         shown = app_icon(icon_name)
