@@ -82,6 +82,8 @@ def list_specs() -> list[ListSpec]:
             (Kind.COMMUNITY, Kind.QUESTION),
             _counted(t("1 community or question"), t("{n} communities and questions")),
             "communities",
-            (3,),
+            # The community page takes most of the width, so the list keeps room for names;
+            # a community's or question's status says little (a thread shows an unsent one).
+            (2, 3),
         ),
     ]
