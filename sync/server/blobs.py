@@ -96,6 +96,8 @@ def start_upload(
         blob = session.get(Blob, start.sha256)
         if blob is not None and store.blob_path(blob.sha256).is_file():
             return _complete(blob.sha256, blob.size)
+        if blob is None and _adopt_kept_file(session, store, start.sha256, start.size):
+            return _complete(start.sha256, start.size)
         _purge_stale_uploads(session, store)
         if start.size == 0:
             return _finish_empty(session, store, start.sha256)
@@ -121,6 +123,35 @@ def start_upload(
         store.partial_path(upload.id).write_bytes(b"")
         session.add(upload)
         return _state(upload)
+
+
+def _adopt_kept_file(session: Session, store: BlobStore, sha256: str, size: int) -> bool:
+    """Keep a blob file that is in place but has no row: its upload's last commit was lost.
+
+    The last chunk moves the finished file under its hash before the transaction that
+    records it commits; a server killed between the two leaves the file and the old
+    upload row (whose partial file is gone). Without this the upload would start again
+    from byte 0 and the client would send the whole file twice. The file is hashed
+    first: a name alone is not proof of the bytes.
+    """
+    path = store.blob_path(sha256)
+    if not path.is_file() or path.stat().st_size != size or _sha256_of(path) != sha256:
+        return False
+    leftovers = session.execute(select(Upload).where(Upload.sha256 == sha256)).scalars()
+    for upload in leftovers:
+        store.partial_path(upload.id).unlink(missing_ok=True)
+        session.delete(upload)
+    session.add(Blob(sha256=sha256, size=size, created_at=utc_now()))
+    logger.warning("blob %s was stored but not recorded (a lost commit); recorded it now", sha256[:12])
+    return True
+
+
+def _sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_READ_BYTES):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _purge_stale_uploads(session: Session, store: BlobStore) -> None:
@@ -229,12 +260,8 @@ def _write_at(path: Path, offset: int, data: bytes) -> None:
 def _verify_and_keep(session: Session, store: BlobStore, upload: Upload) -> bool:
     """Hash the finished upload; keep it under its hash, or discard it. Either way the session ends."""
     partial = store.partial_path(upload.id)
-    digest = hashlib.sha256()
-    with open(partial, "rb") as handle:
-        while chunk := handle.read(_READ_BYTES):
-            digest.update(chunk)
     session.delete(upload)
-    if digest.hexdigest() != upload.sha256:
+    if _sha256_of(partial) != upload.sha256:
         partial.unlink(missing_ok=True)
         logger.info("upload %s discarded: hash mismatch", upload.id)
         return False

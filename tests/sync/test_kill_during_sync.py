@@ -93,7 +93,7 @@ class Run:
     seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))  # printed, never asserted
 
     def where(self) -> str:
-        return f"R4 {self.backend} seed {self.seed} (replay: IMBIZO_R4_SEED={self.seed})"
+        return f"R4 {self.backend} seed {self.seed} (replay: IMBIZO_R4_SEED={self.seed // 10})"
 
     def edit(self, device: Device) -> None:
         begun = time.monotonic()

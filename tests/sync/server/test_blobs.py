@@ -124,6 +124,59 @@ def test_an_interrupted_upload_resumes_from_the_servers_offset(client: TestClien
     assert alice.request("GET", f"/blobs/{sha}").content == data
 
 
+def test_a_blob_kept_before_a_lost_commit_is_not_uploaded_again(
+    client: TestClient, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server dies after moving the finished file under its hash, before the commit (R4 found it).
+
+    The rolled-back transaction leaves the upload row at its old offset and no blob row,
+    but the file is in place: the next start answers complete instead of offset 0.
+    """
+    from sync.server import blobs
+
+    keep = blobs._verify_and_keep
+
+    def killed_before_commit(session: Any, store: Any, upload: Any) -> bool:
+        keep(session, store, upload)
+        raise RuntimeError("killed before the commit")
+
+    alice = login(client, "alice")
+    data = os.urandom(CHUNK_BYTES + 700)
+    start = {"sha256": sha256_of(data), "size": len(data)}
+    state = alice.request("POST", "/blobs/uploads", json=start).json()
+    first = alice.request(
+        "PUT",
+        f"/blobs/uploads/{state['upload_id']}",
+        headers={"Upload-Offset": "0"},
+        content=data[:CHUNK_BYTES],
+    ).json()
+    monkeypatch.setattr(blobs, "_verify_and_keep", killed_before_commit)
+    with pytest.raises(RuntimeError):
+        alice.request(
+            "PUT",
+            f"/blobs/uploads/{state['upload_id']}",
+            headers={"Upload-Offset": str(first["offset"])},
+            content=data[CHUNK_BYTES:],
+        )
+    monkeypatch.setattr(blobs, "_verify_and_keep", keep)
+    again = alice.request("POST", "/blobs/uploads", json=start).json()
+    assert again["complete"] and again["offset"] == len(data)
+    assert not list((settings.blob_dir / "uploads").glob("*.part"))
+    attach(alice, data)
+    assert alice.request("GET", f"/blobs/{start['sha256']}").content == data
+
+
+def test_a_file_under_a_hash_it_does_not_have_is_not_adopted(client: TestClient, settings: Settings) -> None:
+    alice = login(client, "alice")
+    data = b"the real bytes"
+    sha = sha256_of(data)
+    planted = settings.blob_dir / sha[:2] / sha
+    planted.parent.mkdir(parents=True, exist_ok=True)
+    planted.write_bytes(b"other bytes!!!")  # same size, other content
+    state = alice.request("POST", "/blobs/uploads", json={"sha256": sha, "size": len(data)}).json()
+    assert not state["complete"] and state["offset"] == 0
+
+
 def test_a_hash_mismatch_discards_the_upload(client: TestClient, settings: Settings) -> None:
     alice = login(client, "alice")
     claimed = sha256_of(b"what I said")
