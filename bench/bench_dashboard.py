@@ -36,9 +36,10 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from alembic import command
+from sqlalchemy import Insert, Table
 
 from bench.bench_expert_finder import DEFAULT_PROFILE, _cache_root, _copies, smoke_paths
 from bench.common import CORPUS, row, timed_ms
@@ -73,6 +74,11 @@ _MISSING = (
 _EVENTS_REVISION = "0002"
 #: The events span this much time back (a quarter more than the summary's year, so some fall outside).
 _SPAN = timedelta(days=456)
+
+
+def _insert(model: type[Any]) -> Insert:
+    """A core INSERT into a model's table (bulk rows, no ORM objects)."""
+    return cast(Table, model.__table__).insert()
 
 
 def _zipf_pick(rng: random.Random, items: list[Any], skew: float = 1.1) -> Any:
@@ -195,7 +201,7 @@ def populate(
     names = [f"person{i:05d}" for i in range(people)]
     with db.write() as session:
         session.execute(
-            User.__table__.insert(),
+            _insert(User),
             [{"name": n, "role": "staff", "password_hash": "x", "disabled": False, "access_epoch": 0,
               "created_at": now} for n in names]
             + [{"name": "librarian", "role": "librarian", "password_hash": "x", "disabled": False,
@@ -221,10 +227,10 @@ def populate(
     }
     with db.write() as session:
         for i in range(0, len(rows), 2000):
-            session.execute(RecordRow.__table__.insert(), rows[i : i + 2000])
+            session.execute(_insert(RecordRow), rows[i : i + 2000])
         if memberships:
             session.execute(
-                Membership.__table__.insert(),
+                _insert(Membership),
                 [{"user_id": u, "community_id": c, "role": "member"} for u, c in sorted(memberships)],
             )
     terms = [t.casefold() for t in tags] + [w.casefold() for t in titles[:800] for w in t.split()[:3]]
@@ -248,7 +254,7 @@ def populate(
         table_rows = [_event_row(event, principal.user_id, now) for event in events]
         with db.write_connection() as connection:
             for i in range(0, len(table_rows), 5000):
-                connection.execute(UsageEvent.__table__.insert(), table_rows[i : i + 5000])
+                connection.execute(_insert(UsageEvent), table_rows[i : i + 5000])
         written += len(table_rows)
     print(f"  {people:,} people, {len(knowledge):,} knowledge records, {len(communities):,} communities")
     print(f"  {written:,} events written into the table in {time.perf_counter() - start:.1f} s")

@@ -61,6 +61,10 @@ SMOKE_PLANTS = {"isbn": 5, "repost": 5, "title": 5, "url": 5, "edition": 5, "eve
 DECOYS = ("edition", "event")
 
 
+def _ordered(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
+
+
 def _pairs(groups: Iterable[object]) -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
     for group in groups:
@@ -318,9 +322,7 @@ def run(profile: Path, counts: dict[str, int], seed: int, runs: int) -> None:
         print(row("after planting: records", f"{len(facts):,}"))
         print(row("detect after planting", f"{(read_s + find_s) * 1000:.0f} ms"))
         found_pairs = _pairs(after)
-        truth_pairs: list[tuple[str, str]] = [
-            tuple(sorted(p)) for kind, pairs in planted.items() if kind not in DECOYS for p in pairs
-        ]
+        truth_pairs = [_ordered(*p) for kind, pairs in planted.items() if kind not in DECOYS for p in pairs]
         clusters = _clusters([*truth_pairs, *_pairs(before)])
         for kind, pairs in planted.items():
             hit = sum(1 for p in pairs if (min(p), max(p)) in found_pairs)

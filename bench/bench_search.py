@@ -18,8 +18,10 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from bench.common import CORPUS, folder_size_mb, p50_p95, peak_rss_mb, row, timed_ms
 from bench.fts5_baseline import Fts5Index, quote_terms
@@ -39,8 +41,8 @@ SMOKE_PATHS = (
 )
 
 
-def _timings(func: Callable[[object], object], items: list) -> tuple[float, float]:
-    return p50_p95(timed_ms(lambda item=item: func(item)) for item in items)
+def _timings(func: Callable[[Any], object], items: Sequence[Any]) -> tuple[float, float]:
+    return p50_p95(timed_ms(partial(func, item)) for item in items)
 
 
 def _fmt(pair: tuple[float, float]) -> str:
@@ -244,7 +246,10 @@ def _corpus_key(records: int) -> str:
 
 def _synthetic_records(source: Session, count: int, seed: int = 100_000) -> list[Record]:
     rng = random.Random(seed)
-    paragraphs, titles, tags, experts = [], [], set(), []
+    paragraphs: list[str] = []
+    titles: list[list[str]] = []
+    tags: set[str] = set()
+    experts: list[str] = []
     for record in source.store.iter_records():
         if record.kind is Kind.EXPERT:
             experts.append(record.id)

@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         bench_dashboard,
         bench_expert_finder,
     ):
-        code = bench.main(["--smoke"] if args.smoke else [])
+        code = int(bench.main(["--smoke"] if args.smoke else []))
         if code:
             return code
     return 0

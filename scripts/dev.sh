@@ -67,7 +67,7 @@ test)
     export QT_QPA_PLATFORM=offscreen
     cd "$ROOT"
     echo "== ruff"; "$VENV/bin/ruff" check . && "$VENV/bin/ruff" format --check .
-    echo "== mypy"; "$VENV/bin/mypy" desktop sync
+    echo "== mypy"; "$VENV/bin/mypy" desktop sync bench
     echo "== import-linter"; "$VENV/bin/lint-imports"
     # Two workers: most tests use one core, and CI machines have two (IMBIZO_TEST_WORKERS=0: one process).
     echo "== pytest"; "$VENV/bin/pytest" -q -p no:cacheprovider -n "${IMBIZO_TEST_WORKERS:-2}" --dist worksteal "$@"
