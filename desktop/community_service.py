@@ -115,8 +115,14 @@ class Thread:
 
     @property
     def may_accept(self) -> bool:
-        """Whether the person may mark the accepted answer: the asker, or a librarian (the server's rule)."""
+        """Whether the person may mark the accepted answer, withdraw it or accept another instead:
+        the asker, or a librarian (the server's rule for every change of it)."""
         return self.mine or self.librarian
+
+    @property
+    def accepted_here(self) -> bool:
+        """Whether the accepted answer is one of the answers here (it may be deleted, or not synced yet)."""
+        return bool(self.accepted_id) and any(a.id == self.accepted_id for a in self.answers)
 
 
 class CommunityService:
@@ -308,7 +314,8 @@ class CommunityService:
         return answer
 
     def accept(self, question_id: str, answer_id: str, *, librarian: bool | None = None) -> Changes:
-        """Mark ``answer_id`` as the accepted answer ("" clears it): the asker's (or a librarian's) choice.
+        """Mark ``answer_id`` as the accepted answer: the asker's (or a librarian's) choice. Naming
+        another answer accepts it instead; "" withdraws the acceptance (see :meth:`withdraw_acceptance`).
 
         ``librarian``: whether the person is one (None: the role the server last gave). The server
         holds the same rule; facilitators do not accept answers on others' questions there.
@@ -323,6 +330,19 @@ class CommunityService:
         return self.session.save(
             with_accepted(question, answer_id, by=self.session.me(), librarian=librarian)
         )
+
+    def withdraw_acceptance(self, question_id: str, *, librarian: bool | None = None) -> Changes:
+        """Withdraw a question's accepted answer (it turned out wrong): the question is open again,
+        here at once and for everyone after the next sync. The same people may as for accepting.
+
+        Raises ValueError when the question has no accepted answer (nothing is saved).
+        """
+        question = self.store.get(question_id)
+        if question is None or question.kind is not Kind.QUESTION:
+            raise ValueError("there is no such question in this profile")
+        if not accepted_answer(question):
+            raise ValueError("this question has no accepted answer to withdraw")
+        return self.accept(question_id, "", librarian=librarian)
 
     def follow(self, question_id: str, on: bool = True) -> None:
         """Follow a question (new answers and its accepted answer become notifications), or stop."""

@@ -560,8 +560,12 @@ class Session:
         return self.communities.answer(question_id, body)
 
     def accept_answer(self, question_id: str, answer_id: str) -> Changes:
-        """The asker marks the accepted answer ("" clears it)."""
+        """The asker (or a librarian) marks the accepted answer, or another one instead ("" clears it)."""
         return self.communities.accept(question_id, answer_id)
+
+    def withdraw_acceptance(self, question_id: str) -> Changes:
+        """The asker (or a librarian) withdraws the accepted answer: the question is open again."""
+        return self.communities.withdraw_acceptance(question_id)
 
     # -- curation ------------------------------------------------------------
     # The work is in desktop/review_service.py (the rules in desktop/core/review.py).

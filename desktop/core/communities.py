@@ -4,7 +4,8 @@ A question lives in a community (an ``in_community`` link) or is asked of a name
 (an ``asked_of`` link whose note holds that person's user name, which sync puts in the
 envelope's ``reviewers`` so the server lets them read it). Its answers link ``answers``
 to it. The asker marks the accepted answer: the question's ``accepted_answer`` field
-holds that answer's id (the server lets only the asker or a librarian change it).
+holds that answer's id (the server lets only the asker or a librarian change it); the
+same people withdraw it ("" again: the question is open) or accept another answer instead.
 
 What a sync brings becomes notifications here: :func:`notices_on_arrival` decides,
 from one arriving version and the copy the profile had before, which notices it makes.
@@ -25,6 +26,8 @@ KNOWLEDGE_KINDS = (Kind.CASE_STUDY, Kind.ARTICLE, Kind.SITE_VISIT, Kind.CENTRE_I
 
 #: Notice kinds.
 NEW_ANSWER, ACCEPTED, ASKED_OF_ME = "answer", "accepted", "asked"
+#: The accepted answer was withdrawn: the question is open again.
+WITHDRAWN = "withdrawn"
 
 
 @dataclass(frozen=True)
@@ -32,7 +35,7 @@ class Notice:
     """Something a sync brought that the person should see: opens ``record_id`` (a question)."""
 
     key: str  # names the event: the same event always has the same key
-    kind: str  # NEW_ANSWER, ACCEPTED or ASKED_OF_ME
+    kind: str  # NEW_ANSWER, ACCEPTED, WITHDRAWN or ASKED_OF_ME
     record_id: str  # the question to open
     subject_id: str  # the answer (or the question itself)
     title: str
@@ -123,20 +126,34 @@ def notices_on_arrival(
                 f"{ASKED_OF_ME}:{record.id}", ASKED_OF_ME, record.id, record.id, record.title, record.owner
             )
         )
-    answer_id = accepted_answer(record)
-    newly = bool(answer_id) and answer_id != accepted_answer(previous) and record.owner != account
-    if newly and (follows(record.id) or owner_of(answer_id) == account):
-        notices.append(
-            Notice(
-                f"{ACCEPTED}:{record.id}:{answer_id}",
-                ACCEPTED,
-                record.id,
-                answer_id,
-                record.title,
-                record.owner,
-            )
-        )
+    notices.extend(_acceptance_notices(record, previous, account=account, follows=follows, owner_of=owner_of))
     return notices
+
+
+def _acceptance_notices(
+    record: Record,
+    previous: Record | None,
+    *,
+    account: str,
+    follows: Callable[[str], bool],
+    owner_of: Callable[[str], str],
+) -> list[Notice]:
+    """A question's accepted answer changed: accepted (a first one, or another instead) or
+    withdrawn. Told to the question's followers and to the answerer concerned, never to the asker.
+
+    The key holds the question's revision when it has one, so accepting an answer again after
+    withdrawing it is news again, while the same version applied twice is not.
+    """
+    if record.owner == account:
+        return []
+    now, before = accepted_answer(record), accepted_answer(previous)
+    if now == before:
+        return []
+    answer_id, kind = (now, ACCEPTED) if now else (before, WITHDRAWN)
+    if not (follows(record.id) or owner_of(answer_id) == account):
+        return []
+    key = f"{kind}:{record.id}:{answer_id}" + (f":{record.revision}" if record.revision else "")
+    return [Notice(key, kind, record.id, answer_id, record.title, record.owner)]
 
 
 def new_question(
@@ -203,7 +220,8 @@ def new_answer(question: Record, body: str, *, owner: str, author_id: str = "") 
 
 
 def with_accepted(question: Record, answer_id: str, *, by: str, librarian: bool = False) -> Record:
-    """The question with ``answer_id`` accepted ("" clears it); only its asker (or a librarian) may."""
+    """The question with ``answer_id`` accepted: a first one, another instead of the one accepted,
+    or "" to withdraw the acceptance (the question is open again); only its asker (or a librarian) may."""
     if question.kind is not Kind.QUESTION:
         raise ValueError("only a question has an accepted answer")
     if by != question.owner and not librarian:

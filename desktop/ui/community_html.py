@@ -1,7 +1,8 @@
 """The community page and a question's thread as HTML for a QTextBrowser (plain text escaped).
 
 Links: ``record:<id>`` opens a record, ``question:<id>`` a question's thread, ``accept:<id>``
-accepts an answer (offered to the asker and to librarians, as the server allows).
+accepts an answer (or accepts it instead of the accepted one), ``withdraw:<question id>``
+withdraws the acceptance; both offered to the asker and to librarians, as the server allows.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from desktop.ui.record_html import ACCEPTED_GREEN, accepted_answer_html, format_
 if TYPE_CHECKING:
     from desktop.community_service import CommunityOverview, Person, Thread
 
-QUESTION_SCHEME, ACCEPT_SCHEME = "question", "accept"
+QUESTION_SCHEME, ACCEPT_SCHEME, WITHDRAW_SCHEME = "question", "accept", "withdraw"
 _GREEN = ACCEPTED_GREEN
 
 
@@ -42,6 +43,11 @@ _TEXTS = (
     QT_TRANSLATE_NOOP("CommunityView", "No activity yet."),
     QT_TRANSLATE_NOOP("CommunityView", "Accepted answer"),
     QT_TRANSLATE_NOOP("CommunityView", "Accept this answer"),
+    QT_TRANSLATE_NOOP("CommunityView", "Accept this instead"),
+    QT_TRANSLATE_NOOP("CommunityView", "Withdraw acceptance"),
+    QT_TRANSLATE_NOOP(
+        "CommunityView", "The accepted answer is not in this profile (deleted, or not synced yet)."
+    ),
     QT_TRANSLATE_NOOP("CommunityView", "as librarian"),
     QT_TRANSLATE_NOOP("CommunityView", "None named"),
     QT_TRANSLATE_NOOP("CommunityView", "{n} published here or on its topics"),
@@ -271,6 +277,9 @@ def thread_html(thread: Thread, palette: QPalette) -> str:
         else QCoreApplication.translate("CommunityView", "{n} answers")
     )
     parts.append(f"<h3>{html.escape(heading.format(n=count))}</h3>")
+    if thread.accepted_id and not thread.accepted_here:
+        missing = _x("The accepted answer is not in this profile (deleted, or not synced yet).")
+        parts.append(f"<p style='color:{muted}'>{missing}{_acceptance_action(thread, '', muted)}</p>")
     tint = _tint(palette)
     for number, answer in enumerate(answers):
         accepted = answer.id == thread.accepted_id
@@ -279,11 +288,7 @@ def thread_html(thread: Thread, palette: QPalette) -> str:
             who=html.escape(thread.authors.get(answer.id) or answer.owner),
             day=_day(str(answer.fields.get("date") or answer.created_at)),
         )
-        action = ""
-        if thread.may_accept and not accepted:
-            action = f" · <a href='{ACCEPT_SCHEME}:{answer.id}'>{_x('Accept this answer')}</a>"
-            if not thread.mine:
-                action += f" <span style='color:{muted}'>({_x('as librarian')})</span>"
+        action = _acceptance_action(thread, answer.id, muted)
         background = f" bgcolor='{tint}'" if accepted else ""
         if number and not accepted:
             parts.append("<hr>")
@@ -293,3 +298,20 @@ def thread_html(thread: Thread, palette: QPalette) -> str:
             f"<p style='color:{muted}'>{byline}{action}</p></td></tr></table>"
         )
     return "".join(parts)
+
+
+def _acceptance_action(thread: Thread, answer_id: str, muted: str) -> str:
+    """The link under an answer for those who may change the accepted one ('' for others):
+    accept it, accept it instead of the accepted one, or (on the accepted one, or with no
+    answer id when the accepted answer is not here) withdraw the acceptance."""
+    if not thread.may_accept:
+        return ""
+    if not answer_id or answer_id == thread.accepted_id:
+        href, text = f"{WITHDRAW_SCHEME}:{thread.question.id}", _x("Withdraw acceptance")
+    else:
+        href = f"{ACCEPT_SCHEME}:{answer_id}"
+        text = _x("Accept this instead") if thread.accepted_id else _x("Accept this answer")
+    action = f" · <a href='{href}'>{text}</a>"
+    if not thread.mine:
+        action += f" <span style='color:{muted}'>({_x('as librarian')})</span>"
+    return action

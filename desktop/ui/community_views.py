@@ -23,7 +23,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.ui.community_html import ACCEPT_SCHEME, QUESTION_SCHEME, community_html, thread_html
+from desktop.ui.community_html import (
+    ACCEPT_SCHEME,
+    QUESTION_SCHEME,
+    WITHDRAW_SCHEME,
+    community_html,
+    thread_html,
+)
 from desktop.ui.record_html import RECORD_SCHEME
 from desktop.ui.tasks import TaskManager
 
@@ -137,6 +143,9 @@ class CommunityView(QWidget):
 
         def done(overview: CommunityOverview | None) -> None:
             if overview is not None and overview.record.id == self.community_id:
+                # Read after the server answered: newer than a store read still under way, which
+                # would otherwise show the memberships as they were before (a slow read lane).
+                self._generation += 1
                 self._show(overview)
 
         self.tasks.network(run, done, lambda _error: None, description="read the community's members")
@@ -322,25 +331,42 @@ class ThreadView(QWidget):
         )
 
     def accept(self, answer_id: str) -> None:
-        """The asker accepts an answer."""
+        """The asker (or a librarian) accepts an answer, or accepts it instead of the accepted one."""
         session, question_id = self.session, self.question_id
         if session is None or not question_id:
             return
+        instead = bool(self.current and self.current.accepted_id)
+        self._change_acceptance(
+            lambda: session.accept_answer(question_id, answer_id),
+            self.tr("Accepted instead; everyone following it is told after the next sync.")
+            if instead
+            else self.tr("Accepted; everyone following it is told after the next sync."),
+            "accept an answer",
+        )
+
+    def withdraw_acceptance(self) -> None:
+        """The asker (or a librarian) withdraws the accepted answer: the question is open again."""
+        session, question_id = self.session, self.question_id
+        if session is None or not question_id:
+            return
+        self._change_acceptance(
+            lambda: session.withdraw_acceptance(question_id),
+            self.tr("Acceptance withdrawn; the question is open again, for everyone after the next sync."),
+            "withdraw an accepted answer",
+        )
+
+    def _change_acceptance(self, run: Callable[[], Any], message: str, description: str) -> None:
+        """Save a change of the accepted answer on the write lane (queued for the next sync)."""
 
         def done(changes: Any) -> None:
-            self.status_label.setText(self.tr("Accepted; everyone following it is told after the next sync."))
+            self.status_label.setText(message)
             self.reload()
             self.changed.emit(changes)
 
         def failed(error: BaseException) -> None:
             self.status_label.setText(str(error))
 
-        self.tasks.write(
-            lambda: session.accept_answer(question_id, answer_id),
-            done,
-            failed,
-            description="accept an answer",
-        )
+        self.tasks.write(run, done, failed, description=description)
 
     def _on_follow_toggled(self, on: bool) -> None:
         session, question_id = self.session, self.question_id
@@ -352,6 +378,8 @@ class ThreadView(QWidget):
     def _on_anchor_clicked(self, url: QUrl) -> None:
         if url.scheme() == ACCEPT_SCHEME:
             self.accept(url.path())
+        elif url.scheme() == WITHDRAW_SCHEME:
+            self.withdraw_acceptance()
         elif url.scheme() == RECORD_SCHEME:
             self.record_requested.emit(url.path())
 

@@ -1,9 +1,9 @@
 """Notifications in the status bar: a button with the unread count, and the list it opens.
 
-What a sync brought (new answers to questions I follow, my answer accepted, a question asked
-of me, a review of mine that another reviewer's overtook) is stored by the sync itself
-(desktop/store/communities.py), so the list survives a restart; the window refreshes the
-count after every sync and every change.
+What a sync brought (new answers to questions I follow, an answer accepted or its acceptance
+withdrawn, a question asked of me, a review of mine that another reviewer's overtook) is stored
+by the sync itself (desktop/store/communities.py), so the list survives a restart; the window
+refreshes the count after every sync and every change.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.core.communities import ACCEPTED, ASKED_OF_ME, NEW_ANSWER
+from desktop.core.communities import ACCEPTED, ASKED_OF_ME, NEW_ANSWER, WITHDRAWN
 from desktop.core.review import OVERTAKEN_NOTICE
 from desktop.ui.icons import app_icon
 from desktop.ui.tasks import TaskManager
@@ -40,6 +40,9 @@ def notice_text(notice: StoredNotice) -> str:
         NEW_ANSWER: QCoreApplication.translate("Notifications", "New answer · {who} answered “{title}”"),
         ACCEPTED: QCoreApplication.translate(
             "Notifications", "Accepted · {who} accepted an answer to “{title}”"
+        ),
+        WITHDRAWN: QCoreApplication.translate(
+            "Notifications", "Open again · {who} withdrew the accepted answer to “{title}”"
         ),
         ASKED_OF_ME: QCoreApplication.translate("Notifications", "Asked of you · {who} asks “{title}”"),
         OVERTAKEN_NOTICE: QCoreApplication.translate(

@@ -737,6 +737,18 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Accept this instead</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Withdraw acceptance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The accepted answer is not in this profile (deleted, or not synced yet).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{n} published here or on its topics</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3045,6 +3057,10 @@ from “{title}”, due {date}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Open again · {who} withdrew the accepted answer to “{title}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Asked of you · {who} asks “{title}”</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4910,7 +4926,15 @@ Edit the record, then submit it for review again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Accepted instead; everyone following it is told after the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Accepted; everyone following it is told after the next sync.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Acceptance withdrawn; the question is open again, for everyone after the next sync.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from desktop.core.communities import ACCEPTED, ASKED_OF_ME, NEW_ANSWER, new_answer, new_question
+from pathlib import Path
+
+from desktop.core.communities import (
+    ACCEPTED,
+    ASKED_OF_ME,
+    NEW_ANSWER,
+    WITHDRAWN,
+    new_answer,
+    new_question,
+)
 from desktop.core.kinds import Kind
 from desktop.core.records import Link, Record, Relation, Status, Visibility
-from desktop.store import RecordRepository
+from desktop.store import RecordRepository, open_store
 from desktop.store.replica import ACCOUNT_KEY, StoreReplica
 from desktop.store.sync_mapping import version_of
 from sync import protocol as p
@@ -73,6 +82,49 @@ def test_a_feed_page_makes_each_notification_once_however_often_it_is_applied(re
     own = new_answer(other, "Another of mine.", owner="bob")
     _page(replica, [_server(own)], 6)
     assert repo.unread_count() == 0
+
+
+def test_withdrawn_and_replaced_acceptances_notify_followers_and_the_answerer_once_each(
+    tmp_path: Path,
+) -> None:
+    """Accept, withdraw, accept again, accept another instead: each change is news to those who
+    follow the question and to the answerer concerned (once, however often its version comes),
+    never to the asker who made it."""
+    question = new_question("Meters?", "", owner="carol", community_id=COMMUNITY)
+    bobs, dans = new_answer(question, "Prepaid.", owner="bob"), new_answer(question, "Smart.", owner="dan")
+    versions = [  # the question's accepted answer, version by version
+        _server(question.with_fields(accepted_answer=answer_id), generation)
+        for generation, answer_id in enumerate([bobs.id, "", bobs.id, dans.id, ""], start=2)
+    ]
+
+    def told(account: str, *, follows: bool) -> list[tuple[str, str]]:
+        """The acceptance notices ``account``'s own profile gets as the versions arrive (each page
+        twice; a follower is also told of the two answers, as ever)."""
+        store = open_store(tmp_path / account)
+        try:
+            store.set_meta(ACCOUNT_KEY, account)
+            store.follow(question.id, follows)
+            replica = StoreReplica(store)
+            _page(replica, [_server(question), _server(bobs), _server(dans)], 0)
+            for cursor, version in enumerate(versions, start=10):
+                _page(replica, [version], cursor)
+                _page(replica, [version], cursor)
+            notices = reversed(store.notifications())
+            return [(n.kind, n.subject_id) for n in notices if n.kind in (ACCEPTED, WITHDRAWN)]
+        finally:
+            store.close()
+
+    everything = [
+        (ACCEPTED, bobs.id),
+        (WITHDRAWN, bobs.id),
+        (ACCEPTED, bobs.id),  # accepted again after the withdrawal: news again
+        (ACCEPTED, dans.id),  # dan's instead
+        (WITHDRAWN, dans.id),
+    ]
+    assert told("eve", follows=True) == everything
+    # bob, not following: what concerns his answer.
+    assert told("bob", follows=False) == [(ACCEPTED, bobs.id), (WITHDRAWN, bobs.id), (ACCEPTED, bobs.id)]
+    assert told("carol", follows=True) == []  # the asker made every change
 
 
 def test_an_answer_to_a_question_i_do_not_follow_is_no_notification(repo: RecordRepository) -> None:

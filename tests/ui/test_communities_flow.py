@@ -300,3 +300,146 @@ def test_a_librarian_accepts_and_the_accepted_answer_reads_as_a_link(
     _sync(qtbot, bob)
     qtbot.waitUntil(lambda: (bob_view.overview.server_members or {}).get("lib") == "member", timeout=WAIT_MS)
     assert "lib" in bob_view.browser.toPlainText()
+
+
+def _links(browser: Any) -> list[tuple[str, str]]:
+    """(text, address) of every link the browser shows, in reading order."""
+    found = []
+    block = browser.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            if fragment.isValid() and fragment.charFormat().isAnchor():
+                found.append((fragment.text(), fragment.charFormat().anchorHref()))
+            it += 1
+        block = block.next()
+    return found
+
+
+def _click_link(browser: Any, text: str, address: str) -> None:
+    """Follow the link reading ``text`` to ``address`` (as a click on it does), asserting it is shown."""
+    assert (text, address) in _links(browser), (text, address, _links(browser))
+    browser.anchorClicked.emit(QUrl(address))
+
+
+def test_the_asker_withdraws_an_accepted_answer_and_accepts_another_instead_offline_then_synced(
+    qtbot: Any, open_window: Any, tmp_path: Path, server_url: str
+) -> None:
+    """Ask, answer twice, accept; withdraw it (the question is open again); accept one, then the
+    other instead: each saved here at once, queued, and after the syncs the other device shows
+    the question open again, then the other answer accepted, with a notification each time."""
+    community_id = _community_by_librarian(tmp_path, server_url)  # alice facilitates
+    alice = open_window(ProfilePaths(tmp_path / "alice", "--data-dir"))
+    _signed_in(qtbot, alice, server_url, "alice")
+    bob = open_window(ProfilePaths(tmp_path / "bob", "--data-dir"))
+    _signed_in(qtbot, bob, server_url, "bob")
+    alice_view = _open_community(qtbot, alice, community_id, "facilitator")
+    assert alice_view.change_membership("set", "bob", "member")
+    qtbot.waitUntil(
+        lambda: (alice_view.overview.server_members or {}).get("bob") == "member", timeout=WAIT_MS
+    )
+
+    # Alice asks; bob answers twice (each answer follows the question).
+    question = alice.session.ask_question("Which meters survive a flood?", community_id=community_id)
+    _sync(qtbot, alice)
+    _sync(qtbot, bob)
+    first = bob.session.answer_question(question.id, "The sealed prepaid meters from the 2019 tender.")
+    second = bob.session.answer_question(question.id, "None: mount them above the flood line.")
+    _sync(qtbot, bob)
+    _sync(qtbot, alice)
+    page = _page(alice)
+    page.open_question(question.id)
+    thread = page.thread_view
+    qtbot.waitUntil(lambda: thread.current is not None and len(thread.current.answers) == 2, timeout=WAIT_MS)
+    assert [text for text, _ in _links(thread.browser)].count("Accept this answer") == 2
+    assert "Withdraw acceptance" not in thread.browser.toPlainText()
+
+    # She accepts the first: it is marked, offers "Withdraw acceptance"; the other "Accept this instead".
+    _click_link(thread.browser, "Accept this answer", f"accept:{first.id}")
+    qtbot.waitUntil(lambda: thread.current.accepted_id == first.id, timeout=WAIT_MS)
+    assert thread.status_label.text().startswith("Accepted;")
+    links = _links(thread.browser)
+    assert ("Withdraw acceptance", f"withdraw:{question.id}") in links
+    assert ("Accept this instead", f"accept:{second.id}") in links
+    assert thread.browser.toPlainText().index("sealed prepaid") < thread.browser.toPlainText().index(
+        "mount them above"
+    )  # the accepted answer first
+    assert "Accept this answer" not in thread.browser.toPlainText()
+    _sync(qtbot, alice)
+
+    # Bob syncs: answered on his community page, and told; he is offered none of the links.
+    told = bob.notifications.unread
+    _sync(qtbot, bob)
+    qtbot.waitUntil(lambda: bob.notifications.unread == told + 1, timeout=WAIT_MS)
+    bob_view = _open_community(qtbot, bob, community_id, "member")
+    qtbot.waitUntil(lambda: bool(bob_view.overview.questions), timeout=WAIT_MS)
+    assert bob_view.overview.open_questions == [] and "(0 open of 1)" in bob_view.browser.toPlainText()
+    bob_page = _page(bob)
+    bob_page.open_question(question.id)
+    bob_thread = bob_page.thread_view
+    qtbot.waitUntil(
+        lambda: bob_thread.current is not None and bob_thread.current.accepted_id == first.id, timeout=WAIT_MS
+    )
+    shown = [text for text, _ in _links(bob_thread.browser)]
+    assert not {"Withdraw acceptance", "Accept this instead", "Accept this answer"} & set(shown)
+
+    # Alice withdraws it: open again here at once, queued for the next sync.
+    _click_link(thread.browser, "Withdraw acceptance", f"withdraw:{question.id}")
+    qtbot.waitUntil(lambda: thread.current.accepted_id == "", timeout=WAIT_MS)
+    assert thread.status_label.text().startswith("Acceptance withdrawn")
+    assert [text for text, _ in _links(thread.browser)].count("Accept this answer") == 2
+    assert "Accepted answer" not in thread.browser.toPlainText()
+    assert alice.session.store.sync_state(question.id) != "synced"  # waiting for the sync
+    assert [q.id for q in alice.session.communities.overview(community_id).open_questions] == [question.id]
+    _sync(qtbot, alice)
+    assert alice.session.store.sync_state(question.id) == "synced"
+
+    # Bob syncs: the question is open again on his community page, and a notification says so.
+    _sync(qtbot, bob)
+    qtbot.waitUntil(lambda: bob.notifications.unread == told + 2, timeout=WAIT_MS)
+    bob_view = _open_community(qtbot, bob, community_id, "member")
+    qtbot.waitUntil(
+        lambda: [q.id for q in bob_view.overview.open_questions] == [question.id], timeout=WAIT_MS
+    )
+    assert "(1 open of 1)" in bob_view.browser.toPlainText()
+    assert "Accepted answer" not in bob_view.browser.toPlainText()
+    notices = bob.notifications.open_list()
+    qtbot.waitUntil(lambda: notices.list.count() >= 2, timeout=WAIT_MS)
+    assert (
+        notices.list.item(0)
+        .text()
+        .startswith("Open again · alice withdrew the accepted answer to “Which meters survive a flood?”")
+    )
+    notices.close()
+
+    # Alice accepts the first again, then the second instead, both before syncing.
+    _click_link(thread.browser, "Accept this answer", f"accept:{first.id}")
+    qtbot.waitUntil(lambda: thread.current.accepted_id == first.id, timeout=WAIT_MS)
+    _click_link(thread.browser, "Accept this instead", f"accept:{second.id}")
+    qtbot.waitUntil(lambda: thread.current.accepted_id == second.id, timeout=WAIT_MS)
+    assert thread.status_label.text().startswith("Accepted instead;")
+    assert ("Accept this instead", f"accept:{first.id}") in _links(thread.browser)
+    _sync(qtbot, alice)
+
+    # Bob's device shows the second answer accepted, on the community page and first in the thread.
+    _sync(qtbot, bob)
+    qtbot.waitUntil(lambda: bob.notifications.unread == told + 3, timeout=WAIT_MS)  # his other answer
+    bob_view = _open_community(qtbot, bob, community_id, "member")
+    qtbot.waitUntil(
+        lambda: (
+            not bob_view.overview.open_questions
+            and bob_view.overview.questions[0].accepted_answer is not None
+        ),
+        timeout=WAIT_MS,
+    )
+    accepted = bob_view.overview.questions[0].accepted_answer
+    assert accepted is not None and accepted.id == second.id
+    assert "Accepted answer: “None: mount them above the flood line.”" in bob_view.browser.toPlainText()
+    bob_page.open_question(question.id)
+    qtbot.waitUntil(
+        lambda: bob_thread.current is not None and bob_thread.current.accepted_id == second.id,
+        timeout=WAIT_MS,
+    )
+    text = bob_thread.browser.toPlainText()
+    assert text.index("mount them above") < text.index("sealed prepaid")  # the accepted answer first

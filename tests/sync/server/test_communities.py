@@ -161,6 +161,65 @@ def test_only_the_asker_or_a_librarian_accepts_an_answer(client: TestClient) -> 
     assert first_flagged["outcome"] == "rejected"
 
 
+def test_withdrawing_or_replacing_the_accepted_answer_is_the_asker_s_or_a_librarian_s_on_every_backend(
+    backend_client: TestClient,
+) -> None:
+    """The same people who accept an answer withdraw the acceptance or accept another instead:
+    the asker and librarians; another staff member (a member who answered, or the community's
+    facilitator) is refused, and the server's version stays as it was."""
+    lib, alice, bob, carol = (login(backend_client, name) for name in ("lib", "alice", "bob", "carol"))
+    community = _community(lib)
+    for user in (alice, bob):
+        _join(user, community)
+    facilitate = {"user": "carol", "role": CommunityRole.FACILITATOR.value}
+    assert lib.request("PUT", f"/communities/{community}/members", json=facilitate).status_code == 204
+    stored = alice.create(_question(alice, community=community))
+    qid = stored["envelope"]["id"]
+    first = bob.create(_answer(qid, community=community))["envelope"]["id"]
+    second = carol.create(_answer(qid, community=community))["envelope"]["id"]
+
+    def marking(user: User, answer_id: str) -> dict[str, Any]:
+        """``user`` pushes the question with ``answer_id`` accepted ("" withdraws) over the stored one."""
+        new = edited(stored)
+        new["payload"]["fields"] = {**new["payload"]["fields"], "accepted_answer": answer_id}
+        (result,) = user.push((new, stored["envelope"]["revision"]))
+        return dict(result)
+
+    def accepted_on_server() -> str:
+        fields = alice.request("GET", f"/records/{qid}").json()["payload"]["fields"]
+        return str(fields.get("accepted_answer") or "")
+
+    steps = [  # (who, what they set, whether the server takes it)
+        (alice, first, True),  # the asker accepts
+        (bob, "", False),  # the answerer withdraws: refused
+        (carol, second, False),  # the facilitator accepts hers instead: refused
+        (alice, "", True),  # the asker withdraws: the question is open again
+        (alice, first, True),
+        (alice, second, True),  # the asker accepts another instead
+        (carol, "", False),
+        (bob, first, False),
+        (lib, "", True),  # a librarian withdraws
+        (lib, second, True),  # ... accepts one ...
+        (lib, first, True),  # ... and another instead
+    ]
+    for user, answer_id, allowed in steps:
+        before = accepted_on_server()
+        result = marking(user, answer_id)
+        if allowed:
+            assert result["outcome"] == "accepted", (user.name, answer_id, result)
+            stored = result["record"]
+            assert accepted_on_server() == answer_id
+        else:
+            assert result["outcome"] == "rejected" and result["code"] == "forbidden", (user.name, result)
+            assert accepted_on_server() == before
+    # Replacing names an answer to this question, as accepting does.
+    other = alice.create(_question(alice, community=community, title="Other"))
+    elsewhere = bob.create(_answer(other["envelope"]["id"], community=community))["envelope"]["id"]
+    wrong = marking(alice, elsewhere)
+    assert wrong["outcome"] == "rejected" and wrong["code"] == "invalid"
+    assert accepted_on_server() == first
+
+
 def test_the_rules_as_a_table() -> None:
     community = "aaaaaaaa-0000-4000-8000-000000000001"
     alice = Actor("alice", Role.STAFF)
