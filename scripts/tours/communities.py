@@ -1,6 +1,7 @@
 """Tour: a community page over the real corpus, one whose events link to it (its knowledge shared in
-it first), a question thread with an accepted answer, the question's own page (the accepted answer
-as a link, never an id), the ask dialog and the notifications list.
+it first), a question thread with an accepted answer (the asker offered "Withdraw acceptance" and
+"Accept this instead"), the question's own page (the accepted answer as a link, never an id), the
+ask dialog and the notifications list (one says a colleague withdrew the acceptance of an answer).
 
 The corpus holds 40 communities of practice (Digital.gov) but no questions, so the tour asks
 one as "amina" and lets answers from colleagues arrive the way a sync brings them (the
@@ -27,12 +28,14 @@ SHARED = "Plain Language"
 ME = "amina"
 
 
-def _arrive(session: Any, records: list[Any], cursor: int, reviewers: dict[str, list[str]]) -> None:
+def _arrive(
+    session: Any, records: list[Any], cursor: int, reviewers: dict[str, list[str]], generation: int = 1
+) -> None:
     """Apply records as a page of the server's feed (as a sync would), indexing what it wrote."""
     versions = []
     for number, record in enumerate(records):
         stored = record.with_changes(
-            status=Status.PUBLISHED, visibility=Visibility.COMMUNITY, revision=f"1-{number:032x}"
+            status=Status.PUBLISHED, visibility=Visibility.COMMUNITY, revision=f"{generation}-{number:032x}"
         )
         version = version_of(stored, [])
         envelope = version.envelope.model_copy(update={"reviewers": reviewers.get(record.id, [])})
@@ -84,7 +87,23 @@ def _prepare(session: Any) -> tuple[str, str]:
     )
     _arrive(session, [*answers, asked], 1_000_000, {asked.id: [ME]})
     session.accept_answer(question.id, answers[0].id)
+    _withdrawn_elsewhere(session, community.id)
     return community.id, question.id
+
+
+def _withdrawn_elsewhere(session: Any, community_id: str) -> None:
+    """A colleague's question that accepted the person's answer, then withdrew it (it turned out
+    wrong): open again, with an "Open again" notification, as syncs bring it."""
+    theirs = new_question(
+        "Is there a shared API key for the provincial address service?",
+        "Our app needs street names for the ward maps.",
+        owner="sipho.k",
+        community_id=community_id,
+    )
+    mine = new_answer(theirs, "Yes: ask the provincial IT desk for the district key.", owner=ME)
+    _arrive(session, [theirs, mine], 1_000_100, {})
+    _arrive(session, [theirs.with_fields(accepted_answer=mine.id)], 1_000_102, {}, generation=2)
+    _arrive(session, [theirs.with_fields(accepted_answer="")], 1_000_103, {}, generation=3)
 
 
 def run(app: Any, out: Path, workdir: Path, corpus_profile: Path | None) -> None:
@@ -157,7 +176,7 @@ def run(app: Any, out: Path, workdir: Path, corpus_profile: Path | None) -> None
     wait_until(app, lambda: bell.unread >= 2, what="the unread count")
     notices = bell.open_list()
     assert notices is not None
-    wait_until(app, lambda: notices.list.count() >= 3, what="the notifications")
+    wait_until(app, lambda: notices.list.count() >= 5, what="the notifications")
     settle(app, 0.5)
     shooter.shot("notifications", whole_screen=True)
     notices.close()
