@@ -228,6 +228,46 @@ def test_retire_with_a_replacement_or_removing_the_tag(session: Session) -> None
     assert energy_use.links_of(Relation.BROADER) == [POLICY]
 
 
+def test_a_replacement_takes_the_retired_terms_labels_and_syncs_them(session: Session) -> None:
+    retagged = article("Solar geysers", ("energy saving", "housing"), (SAVING,))
+    already = article("Provincial strategy", ("energy policy",), (POLICY,))  # about it before
+    session.save_many([retagged, already])
+    before_outbox = len(session.store.outbox_entries())
+    policy_revision = term(session, POLICY).revision
+    saving = term(session, SAVING)
+    assert "rational use of energy" in saving.fields["alt_labels"] and not term(session, POLICY).fields.get(
+        "alt_labels"
+    )
+    session.retire_term(SAVING, POLICY)
+
+    policy = term(session, POLICY)
+    assert policy.fields["alt_labels"] == ["energy saving", *saving.fields["alt_labels"]]
+    assert policy.title == "energy policy" and not policy.deleted
+    # A normal edit of the replacement: a new revision on the old one, waiting to be pushed.
+    assert policy.parent_revision == policy_revision and policy.revision != policy_revision
+    assert POLICY in {e.record_id for e in session.store.outbox_entries()[before_outbox:]}
+    assert [e.label for e in session.terms() if e.id == POLICY] == ["energy policy"]
+    # The old labels find the records now tagged with the replacement, both ways round.
+    for query in ("energy saving", "rational use of energy"):
+        assert {retagged.id, already.id} <= ids(session, query), query
+    assert retagged.id in ids(session, "energy policy")
+    # Typed in a tag field, the old label is offered as the replacement.
+    [offered] = [m for m in session.find_terms("energy saving") if m.id == POLICY]
+    assert offered.by_alternative and offered.matched == "energy saving"
+    assert SAVING not in {m.id for m in session.find_terms("energy saving")}
+
+
+def test_retiring_without_a_replacement_changes_no_other_term(session: Session) -> None:
+    terms_before = {r.id: r.revision for r in session.store.iter_records([Kind.TERM])}
+    narrower = {r.id for r in session.term_usage(SAVING).narrower}
+    assert narrower  # energy recovery: lifted to the retired term's broader term
+    session.retire_term(SAVING)
+    changed = {r.id for r in session.store.iter_records([Kind.TERM]) if r.revision != terms_before.get(r.id)}
+    assert changed == narrower
+    assert term(session, SAVING).deleted
+    assert not [m for m in session.find_terms("rational use of energy") if m.id != SAVING]
+
+
 def test_bulk_tag_and_untag_in_one_write(session: Session) -> None:
     records = [article(f"Report {n}", ("housing",) if n else ()) for n in range(5)]
     session.save_many(records)

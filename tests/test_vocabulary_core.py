@@ -71,6 +71,32 @@ def test_retiring_without_replacement_lifts_narrower_terms() -> None:
     edit = plan_retire(SUPPLY, TermUsage(narrower=(PUMPS,)))
     pumps = next(r for r in edit.records if r.id == PUMPS.id)
     assert pumps.links_of(Relation.BROADER) == [WATER.id] and pumps.fields["broader"] == ["Water"]
+    assert {r.id for r in edit.records} == {PUMPS.id, SUPPLY.id}  # no other term changes
+    assert WATER.fields["alt_labels"] == ["H2O"]
+
+
+def test_a_replacement_takes_the_retired_terms_labels_as_alternative_labels() -> None:
+    # Labels differing only in case or spacing are one label; the replacement's own preferred
+    # label is never one of its alternatives.
+    old = term("t-old", "Potable  water", ("drinking WATER", "Borehole water", "water supply"))
+    edit = plan_retire(old, TermUsage(), SUPPLY)
+    replacement, ended = edit.records
+    assert replacement.id == SUPPLY.id and replacement.links == SUPPLY.links
+    assert replacement.fields["alt_labels"] == ["drinking water", "Potable water", "Borehole water"]
+    assert {k: v for k, v in replacement.fields.items() if k != "alt_labels"} == {
+        k: v for k, v in SUPPLY.fields.items() if k != "alt_labels"
+    }
+    assert ended.deleted and replacement_of(ended) == SUPPLY.id
+    # A replacement that has every label already is not written again.
+    again = plan_retire(term("t-dup", "drinking water"), TermUsage(), SUPPLY)
+    assert [r.id for r in again.records] == ["t-dup"]
+
+
+def test_a_replacement_narrower_than_the_retired_term_takes_its_labels_and_leaves_it() -> None:
+    edit = plan_retire(SUPPLY, TermUsage(narrower=(PUMPS,)), PUMPS)
+    [pumps] = [r for r in edit.records if r.id == PUMPS.id]  # one record: moved and relabelled
+    assert pumps.links_of(Relation.BROADER) == [] and pumps.fields["broader"] == []
+    assert pumps.fields["alt_labels"] == ["Water supply", "drinking water"]
 
 
 def test_completion_ranks_whole_then_start_then_word_then_anywhere() -> None:

@@ -173,12 +173,24 @@ def move_narrower(narrower: Record, old: Record, new: Record) -> Record:
     return narrower.with_changes(links=links, fields=fields)
 
 
+def take_labels(term: Record, other: Record) -> Record:
+    """``term`` with ``other``'s preferred and alternative labels among its alternative labels.
+
+    Nothing is doubled (labels compare case-insensitively) and ``term``'s own preferred label is
+    never one of them; ``term`` itself is returned when it has every label already. A merge's
+    survivor and a retired term's replacement take the old term's labels this way, so the old
+    label still finds (and completes to) the term that took its place.
+    """
+    have = [*(term.fields.get("alt_labels") or [])]
+    alt = _unique([*have, other.title, *(other.fields.get("alt_labels") or [])], leave_out=[term.title])
+    if alt == have:
+        return term
+    return term.with_fields(alt_labels=alt)
+
+
 def absorb(survivor: Record, loser: Record) -> Record:
     """The surviving term of a merge: the loser's labels as alternative labels, its broader terms too."""
-    alt = _unique(
-        [*(survivor.fields.get("alt_labels") or []), loser.title, *(loser.fields.get("alt_labels") or [])],
-        leave_out=[survivor.title],
-    )
+    survivor = take_labels(survivor, loser)
     links = list(survivor.links)
     own = {survivor.id, loser.id}
     present = set(survivor.links_of(Relation.BROADER))
@@ -192,7 +204,7 @@ def absorb(survivor: Record, loser: Record) -> Record:
         leave_out=[survivor.title, loser.title],
     )
     fields = dict(survivor.fields)
-    fields["alt_labels"] = alt
+    fields["alt_labels"] = list(fields.get("alt_labels") or [])
     if broader or "broader" in fields:
         fields["broader"] = broader
     if not str(fields.get("scope_note") or "").strip() and loser.fields.get("scope_note"):
@@ -300,16 +312,24 @@ def plan_merge(survivor: Record, loser: Record, usage: TermUsage) -> VocabularyE
 def plan_retire(term: Record, usage: TermUsage, replacement: Record | None = None) -> VocabularyEdit:
     """Retire ``term``: what used it is retagged with ``replacement``, or loses the tag when there is none.
 
-    Its narrower terms move to the replacement, or to the retired term's own broader terms.
+    The replacement takes the retired term's labels as alternative labels (as a merge's survivor
+    does), so a search or a tag field typed with the old label still finds it; without a
+    replacement no other term changes but its narrower terms. Those move to the replacement, or
+    to the retired term's own broader terms.
     """
     if replacement is not None and replacement.id == term.id:
         raise ValueError("a term cannot replace itself")
     records: dict[str, Record] = {}
+    original = replacement
+    if replacement is not None:
+        replacement = take_labels(replacement, term)
+        records[replacement.id] = replacement  # first, as a merge's survivor; left out if unchanged
     for narrower in usage.narrower:
+        base = records.get(narrower.id, narrower)
         if replacement is not None:
-            records[narrower.id] = move_narrower(narrower, term, replacement)
+            records[narrower.id] = move_narrower(base, term, replacement)
         else:
-            records[narrower.id] = _lift(narrower, term)
+            records[narrower.id] = _lift(base, term)
     retagged = 0
     for record in usage.tagged:
         if record.id == term.id:
@@ -319,6 +339,8 @@ def plan_retire(term: Record, usage: TermUsage, replacement: Record | None = Non
         if changed != base:
             retagged += 1
             records[record.id] = changed
+    if replacement is not None and records[replacement.id] == original:
+        del records[replacement.id]  # it had every label already (and was not moved): not written
     ended = tombstone(term, replacement, REPLACED_NOTE)
     return VocabularyEdit((*records.values(), ended), retagged=retagged, moved=len(usage.narrower))
 
