@@ -306,7 +306,8 @@ class RetireTermDialog(QDialog):
         note = QLabel(
             self.tr(
                 "The term goes to the trash; its narrower terms move up to its broader terms, "
-                "or under the replacement."
+                "or under the replacement. A replacement also takes its labels as alternative "
+                "labels, so a search or a tag typed with them finds the replacement."
             )
         )
         note.setWordWrap(True)

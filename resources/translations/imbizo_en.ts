@@ -3807,7 +3807,7 @@ Close it anyway? Your changes are kept and offered back the next time you open i
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>The term goes to the trash; its narrower terms move up to its broader terms, or under the replacement.</source>
+        <source>The term goes to the trash; its narrower terms move up to its broader terms, or under the replacement. A replacement also takes its labels as alternative labels, so a search or a tag typed with them finds the replacement.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -5113,6 +5113,10 @@ Edit the record, then submit it for review again.</source>
     </message>
     <message>
         <source>“{term}” retired: {n} records retagged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“{term}” retired: {n} records retagged with “{replacement}”, which now also has “{term}” as an alternative label.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

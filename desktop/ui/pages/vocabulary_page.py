@@ -464,7 +464,13 @@ class VocabularyPage(QWidget):
             replacement, term = dialog.replacement, details.term
             replacement_id = replacement.id if replacement is not None else None
             self.panel.show_placeholder()
-            note = self.tr("“{term}” retired: {n} records retagged.").format(term=term.title, n="{n}")
+            if replacement is None:
+                note = self.tr("“{term}” retired: {n} records retagged.").format(term=term.title, n="{n}")
+            else:
+                note = self.tr(
+                    "“{term}” retired: {n} records retagged with “{replacement}”, "
+                    "which now also has “{term}” as an alternative label."
+                ).format(term=term.title, replacement=replacement.label, n="{n}")
             self._run(lambda: session.retire_term(term.id, replacement_id), replacement_id, note)
 
         return self._open(dialog, retire)

@@ -249,6 +249,53 @@ def test_retire_a_term_removing_its_tag(qtbot: Any, page: Any) -> None:
     ]  # lifted to the retired term's broader
 
 
+def test_retire_a_term_with_a_replacement_that_takes_its_labels(qtbot: Any, page: Any) -> None:
+    window = page.window()
+    session = page.session
+    page.show_in_tree(CONSUMPTION)
+    wait_term(qtbot, page, CONSUMPTION)
+    dialog = page.retire_term()
+    assert "takes its labels as alternative labels" in dialog.findChildren(type(page.note_label))[-1].text()
+    dialog.replace_radio.setChecked(True)
+    choose(qtbot, dialog.chooser, "energy pol", "energy policy")
+    with qtbot.waitSignal(page.tree_loaded, timeout=WAIT_MS):
+        dialog.retire_button.click()
+    wait_term(qtbot, page, POLICY)  # the replacement is shown, its new alternative labels with it
+    text = page.panel.browser.toPlainText()
+    assert "energy consumption" in text and "use of energy" in text
+    assert "now also has “energy consumption” as an alternative label" in page.note_label.text()
+    policy = session.store.get(POLICY)
+    assert policy.fields["alt_labels"][:2] == ["energy consumption", "use of energy"]
+    assert session.store.outbox_entries(POLICY)  # the edit waits to be pushed like any other
+    tagged = {r.id for r in session.term_usage(POLICY).tagged}
+    assert len(tagged) == 2 and tagged <= {h.id for h in session.search("energy consumption").hits}
+
+    # The find box and a tag field offer the replacement for the old label.
+    qtbot.keyClicks(page.find_edit, "use of ener")
+    qtbot.waitUntil(lambda: page.found_list.count() > 0, timeout=WAIT_MS)
+    assert page.found_list.item(0).text().startswith("use of energy → energy policy")
+    record = next(r for r in session.store.iter_records([Kind.CASE_STUDY]) if r.title == CASES[3])
+    opened: list[Any] = []
+    window.editors.editor_opened.connect(opened.append)
+    window.edit_record(record.id)
+    qtbot.waitUntil(lambda: bool(opened) and opened[0].editor.is_loaded, timeout=WAIT_MS)
+    editor = opened[0].editor
+    field = editor.widget("@tags")
+    field.window().activateWindow()
+    field.input.setFocus()
+    qtbot.keyClicks(field.input, "energy consum")
+    offered = "energy consumption → energy policy"
+    qtbot.waitUntil(lambda: offered in field.model.stringList(), timeout=WAIT_MS)
+    assert field.choose(offered)
+    assert field.value() == (("energy policy", POLICY),)
+    with qtbot.waitSignal(editor.record_saved, timeout=WAIT_MS):
+        editor.save_action.trigger()
+    stored = session.store.get(record.id)
+    assert stored.tags == ("energy policy",) and stored.links_of(Relation.ABOUT) == [POLICY]
+    editor.confirm_close_invalid = lambda _errors: True
+    opened[0].close()
+
+
 def test_staff_signed_in_to_a_server_cannot_curate(qtbot: Any, page: Any) -> None:
     page.session.store.set_meta("sync.server_url", "https://kb.example.org")
     page.session.store.set_meta("sync.role", "staff")
