@@ -5108,11 +5108,23 @@ Edit the record, then submit it for review again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>“{loser}” merged into “{survivor}”: 1 record retagged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>“{loser}” merged into “{survivor}”: {n} records retagged.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>“{term}” retired: 1 record retagged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>“{term}” retired: {n} records retagged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“{term}” retired: 1 record retagged with “{replacement}”, which now also has “{term}” as an alternative label.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -1,5 +1,5 @@
 """The Vocabulary page on the whole corpus: the tree, a term, finding by label, merging, bulk tagging,
-and a tag field completing from the vocabulary in an editor.
+a tag field completing from the vocabulary in an editor, and retiring a term for a replacement.
 
 Runs on a copy of the corpus profile (EuroVoc, the LGSL and the Digital.gov topics: 7,638 terms).
 """
@@ -256,5 +256,37 @@ def run(app: QApplication, out: Path, workdir: Path, corpus_profile: Path | None
     editor_window.editor.confirm_close_invalid = lambda _errors: True
     editor_window.close()
     settle(app, 0.5)
+
+    # 7. Retiring "energy saving" for "energy policy": the replacement takes its labels.
+    window.shell.show_key("vocabulary")
+    saving = _term_id(window, "energy saving", "eurovoc")
+    page.show_in_tree(saving)
+    wait_until(app, lambda: page.panel.details is not None and page.panel.details.term.id == saving)
+    retire_dialog = page.retire_term()
+    assert retire_dialog is not None
+    retire_dialog.move(window.geometry().center() - retire_dialog.rect().center())
+    retire_dialog.replace_radio.setChecked(True)
+    _type(app, retire_dialog.chooser, "energy pol")
+    wait_until(app, lambda: bool(retire_dialog.chooser.offered()), what="replacements")
+    match = next(m for m in retire_dialog.chooser._offered.values() if m.label == "energy policy")
+    retire_dialog.chooser.choose(match)
+    composite(shooter, "13-retire-with-replacement", [retire_dialog])
+    retired: list[bool] = []
+    page.tree_loaded.connect(lambda: retired.append(True))
+    retire_dialog.retire_button.click()
+    wait_until(app, lambda: bool(retired), what="the retirement")
+    wait_until(
+        app,
+        lambda: (
+            page.panel.details is not None
+            and page.panel.details.term.id == energy
+            and "energy saving" in (page.panel.details.term.fields.get("alt_labels") or [])
+        ),
+        what="the replacement with the retired term's labels",
+    )
+    shooter.shot("14-replacement-with-the-retired-labels")
+    _type(app, page.find_edit, "rational use")
+    wait_until(app, lambda: page.found_list.count() > 0, what="terms found by the old label")
+    shooter.shot("15-old-label-finds-the-replacement")
     page.tree.setFocus(Qt.FocusReason.OtherFocusReason)
     shooter.close()

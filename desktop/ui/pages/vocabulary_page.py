@@ -11,6 +11,7 @@ the LGSL from the shared corpus with the app's import flow (batches on the write
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSettings, Qt, QTimer, Signal
@@ -444,9 +445,15 @@ class VocabularyPage(QWidget):
             survivor, loser = dialog.survivor, details.term
             if survivor is None:
                 return
-            note = self.tr("“{loser}” merged into “{survivor}”: {n} records retagged.").format(
-                loser=loser.title, survivor=survivor.label, n="{n}"
-            )
+
+            def note(n: int) -> str:
+                text = (
+                    self.tr("“{loser}” merged into “{survivor}”: 1 record retagged.")
+                    if n == 1
+                    else self.tr("“{loser}” merged into “{survivor}”: {n} records retagged.")
+                )
+                return text.format(loser=loser.title, survivor=survivor.label, n=f"{n:,}")
+
             self._run(lambda: session.merge_terms(survivor.id, loser.id), survivor.id, note)
 
         return self._open(dialog, merge)
@@ -464,13 +471,27 @@ class VocabularyPage(QWidget):
             replacement, term = dialog.replacement, details.term
             replacement_id = replacement.id if replacement is not None else None
             self.panel.show_placeholder()
-            if replacement is None:
-                note = self.tr("“{term}” retired: {n} records retagged.").format(term=term.title, n="{n}")
-            else:
-                note = self.tr(
-                    "“{term}” retired: {n} records retagged with “{replacement}”, "
-                    "which now also has “{term}” as an alternative label."
-                ).format(term=term.title, replacement=replacement.label, n="{n}")
+
+            def note(n: int) -> str:
+                if replacement is None:
+                    text = (
+                        self.tr("“{term}” retired: 1 record retagged.")
+                        if n == 1
+                        else self.tr("“{term}” retired: {n} records retagged.")
+                    )
+                elif n == 1:
+                    text = self.tr(
+                        "“{term}” retired: 1 record retagged with “{replacement}”, "
+                        "which now also has “{term}” as an alternative label."
+                    )
+                else:
+                    text = self.tr(
+                        "“{term}” retired: {n} records retagged with “{replacement}”, "
+                        "which now also has “{term}” as an alternative label."
+                    )
+                label = replacement.label if replacement is not None else ""
+                return text.format(term=term.title, replacement=label, n=f"{n:,}")
+
             self._run(lambda: session.retire_term(term.id, replacement_id), replacement_id, note)
 
         return self._open(dialog, retire)
@@ -483,11 +504,14 @@ class VocabularyPage(QWidget):
         dialog.open()
         return dialog  # type: ignore[no-any-return]
 
-    def _run(self, write: Any, select: str | None, note: str) -> None:
-        """Run one vocabulary write on the write lane, then read the tree again and show ``select``."""
+    def _run(self, write: Any, select: str | None, note: str | Callable[[int], str]) -> None:
+        """Run one vocabulary write on the write lane, then read the tree again and show ``select``.
+
+        ``note`` says what it did: a text, or a function of how many records it retagged.
+        """
 
         def done(result: VocabularyResult) -> None:
-            self.show_note(note.replace("{n}", f"{result.retagged:,}"))
+            self.show_note(note if isinstance(note, str) else note(result.retagged))
             self._select_after_load = select
             self.records_changed.emit(result.changes)  # the window refreshes this page (and the others)
 
