@@ -274,26 +274,8 @@ def test_retire_a_term_with_a_replacement_that_takes_its_labels(qtbot: Any, page
     qtbot.keyClicks(page.find_edit, "use of ener")
     qtbot.waitUntil(lambda: page.found_list.count() > 0, timeout=WAIT_MS)
     assert page.found_list.item(0).text().startswith("use of energy → energy policy")
-    record = next(r for r in session.store.iter_records([Kind.CASE_STUDY]) if r.title == CASES[3])
-    opened: list[Any] = []
-    window.editors.editor_opened.connect(opened.append)
-    window.edit_record(record.id)
-    qtbot.waitUntil(lambda: bool(opened) and opened[0].editor.is_loaded, timeout=WAIT_MS)
-    editor = opened[0].editor
-    field = editor.widget("@tags")
-    field.window().activateWindow()
-    field.input.setFocus()
-    qtbot.keyClicks(field.input, "energy consum")
-    offered = "energy consumption → energy policy"
-    qtbot.waitUntil(lambda: offered in field.model.stringList(), timeout=WAIT_MS)
-    assert field.choose(offered)
-    assert field.value() == (("energy policy", POLICY),)
-    with qtbot.waitSignal(editor.record_saved, timeout=WAIT_MS):
-        editor.save_action.trigger()
-    stored = session.store.get(record.id)
+    stored = tag_in_an_editor(qtbot, window, "energy consum", "energy consumption → energy policy")
     assert stored.tags == ("energy policy",) and stored.links_of(Relation.ABOUT) == [POLICY]
-    editor.confirm_close_invalid = lambda _errors: True
-    opened[0].close()
 
 
 def test_staff_signed_in_to_a_server_cannot_curate(qtbot: Any, page: Any) -> None:
@@ -348,9 +330,9 @@ def test_bulk_tag_a_selection_and_undo(qtbot: Any, page: Any) -> None:
     assert not lists.tag_bar.undo_button.isVisible()
 
 
-def test_tag_field_completes_an_alternative_label_with_the_preferred_term(qtbot: Any, page: Any) -> None:
-    window = page.window()
-    session = page.session
+def tag_in_an_editor(qtbot: Any, window: Any, typed: str, offered: str) -> Record:
+    """Open an untagged case study, type ``typed`` in its tag field, pick ``offered``, save: the record."""
+    session = window.session
     record = next(r for r in session.store.iter_records([Kind.CASE_STUDY]) if r.title == CASES[3])
     opened: list[Any] = []
     window.editors.editor_opened.connect(opened.append)
@@ -360,17 +342,21 @@ def test_tag_field_completes_an_alternative_label_with_the_preferred_term(qtbot:
     field = editor.widget("@tags")
     field.window().activateWindow()
     field.input.setFocus()
-    qtbot.keyClicks(field.input, "rational use")
-    offered = "rational use of energy → energy saving"
+    qtbot.keyClicks(field.input, typed)
     qtbot.waitUntil(lambda: offered in field.model.stringList(), timeout=WAIT_MS)
     assert field.choose(offered)
-    assert field.value() == (("energy saving", SAVING),)
+    preferred = offered.split(" → ")[-1]
+    assert [label for label, _id in field.value()] == [preferred]
     with qtbot.waitSignal(editor.record_saved, timeout=WAIT_MS):
         editor.save_action.trigger()
-    stored = session.store.get(record.id)
-    assert stored.tags == ("energy saving",) and stored.links_of(Relation.ABOUT) == [SAVING]
     editor.confirm_close_invalid = lambda _errors: True
     opened[0].close()
+    return session.store.get(record.id)  # type: ignore[no-any-return]
+
+
+def test_tag_field_completes_an_alternative_label_with_the_preferred_term(qtbot: Any, page: Any) -> None:
+    stored = tag_in_an_editor(qtbot, page.window(), "rational use", "rational use of energy → energy saving")
+    assert stored.tags == ("energy saving",) and stored.links_of(Relation.ABOUT) == [SAVING]
 
 
 def test_import_eurovoc_and_lgsl_from_the_corpus_with_progress(
