@@ -139,21 +139,23 @@ def _acceptance_notices(
     owner_of: Callable[[str], str],
 ) -> list[Notice]:
     """A question's accepted answer changed: accepted (a first one, or another instead) or
-    withdrawn. Told to the question's followers and to the answerer concerned, never to the asker.
+    withdrawn. Told to the question's followers, to the answerer concerned and to the asker when
+    a librarian acted for them; never to the person who made the change, who is the one named.
 
     The key holds the question's revision when it has one, so accepting an answer again after
     withdrawing it is news again, while the same version applied twice is not.
     """
-    if record.owner == account:
+    actor = accepted_by(record)
+    if actor == account:
         return []
     now, before = accepted_answer(record), accepted_answer(previous)
     if now == before:
         return []
     answer_id, kind = (now, ACCEPTED) if now else (before, WITHDRAWN)
-    if not (follows(record.id) or owner_of(answer_id) == account):
+    if not (follows(record.id) or owner_of(answer_id) == account or record.owner == account):
         return []
     key = f"{kind}:{record.id}:{answer_id}" + (f":{record.revision}" if record.revision else "")
-    return [Notice(key, kind, record.id, answer_id, record.title, record.owner)]
+    return [Notice(key, kind, record.id, answer_id, record.title, actor)]
 
 
 def new_question(
@@ -226,4 +228,11 @@ def with_accepted(question: Record, answer_id: str, *, by: str, librarian: bool 
         raise ValueError("only a question has an accepted answer")
     if by != question.owner and not librarian:
         raise PermissionError("only the person who asked accepts an answer")
-    return question.with_fields(accepted_answer=answer_id)
+    return question.with_fields(accepted_answer=answer_id, accepted_by=by)
+
+
+def accepted_by(question: Record) -> str:
+    """Who last changed a question's accepted answer: ``accepted_by`` (a librarian may act for the
+    asker), else the asker (questions accepted before the field existed)."""
+    value = question.fields.get("accepted_by")
+    return value if isinstance(value, str) and value else question.owner

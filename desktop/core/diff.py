@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from desktop.core.kinds import FieldType, field_spec, field_specs
+from desktop.core.kinds import field_spec, field_specs
 from desktop.core.records import Link, Record
 
 
@@ -105,7 +105,7 @@ def diff_records(
             spec.label if spec is not None else _EXTRA_LABELS.get(name, name.replace("_", " ").capitalize())
         )
         before, after = old_fields.get(name), new.fields.get(name)
-        if spec is not None and spec.by_action and spec.type is FieldType.TEXT:
+        if spec is not None and spec.names_a_record:
             # A record's id set by an action (the accepted answer) reads as that record's title.
             before, after = (_titled(value, titles) for value in (before, after))
         _add(changes, name, label, _value_text(before), _value_text(after))

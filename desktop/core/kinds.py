@@ -55,6 +55,7 @@ class FieldSpec:
 
     ``by_action``: the field is set by an action (accepting an answer), never typed in an
     editor; views show what it stands for (the accepted answer), not its raw value.
+    ``person``: the field holds a user name (who did the action), shown as it is.
     """
 
     name: str
@@ -62,12 +63,25 @@ class FieldSpec:
     label: str
     required: bool = False
     by_action: bool = False
+    person: bool = False
+
+    @property
+    def names_a_record(self) -> bool:
+        """Whether the field holds a record's id set by an action (the accepted answer), which
+        views read as that record's title."""
+        return self.by_action and self.type is FieldType.TEXT and not self.person
 
 
 def _f(
-    name: str, type_: FieldType, label: str, required: bool = False, *, by_action: bool = False
+    name: str,
+    type_: FieldType,
+    label: str,
+    required: bool = False,
+    *,
+    by_action: bool = False,
+    person: bool = False,
 ) -> FieldSpec:
-    return FieldSpec(name, type_, label, required, by_action)
+    return FieldSpec(name, type_, label, required, by_action, person)
 
 
 T, L, LS, D, I, B = (
@@ -163,6 +177,7 @@ KIND_FIELDS: dict[Kind, tuple[FieldSpec, ...]] = {
         _f("body", L, "Details"),
         _f("date", D, "Asked"),
         _f("accepted_answer", T, "Accepted answer", by_action=True),  # an answer's id, set by the asker
+        _f("accepted_by", T, "Accepted by", by_action=True, person=True),  # the asker, or a librarian
     ),
     Kind.ANSWER: (
         _f("body", L, "Answer", True),

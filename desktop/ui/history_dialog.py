@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.diff import FieldChange, diff_records, summarize
-from desktop.core.kinds import FieldType, field_specs
+from desktop.core.kinds import field_specs
 from desktop.ui.models import muted_colour
 from desktop.ui.tasks import TaskManager
 
@@ -78,7 +78,7 @@ def load_history(session: Session, record_id: str) -> list[HistoryEntry]:
         str(info.record.fields[spec.name])
         for info in history
         for spec in field_specs(info.record.kind)
-        if spec.by_action and spec.type is FieldType.TEXT and info.record.fields.get(spec.name)
+        if spec.names_a_record and info.record.fields.get(spec.name)
     }
     titles = {rid: record.title for rid, record in session.records(target_ids).items()}
     return [

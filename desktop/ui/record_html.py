@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtGui import QPalette
 
-from desktop.core.kinds import FieldType, Kind, field_specs
+from desktop.core.kinds import FieldSpec, FieldType, Kind, field_specs
 from desktop.ui.models import kind_label, muted_colour
 from desktop.ui.review_html import local_time, review_history_html
 
@@ -382,6 +382,14 @@ def accepted_html(view: RecordView, muted: str) -> str:
     return mark + html.escape(QCoreApplication.translate("DetailView", "This is the accepted answer"))
 
 
+def _field_html(view: RecordView, spec: FieldSpec, value: Any, muted: str) -> str:
+    """One field's value in the record view: fields set by an action as what they mean."""
+    if spec.person:  # who accepted: worth saying only when it was not the asker
+        shown = view.accepted is not None and value and value != view.record.owner
+        return format_value(spec.type, value) if shown else ""
+    return accepted_html(view, muted) if spec.by_action else format_value(spec.type, value)
+
+
 def record_html(view: RecordView, palette: QPalette) -> str:
     """The whole record as HTML; every piece of record text is escaped."""
     record = view.record
@@ -396,7 +404,7 @@ def record_html(view: RecordView, palette: QPalette) -> str:
         if spec.name in ("title", "name") and spec.required:
             continue
         value = record.fields.get(spec.name)
-        shown = accepted_html(view, muted) if spec.by_action else format_value(spec.type, value)
+        shown = _field_html(view, spec, value, muted)
         if shown:
             label = html.escape(QCoreApplication.translate("fields", spec.label))
             rows.append(f"<tr><th align='left' valign='top' width='28%'>{label}</th><td>{shown}</td></tr>")

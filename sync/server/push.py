@@ -240,6 +240,10 @@ def _check_answer_marks(
         raise _Rejected("forbidden", "the asker marks the accepted answer on the question, not on the answer")
     if kind != "question" or version.envelope.deleted:
         return
+    by = _field(version, "accepted_by")
+    if by != _field(current, "accepted_by") and by not in (None, "", actor.name):
+        # Who changed the accepted answer is shown to others: nobody names someone else.
+        raise _Rejected("invalid", "accepted_by names the person who changes the accepted answer")
     accepted = _field(version, "accepted_answer") or ""
     if accepted == (_field(current, "accepted_answer") or ""):
         return

@@ -9,8 +9,10 @@ from desktop.core.communities import (
     ASKED_OF_ME,
     NEW_ANSWER,
     WITHDRAWN,
+    accepted_by,
     new_answer,
     new_question,
+    with_accepted,
 )
 from desktop.core.kinds import Kind
 from desktop.core.records import Link, Record, Relation, Status, Visibility
@@ -125,6 +127,34 @@ def test_withdrawn_and_replaced_acceptances_notify_followers_and_the_answerer_on
     # bob, not following: what concerns his answer.
     assert told("bob", follows=False) == [(ACCEPTED, bobs.id), (WITHDRAWN, bobs.id), (ACCEPTED, bobs.id)]
     assert told("carol", follows=True) == []  # the asker made every change
+
+
+def test_a_librarian_s_withdrawal_names_the_librarian_and_tells_the_asker(tmp_path: Path) -> None:
+    """A librarian withdraws (then sets) the accepted answer for the asker: the notices name the
+    librarian, not the asker, and the asker is told; the librarian, who acted, is not."""
+    question = new_question("Tariffs?", "", owner="carol", community_id=COMMUNITY)
+    answer = new_answer(question, "Stepped.", owner="bob")
+    accepted = with_accepted(question, answer.id, by="carol")
+    withdrawn = with_accepted(accepted, "", by="lib", librarian=True)
+    assert accepted_by(accepted) == "carol" and accepted_by(withdrawn) == "lib"
+
+    def told(account: str) -> list[tuple[str, str]]:
+        store = open_store(tmp_path / account)
+        try:
+            store.set_meta(ACCOUNT_KEY, account)
+            replica = StoreReplica(store)
+            _page(replica, [_server(question), _server(answer)], 0)
+            _page(replica, [_server(accepted, 2)], 2)
+            _page(replica, [_server(withdrawn, 3)], 3)
+            return [
+                (n.kind, n.actor) for n in reversed(store.notifications()) if n.kind in (ACCEPTED, WITHDRAWN)
+            ]
+        finally:
+            store.close()
+
+    assert told("carol") == [(WITHDRAWN, "lib")]  # the asker: not her own acceptance, but the withdrawal
+    assert told("bob") == [(ACCEPTED, "carol"), (WITHDRAWN, "lib")]
+    assert told("lib") == []  # she follows nothing here, and the withdrawal was her own
 
 
 def test_an_answer_to_a_question_i_do_not_follow_is_no_notification(repo: RecordRepository) -> None:

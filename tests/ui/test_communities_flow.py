@@ -288,6 +288,10 @@ def test_a_librarian_accepts_and_the_accepted_answer_reads_as_a_link(
     assert "Accepted answer\n✔ “The provincial lab sends a technician each quarter.” — alice" in text
     assert answer.id not in text  # the id is only the link's address
     assert f"href='record:{answer.id}'>“The provincial lab" in record_html(view, bob.palette())
+    # The librarian acted for the asker: the page says who, and bob (the asker) is told by whom.
+    assert "Accepted by\nlib" in text
+    told = [n.actor for n in bob.session.store.notifications() if n.kind == "accepted"]
+    assert told == ["lib"]
 
     # A facilitator adds someone: bob's open page shows it after his next sync, without reopening.
     assert "lib" not in (bob_view.overview.server_members or {})

@@ -150,8 +150,16 @@ def test_only_the_asker_or_a_librarian_accepts_an_answer(client: TestClient) -> 
     assert by_alice["outcome"] == "accepted"
     stored = by_alice["record"]
     assert stored["payload"]["fields"]["accepted_answer"] == aid
-    (by_lib,) = lib.push(accepting(stored, ""))
+    # Who changed it is shown to others: naming someone else is refused, naming oneself is kept.
+    impostor, base = accepting(stored, "")
+    impostor["payload"]["fields"]["accepted_by"] = "alice"
+    (named_other,) = lib.push((impostor, base))
+    assert named_other["outcome"] == "rejected" and named_other["code"] == "invalid"
+    honest, base = accepting(stored, "")
+    honest["payload"]["fields"]["accepted_by"] = "lib"
+    (by_lib,) = lib.push((honest, base))
     assert by_lib["outcome"] == "accepted"
+    assert by_lib["record"]["payload"]["fields"]["accepted_by"] == "lib"
     # The answer's own flag is not the answerer's to set.
     flagged = edited(answer)
     flagged["payload"]["fields"] = {**flagged["payload"]["fields"], "accepted": True}
