@@ -15,7 +15,10 @@ One :meth:`SyncEngine.sync` runs:
 3. ``upload_blobs``: attachment bytes first, so the server never holds a record whose
    files it lacks; a file too large for the server is reported and left out.
 4. ``push``: local changes in batches; each is accepted, merged after a conflict and
-   pushed again, kept as a proposal, or rejected with a reason the person can read.
+   pushed again, kept as a proposal, or rejected with a reason the person can read. A
+   change that someone else's, reaching the server first, made moot (a review action
+   overtaken by another reviewer's) is reported apart as overtaken: not a refusal, since
+   nothing is lost and nothing is left to send.
 5. ``pull``: the feed page by page; each page and its checkpoint is one local
    transaction, so a cut sync resumes where it stopped.
 6. ``reconcile`` (when the feed asks for it, or the check below found a difference):
@@ -103,6 +106,24 @@ class BlobNeed:
     open: Callable[[], AbstractContextManager[BinaryIO]] | None = None
 
 
+@dataclass(frozen=True)
+class Overtaken:
+    """A local change left out of a merge because another person's reached the server first.
+
+    Not a refusal: the server's version is kept, ``reason`` quotes what the person typed, and
+    nothing is left to send. ``by``, ``action``, ``at`` and ``comment`` say what the other
+    person did first.
+    """
+
+    record_id: str
+    title: str
+    by: str
+    action: str
+    at: str
+    comment: str
+    reason: str
+
+
 @dataclass
 class PushApplied:
     """What the replica did with one batch of push results."""
@@ -112,6 +133,7 @@ class PushApplied:
     conflicts: int = 0
     proposed: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)  # (record id, reason)
+    overtaken: list[Overtaken] = field(default_factory=list)
 
 
 @dataclass
@@ -265,6 +287,8 @@ class SyncReport:
     uploaded: int = 0
     downloaded: int = 0
     rejected: list[tuple[str, str]] = field(default_factory=list)
+    #: Local changes another person's, reaching the server first, made moot (not refusals).
+    overtaken: list[Overtaken] = field(default_factory=list)
     too_large: list[str] = field(default_factory=list)
     reconciled: bool = False
     verified: bool = False
@@ -279,6 +303,7 @@ class SyncReport:
         self.conflicts += applied.conflicts
         self.proposed += applied.proposed
         self.rejected.extend(applied.rejected)
+        self.overtaken.extend(applied.overtaken)
 
     def add_feed(self, applied: FeedApplied) -> None:
         """Count one applied page."""
@@ -403,6 +428,8 @@ class SyncEngine:
             self.progress("push", pushed, max(total, pushed))
             for record_id, reason in applied.rejected:
                 logger.warning("push of %s rejected: %s", record_id, reason)
+            for item in applied.overtaken:
+                logger.info("push of %s overtaken: %s", item.record_id, item.reason)
         logger.warning("push stopped after %d rounds with changes still pending", rounds)
 
     def check_feed(self, allow_deletions: bool, *, accept_server: bool = False) -> p.PendingSummary:

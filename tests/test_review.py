@@ -234,6 +234,8 @@ def test_a_review_another_reviewer_overtook_is_left_out_and_said(
         assert "was not sent" in reason
         if item.mine.comment:
             assert item.mine.comment in reason  # nothing typed is lost
+        if first.comment:
+            assert f"saying “{first.comment}”" in reason  # what the other reviewer said
 
 
 def test_review_histories_grown_on_one_side_or_rewritten_merge_as_before() -> None:

@@ -2,11 +2,14 @@
 
 Passwords come from standard input (one line each; a terminal is asked without echo),
 never from the command line, where other users could see them in the process list.
+``imbizo sync --json`` prints what resources/schemas/sync.schema.json describes.
 Exit codes beyond the common ones (desktop/cli/errors.py): 3 when a sync finished with
-conflicts, rejected changes or a count that still differs; 4 not signed in (or the
-session ended); 5 this Imbizo is too old for the server; 6 the sync stopped to ask first:
-the deletion fail-safe (run again with ``--allow-deletions`` to confirm), or a server that
-is not the one this profile synced with (``--new-server`` confirms starting again with it).
+conflicts, rejected changes or a count that still differs (a review action another
+librarian's overtook is reported as "Overtaken" but is no failure: nothing was lost);
+4 not signed in (or the session ended); 5 this Imbizo is too old for the server; 6 the sync
+stopped to ask first: the deletion fail-safe (run again with ``--allow-deletions`` to
+confirm), or a server that is not the one this profile synced with (``--new-server``
+confirms starting again with it).
 """
 
 from __future__ import annotations
@@ -151,10 +154,12 @@ def cmd_sync(args: argparse.Namespace, open_session: Callable[[argparse.Namespac
             status = service.status()
             data = asdict(report) | {"conflicts_open": status.conflicts}
             data["rejected"] = [{"id": rid, "reason": reason} for rid, reason in report.rejected]
+            data["overtaken"] = [_overtaken_json(item) for item in report.overtaken]
             if args.json:
                 print(json.dumps(data, indent=2))
             else:
                 print(_describe(report, status.conflicts))
+            # An overtaken review is no failure of this sync: nothing is lost, nothing waits.
             troubled = status.conflicts or report.rejected or not report.verified
             return EXIT_PARTIAL if troubled else EXIT_OK
 
@@ -170,6 +175,8 @@ def _describe(report: Any, open_conflicts: int) -> str:
     ]
     for record_id, reason in report.rejected:
         lines.append(f"Refused by the server: {record_id}: {reason}")
+    for item in report.overtaken:
+        lines.append(f"Overtaken: {item.title or item.record_id}: {item.reason}")
     for sha in report.too_large:
         lines.append(f"Too large for the server (kept here only): file {sha[:12]}…")
     if not report.verified:
@@ -179,6 +186,19 @@ def _describe(report: Any, open_conflicts: int) -> str:
     else:
         lines.append("Checked: this profile matches the server.")
     return "\n".join(lines)
+
+
+def _overtaken_json(item: Any) -> dict[str, str]:
+    """One overtaken review action, as resources/schemas/sync.schema.json describes it."""
+    return {
+        "id": item.record_id,
+        "title": item.title,
+        "by": item.by,
+        "action": item.action,
+        "at": item.at,
+        "comment": item.comment,
+        "reason": item.reason,
+    }
 
 
 def cmd_conflicts(args: argparse.Namespace, open_session: Callable[[argparse.Namespace], Any]) -> int:

@@ -241,11 +241,13 @@ class OvertakenReview:
     first: ReviewEntry
 
     def reason(self, title: str) -> str:
-        """Why the action was not sent, naming who acted first (and the comment, so none is lost)."""
+        """Why the action was not sent: who acted first (with their comment) and the person's own
+        comment, so none is lost."""
         when = self.first.at[:16].replace("T", " ")
+        theirs = f", saying “{self.first.comment}”" if self.first.comment else ""
         said = f' Your comment was: "{self.mine.comment}"' if self.mine.comment else ""
         return (
-            f"{self.first.by} {self.first.action.value} “{title}” first ({when} UTC): "
+            f"{self.first.by} {self.first.action.value} “{title}” first ({when} UTC{theirs}): "
             f"your {ACTION_NOUNS[self.mine.action]} was not sent.{said}"
         )
 

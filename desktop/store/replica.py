@@ -47,7 +47,7 @@ from desktop.store.rows import current_row, record_from_row
 from desktop.store.sync_mapping import record_of, version_of
 from sync import protocol as p
 from sync.client import ProtocolError
-from sync.engine import AccountMismatchError, BlobNeed, FeedApplied, PushApplied
+from sync.engine import AccountMismatchError, BlobNeed, FeedApplied, Overtaken, PushApplied
 
 if TYPE_CHECKING:
     from desktop.store.repository import RecordRepository
@@ -238,7 +238,7 @@ class StoreReplica:
                     applied.accepted += 1
                 elif outcome is p.PushOutcome.CONFLICT and result.record is not None:
                     merged, changes = self._merge_in(
-                        session, result.record, superseded_up_to=row.id, overtaken=applied.rejected
+                        session, result.record, superseded_up_to=row.id, overtaken=applied.overtaken
                     )
                     collected.append(changes)
                     applied.merged += int(merged)
@@ -332,12 +332,12 @@ class StoreReplica:
         server: p.RecordVersion,
         *,
         superseded_up_to: int | None = None,
-        overtaken: list[tuple[str, str]] | None = None,
+        overtaken: list[Overtaken] | None = None,
     ) -> tuple[bool, Changes]:
         """Merge the server's version with local changes; (True, ...) when it merged cleanly.
 
-        Review actions the server's version overtook are noted (and added to ``overtaken`` as
-        (record id, why) when given).
+        Review actions the server's version overtook are noted (and added to ``overtaken``
+        when given).
         """
         record_id = server.envelope.id
         mine_row = current_row(session, record_id)
@@ -360,9 +360,9 @@ class StoreReplica:
         )
         changes = self._take_server_version(session, server)
         if result.overtaken:
-            reasons = _note_overtaken(session, theirs, result.overtaken)
+            noted = _note_overtaken(session, theirs, result.overtaken)
             if overtaken is not None:
-                overtaken.extend((record_id, reason) for reason in reasons)
+                overtaken.extend(noted)
         if not result.clean:
             t.save_conflict(session, mine, mine_files, server.envelope.revision, result.conflicts)
             t.mark_rows(session, record_id, t.CONFLICT)
@@ -679,18 +679,23 @@ class StoreReplica:
         return Changes()
 
 
-def _note_overtaken(session: Session, theirs: Record, overtaken: Sequence[OvertakenReview]) -> list[str]:
+def _note_overtaken(
+    session: Session, theirs: Record, overtaken: Sequence[OvertakenReview]
+) -> list[Overtaken]:
     """Tell the person which of their review actions another reviewer overtook (and log why)."""
-    reasons = []
+    noted = []
     notices = []
     for item in overtaken:
         reason = item.reason(theirs.title)
         logger.info("review of %s overtaken: %s", theirs.id, reason)
-        reasons.append(reason)
+        first = item.first
+        noted.append(
+            Overtaken(theirs.id, theirs.title, first.by, first.action.value, first.at, first.comment, reason)
+        )
         key = f"{OVERTAKEN_NOTICE}:{theirs.id}:{item.mine.action.value}:{item.mine.at}"
-        notices.append(Notice(key, OVERTAKEN_NOTICE, theirs.id, theirs.id, theirs.title, item.first.by))
+        notices.append(Notice(key, OVERTAKEN_NOTICE, theirs.id, theirs.id, theirs.title, first.by))
     add_notices(session, notices)
-    return reasons
+    return noted
 
 
 def _server_record(version: p.RecordVersion) -> Record:

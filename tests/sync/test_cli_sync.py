@@ -14,6 +14,7 @@ from tests.support.server_process import free_port, running_server, server_env
 from tests.sync.server.helpers import PASSWORD
 
 BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parents[2]
 from tests.conftest import CORPUS  # noqa: E402
 
 SLICE = CORPUS / "knowledge_base" / "govuk_content_items" / "case_study"
@@ -108,3 +109,51 @@ def test_sync_download_limit_leaves_large_files_on_the_server(tmp_path: Path, se
     with Session.open(ProfilePaths(tmp_path / "b", "--data-dir")) as session:
         [info] = session.attachments(record.id)
         assert not info.present
+
+
+def test_an_overtaken_review_is_reported_apart_and_is_no_failure(tmp_path: Path) -> None:
+    """Two librarians act on one submission; the second's sync says who acted first and exits 0."""
+    import jsonschema
+
+    from desktop.core.kinds import Kind
+    from desktop.core.records import Record, new_record_id
+    from desktop.paths import ProfilePaths
+    from desktop.session import Session
+
+    users = {name: (role, PASSWORD) for name, role in [("alice", "staff"), ("lib", "librarian")]}
+    users |= {"lin": ("librarian", PASSWORD), "lee": ("librarian", PASSWORD)}
+    with running_server(tmp_path / "server", users) as url:
+        for user in users:
+            assert imbizo(tmp_path, user, "login", url, user, stdin=PASSWORD + "\n").returncode == 0
+        with Session.open(ProfilePaths(tmp_path / "alice", "--data-dir")) as session:
+            record = Record(
+                id=new_record_id(), kind=Kind.CASE_STUDY, fields={"title": "Ward meetings"}, owner="alice"
+            )
+            session.save(record)
+        assert imbizo(tmp_path, "alice", "submit", record.id).returncode == 0
+        assert imbizo(tmp_path, "alice", "sync").returncode == 0
+        for user in ("lib", "lin", "lee"):
+            assert imbizo(tmp_path, user, "sync").returncode == 0
+        assert imbizo(tmp_path, "lib", "review", record.id, "--publish").returncode == 0
+        assert imbizo(tmp_path, "lin", "review", record.id, "--return", "Which wards?").returncode == 0
+        assert imbizo(tmp_path, "lee", "review", record.id, "--publish").returncode == 0
+        assert imbizo(tmp_path, "lib", "sync").returncode == 0
+
+        text = imbizo(tmp_path, "lin", "sync")
+        assert text.returncode == 0, text.stdout + text.stderr  # not a failure: nothing was lost
+        assert "Refused by the server" not in text.stdout
+        (line,) = [line for line in text.stdout.splitlines() if line.startswith("Overtaken: ")]
+        assert line.startswith("Overtaken: Ward meetings: lib published “Ward meetings” first")
+        assert "your return was not sent" in line and "Which wards?" in line  # nothing typed is lost
+
+        answer = imbizo(tmp_path, "lee", "sync", "--json")
+        assert answer.returncode == 0, answer.stderr
+        report = json.loads(answer.stdout)
+        schema = json.loads((ROOT / "resources" / "schemas" / "sync.schema.json").read_text(encoding="utf-8"))
+        jsonschema.validate(report, schema)
+        assert report["rejected"] == []
+        (overtaken,) = report["overtaken"]
+        assert (overtaken["id"], overtaken["title"], overtaken["by"]) == (record.id, "Ward meetings", "lib")
+        assert (overtaken["action"], overtaken["comment"]) == ("published", "")
+        assert "your publication was not sent" in overtaken["reason"]
+        assert json.loads(imbizo(tmp_path, "lee", "sync", "--json").stdout)["overtaken"] == []  # said once

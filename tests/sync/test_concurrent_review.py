@@ -1,12 +1,12 @@
 """Two librarians review the same submission at once, against a real server process.
 
 The one whose review reaches the server first wins. The other's sync does not end in a
-conflict to resolve: their review action is left out of the merge and refused with a
-reason naming who acted first (in the sync's report and as a notification that survives a
-restart), their comment quoted so nothing typed is lost. A later action of theirs that
-still applies to the record as it now is (retiring what the other published) is merged
-after the first reviewer's and reaches the server.
-"""
+conflict to resolve: their review action is left out of the merge and reported as
+overtaken, with a reason naming who acted first (in the sync's report, apart from the
+server's refusals, and as a notification that survives a restart), their comment quoted so
+nothing typed is lost. A later action of theirs that still applies to the record as it now
+is (retiring what the other published) is merged after the first reviewer's and reaches
+the server."""
 
 from __future__ import annotations
 
@@ -74,14 +74,16 @@ def test_the_second_review_is_refused_naming_who_acted_first(make_client: Callab
     lin[1].sync()
     lib[0].review(record_id, "published")
     lin[0].review(record_id, "returned", "Which wards, and how often?")
-    assert lib[1].sync().rejected == []
+    assert lib[1].sync().overtaken == []
     report = lin[1].sync()
 
-    (refused,) = report.rejected
-    assert refused[0] == record_id
-    assert refused[1].startswith("lib published “Ward meetings” first")
-    assert "your return was not sent" in refused[1]
-    assert "Which wards, and how often?" in refused[1]  # the comment, so nothing typed is lost
+    assert report.rejected == []  # not a refusal: nothing is lost, nothing waits
+    (overtaken,) = report.overtaken
+    assert (overtaken.record_id, overtaken.title, overtaken.by) == (record_id, "Ward meetings", "lib")
+    assert (overtaken.action, overtaken.comment) == ("published", "")
+    assert overtaken.reason.startswith("lib published “Ward meetings” first")
+    assert "your return was not sent" in overtaken.reason
+    assert "Which wards, and how often?" in overtaken.reason  # the comment, so nothing typed is lost
     assert report.conflicts == 0 and lin[1].status().conflicts == 0
     mine = lin[0].store.get(record_id)
     assert mine.status is Status.PUBLISHED
@@ -97,7 +99,7 @@ def test_the_second_review_is_refused_naming_who_acted_first(make_client: Callab
         "lib",
         "Ward meetings",
     )
-    assert lin[1].sync().rejected == []  # said once; the next sync is quiet
+    assert lin[1].sync().overtaken == []  # said once; the next sync is quiet
     assert len(lin[0].communities.notifications()) == 1
 
     alice[1].sync()
@@ -121,8 +123,9 @@ def test_a_later_action_that_still_applies_is_merged_after_the_first_reviewers(
     lin[0].review(record_id, "retired", "The clinic closed in November.")
     report = lin[1].sync()
 
-    (refused,) = report.rejected
-    assert "lib published “Clinic tickets” first" in refused[1] and "your publication" in refused[1]
+    (overtaken,) = report.overtaken
+    assert "lib published “Clinic tickets” first" in overtaken.reason
+    assert "your publication" in overtaken.reason and report.rejected == []
     assert report.conflicts == 0
     merged = lin[0].store.get(record_id)
     assert merged.status is Status.RETIRED
