@@ -753,9 +753,9 @@ class Session:
             self.index.apply(result.changes, self.store)
         return result
 
-    def merges(self, *, limit: int = 20) -> list[MergeEntry]:
-        """The newest merges first (undone ones too, marked)."""
-        return self._merges.merges(limit=limit)
+    def merges(self, *, limit: int = 20, survivor_id: str | None = None) -> list[MergeEntry]:
+        """The newest merges first (undone ones too, marked); only those into ``survivor_id`` when given."""
+        return self._merges.merges(limit=limit, survivor_id=survivor_id)
 
     # -- the controlled vocabulary -------------------------------------------
     # The work is in desktop/vocabulary_service.py: each operation is one transaction, then one index update.

@@ -58,6 +58,9 @@ class MergeEntry:
     undone_at: str
     retargeted: int
     attachments: int
+    #: The survivor's version the merge wrote, its history names it "Merged" ("" when it wrote
+    #: none: the survivor gained nothing, or a merge logged before this was kept).
+    survivor_revision: str = ""
 
     @property
     def undone(self) -> bool:
@@ -255,6 +258,8 @@ class MergeStore:
                 },
                 "after": after,
                 "attachments": copied,
+                # The survivor's version this merge wrote ("" when the survivor gained nothing).
+                "merged_revision": after.get(survivor_id, "") if survivor_id in changes.updated else "",
             }
             row = MergeRow(
                 survivor_id=survivor_id,
@@ -326,11 +331,15 @@ class MergeStore:
 
     # --- the log --------------------------------------------------------------------------
 
-    def merges(self, *, limit: int = 50, include_undone: bool = True) -> list[MergeEntry]:
-        """The newest merges first."""
+    def merges(
+        self, *, limit: int = 50, include_undone: bool = True, survivor_id: str | None = None
+    ) -> list[MergeEntry]:
+        """The newest merges first (only those into ``survivor_id`` when given)."""
         query = select(MergeRow).order_by(MergeRow.id.desc()).limit(limit)
         if not include_undone:
             query = query.where(MergeRow.undone_at.is_(None))
+        if survivor_id is not None:
+            query = query.where(MergeRow.survivor_id == survivor_id)
         with self._repo._read_session() as session:
             return [_entry(row) for row in session.scalars(query)]
 
@@ -421,4 +430,5 @@ def _entry(row: MergeRow) -> MergeEntry:
         undone_at=row.undone_at or "",
         retargeted=max(0, len(details.get("before", {})) - 2),
         attachments=len(details.get("attachments") or []),
+        survivor_revision=str(details.get("merged_revision") or ""),
     )

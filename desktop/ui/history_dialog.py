@@ -8,6 +8,8 @@ runs on the write lane.
 from __future__ import annotations
 
 import html
+import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -31,6 +33,8 @@ from PySide6.QtWidgets import (
 
 from desktop.core.diff import FieldChange, diff_records, summarize
 from desktop.core.kinds import field_specs
+from desktop.core.records import Record
+from desktop.core.review import REVIEW_LOG_FIELD, ReviewAction, ReviewEntry, review_log
 from desktop.ui.models import muted_colour
 from desktop.ui.tasks import TaskManager
 
@@ -56,17 +60,43 @@ SERVER_ACTIONS: dict[str, object] = {  # object: the type QT_TRANSLATE_NOOP is s
 }
 
 
+#: What a version that took a review step is called in the list ("Version N" otherwise).
+ACTION_HEADLINES: dict[ReviewAction, object] = {
+    ReviewAction.SUBMITTED: QT_TRANSLATE_NOOP("HistoryDialog", "Submitted"),
+    ReviewAction.PUBLISHED: QT_TRANSLATE_NOOP("HistoryDialog", "Published"),
+    ReviewAction.RETURNED: QT_TRANSLATE_NOOP("HistoryDialog", "Returned"),
+    ReviewAction.RETIRED: QT_TRANSLATE_NOOP("HistoryDialog", "Retired"),
+    ReviewAction.REOPENED: QT_TRANSLATE_NOOP("HistoryDialog", "Reopened"),
+}
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
-    """One saved version with what it changed compared with the version before it."""
+    """One saved version with what it changed compared with the version before it.
+
+    ``number`` counts the record's versions from 1 (the oldest); ``step`` is the review step
+    this version took (None for an edit); ``merged`` the title of the record merged into this
+    one by this version (None when it is no merge) and ``merged_by`` who merged it.
+    """
 
     info: RevisionInfo
     changes: list[FieldChange]
+    number: int = 0
+    step: ReviewEntry | None = None
+    merged: str | None = None
+    merged_by: str = ""
 
     @property
     def revision(self) -> str:
         """The version's revision id."""
         return self.info.revision
+
+
+def _step_taken(record: Record, parent: Record | None) -> ReviewEntry | None:
+    """The review step a version added to its parent's review history, or None."""
+    log = review_log(record)
+    before = len(review_log(parent)) if parent is not None else 0
+    return log[-1] if len(log) > before else None
 
 
 def load_history(session: Session, record_id: str) -> list[HistoryEntry]:
@@ -81,17 +111,44 @@ def load_history(session: Session, record_id: str) -> list[HistoryEntry]:
         if spec.names_a_record and info.record.fields.get(spec.name)
     }
     titles = {rid: record.title for rid, record in session.records(target_ids).items()}
-    return [
-        HistoryEntry(info, diff_records(by_revision.get(info.parent_revision), info.record, titles=titles))
-        for info in history
-    ]
+    merges = {m.survivor_revision: m for m in session.merges(limit=200, survivor_id=record_id)}
+    counts = Counter(info.record.id for info in history)
+    seen: Counter[str] = Counter()
+    entries = []
+    for info in history:  # newest first, each record's own versions together
+        parent = by_revision.get(info.parent_revision)
+        number = counts[info.record.id] - seen[info.record.id]
+        seen[info.record.id] += 1
+        merge = merges.get(info.revision) if info.record.id == record_id else None
+        entries.append(
+            HistoryEntry(
+                info,
+                diff_records(parent, info.record, titles=titles),
+                number=number,
+                step=_step_taken(info.record, parent),
+                merged=merge.loser_title if merge is not None else None,
+                merged_by=merge.merged_by if merge is not None else "",
+            )
+        )
+    return entries
+
+
+#: A weekday in a locale's long date format, with the separator after it ("dddd, ").
+_WEEKDAY = re.compile(r"\s*dddd[,.]?\s*")
 
 
 def _local_time(iso: str) -> str:
+    """A moment as a person reads it, in their locale: "2 December 2026, 14:05" (as given when unreadable)."""
     moment = QDateTime.fromString(iso, Qt.DateFormat.ISODate)
     if not moment.isValid():
         return iso
-    return QLocale().toString(moment.toLocalTime(), QLocale.FormatType.ShortFormat)
+    locale = QLocale()
+    day = _WEEKDAY.sub(" ", locale.dateFormat(QLocale.FormatType.LongFormat)).strip(" ,")
+    local = moment.toLocalTime()
+    return QCoreApplication.translate("HistoryDialog", "{date}, {time}").format(
+        date=locale.toString(local.date(), day),
+        time=locale.toString(local.time(), QLocale.FormatType.ShortFormat),
+    )
 
 
 def _value_html(value: str, cut_note: str) -> str:
@@ -132,17 +189,21 @@ class HistoryDialog(QDialog):
         self.heading = QLabel(self)
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.heading.setAccessibleName(self.tr("Record"))
-        self.table = QTableWidget(0, 3, self)
-        self.table.setHorizontalHeaderLabels([self.tr("Saved"), self.tr("Version"), self.tr("What changed")])
+        self.table = QTableWidget(0, 4, self)
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Version"), self.tr("By"), self.tr("When"), self.tr("What changed")]
+        )
         self.table.setAccessibleName(self.tr("Saved versions"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        for column in range(3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.itemSelectionChanged.connect(self._on_selection_changed)
         self.diff_view = QTextBrowser(self)
         self.diff_view.setAccessibleName(self.tr("Changes in this version"))
@@ -191,27 +252,60 @@ class HistoryDialog(QDialog):
         )
         self.table.setRowCount(count)
         for row, entry in enumerate(self.entries):
-            saved = QTableWidgetItem(_local_time(entry.info.saved_at))
-            saved.setData(Qt.ItemDataRole.ToolTipRole, entry.info.saved_at)
-            version = QTableWidgetItem(entry.revision[:10])
-            version.setData(Qt.ItemDataRole.ToolTipRole, entry.revision)
-            if entry.info.parent_revision:
-                what = summarize(entry.changes) or self.tr("files or sync only (the text is unchanged)")
-            else:
-                what = self.tr("first version")
-            if row == 0:
-                what = self.tr("{changes} (current)").format(changes=what)
-            if entry.info.record.id != self.record_id:  # a record merged into this one keeps its history
-                what = self.tr("merged record “{title}”: {changes}").format(
-                    title=entry.info.record.title or self.tr("(untitled)"), changes=what
-                )
-            for column, item in enumerate((saved, version, QTableWidgetItem(what))):
+            cells = self._row_texts(entry, current=row == 0)
+            tips = list(cells)
+            # The revision id is for whoever compares versions with the server or a log, not a column.
+            tips[0] = self.tr("Version {n}, revision {id}").format(n=entry.number, id=entry.revision)
+            tips[2] = entry.info.saved_at
+            for column, (text, tip) in enumerate(zip(cells, tips, strict=True)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(tip)
                 self.table.setItem(row, column, item)
+        self._fill_in_server_users()
         if count:
             self.table.selectRow(0)
         else:
             self.diff_view.setPlainText(self.tr("This record has no saved versions."))
         self.history_loaded.emit()
+
+    def _row_texts(self, entry: HistoryEntry, *, current: bool) -> tuple[str, str, str, str]:
+        """(Version, By, When, What changed) of one version, as the list shows them."""
+        step, when = entry.step, entry.info.saved_at
+        changes = [c for c in entry.changes if c.field not in {"status", REVIEW_LOG_FIELD}]
+        if entry.merged is not None:
+            headline, who = self.tr("Merged"), entry.merged_by
+            what = self.tr("“{title}” merged into this record").format(
+                title=entry.merged or self.tr("(untitled)")
+            )
+        elif step is not None:
+            headline = QCoreApplication.translate("HistoryDialog", str(ACTION_HEADLINES[step.action]))
+            who, when = step.by, step.at or when
+            what = f"“{step.comment}”" if step.comment else summarize(changes)
+            if step.comment and changes:
+                what = self.tr("{comment}; changed {changes}").format(
+                    comment=what, changes=summarize(changes)
+                )
+        else:
+            headline, who = self.tr("Version {n}").format(n=entry.number), ""
+            if entry.info.parent_revision:
+                what = summarize(entry.changes) or self.tr("files or sync only (the text is unchanged)")
+            else:
+                what = self.tr("first version")
+        if current:
+            what = self.tr("{changes} (current)").format(changes=what) if what else self.tr("(current)")
+        if entry.info.record.id != self.record_id:  # a record merged into this one keeps its history
+            what = self.tr("merged record “{title}”: {changes}").format(
+                title=entry.info.record.title or self.tr("(untitled)"), changes=what
+            )
+        return headline, who, _local_time(when), what
+
+    def _fill_in_server_users(self) -> None:
+        """Name who stored each version the list does not name yet, from the server's history."""
+        users = {entry.revision: entry.user for entry in self.server_entries or []}
+        for row, entry in enumerate(self.entries):
+            item = self.table.item(row, 1)
+            if item is not None and not item.text() and entry.revision in users:
+                item.setText(users[entry.revision])
 
     def read_server_history(self) -> None:
         """Ask the server who stored each version (on the network lane); offline, say where it shows."""
@@ -252,6 +346,7 @@ class HistoryDialog(QDialog):
             )
         heading = html.escape(self.tr("On the server: who did what, and when"))
         self.server_view.setHtml(f"<h4>{heading}</h4><table cellpadding='3'>{''.join(rows)}</table>")
+        self._fill_in_server_users()
         self.history_loaded.emit()
 
     def _on_server_history_failed(self, error: BaseException) -> None:

@@ -2333,6 +2333,32 @@ Try the demo knowledge base to see how records connect to the people who know ab
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Submitted</source>
+        <extracomment>What a version that took a review step is called in the list (&quot;Version N&quot; otherwise).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Published</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Returned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retired</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reopened</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{date}, {time}</source>
+        <extracomment>A weekday in a locale&apos;s long date format, with the separator after it (&quot;dddd, &quot;).</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>History</source>
         <extracomment>Emitted with the Changes after a version was restored. Emitted each time the list of versions has been (re)loaded.</extracomment>
         <translation type="unfinished"></translation>
@@ -2342,15 +2368,19 @@ Try the demo knowledge base to see how records connect to the people who know ab
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Saved</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>Version</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <source>What changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>When</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2393,6 +2423,26 @@ Try the demo knowledge base to see how records connect to the people who know ab
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>Version {n}, revision {id}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Merged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>“{title}” merged into this record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>{comment}; changed {changes}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Version {n}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>files or sync only (the text is unchanged)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2402,6 +2452,10 @@ Try the demo knowledge base to see how records connect to the people who know ab
     </message>
     <message>
         <source>{changes} (current)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>(current)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

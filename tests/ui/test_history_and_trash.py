@@ -58,8 +58,9 @@ def test_history_shows_the_changes_and_restores_a_version(
     with qtbot.waitSignal(dialog.history_loaded, timeout=WAIT_MS):
         dialog.show()
     assert dialog.table.rowCount() == 3
-    assert "Summary" in dialog.table.item(0, 2).text()
-    assert dialog.table.item(2, 2).text() == "first version"
+    assert "Summary" in dialog.table.item(0, 3).text()
+    assert [dialog.table.item(row, 0).text() for row in range(3)] == ["Version 3", "Version 2", "Version 1"]
+    assert dialog.table.item(2, 3).text() == "first version"
     assert dialog.heading.text().endswith("3 saved version(s)")
     assert not dialog.restore_button.isEnabled(), "the current version cannot be restored"
 
@@ -134,3 +135,67 @@ def test_a_deleted_record_is_restored_from_the_trash_and_found_again(
     assert view.table.rowCount() == 0
     assert view.heading.text() == "The trash is empty."
     assert any(hit.id == summary.id for hit in session.search(word, limit=50).hits)
+
+
+def test_history_reads_as_versions_and_review_steps_with_who_and_when(
+    qtbot: Any, session: Session, tasks: TaskManager
+) -> None:
+    from PySide6.QtCore import QDateTime, QLocale
+
+    from desktop.core.records import Record, new_record_id
+    from desktop.core.review import ROLE_KEY
+
+    session.set_me("alice")
+    session.store.set_meta(ROLE_KEY, "staff")
+    record = Record(
+        id=new_record_id(), kind=Kind.CASE_STUDY, fields={"title": "Ward meetings"}, owner="alice"
+    )
+    other = Record(
+        id=new_record_id(),
+        kind=Kind.CASE_STUDY,
+        fields={"title": "Ward meeting notes", "district": "Chris Hani"},
+        owner="alice",
+    )
+    session.save(record)
+    session.save(other)
+    session.save(record.with_fields(summary="Monthly, in every ward"))
+    session.review(record.id, "submitted")
+    session.set_me("lib")  # the librarian, on this machine for the test
+    session.store.set_meta(ROLE_KEY, "librarian")
+    session.review(record.id, "returned", "Which wards, and how often?")
+    session.merge_records(record.id, other.id)
+
+    dialog = HistoryDialog(tasks, session, record.id)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.history_loaded, timeout=WAIT_MS):
+        dialog.show()
+    headers = [dialog.table.horizontalHeaderItem(c).text() for c in range(dialog.table.columnCount())]
+    assert headers == ["Version", "By", "When", "What changed"]
+    rows = [
+        [dialog.table.item(row, column).text() for column in range(4)]
+        for row in range(dialog.table.rowCount())
+    ]
+    own = [row for row in rows if not row[3].startswith("merged record")]
+    assert [row[0] for row in own] == [
+        "Merged",
+        "Returned",
+        "Submitted",
+        "Version 2",
+        "Version 1",
+    ]  # newest first
+    assert own[0][1] == "lib" and own[0][3] == "“Ward meeting notes” merged into this record (current)"
+    assert own[1][1] == "lib" and own[1][3] == "“Which wards, and how often?”"
+    assert own[2][1] == "alice" and own[3][1] == ""  # an edit names no one until the server says who
+    assert own[3][3] == "Summary" and own[4][3] == "first version"
+    assert [row[0] for row in rows[len(own) :]] == ["Version 2", "Version 1"]  # the merged record's own
+    assert rows[-1][3] == "merged record “Ward meeting notes”: first version"
+
+    # A readable local date and time, no raw revision id anywhere in the list.
+    entry = dialog.entries[0]
+    moment = QDateTime.fromString(entry.info.saved_at, Qt.DateFormat.ISODate).toLocalTime()
+    when = own[0][2]
+    assert QLocale().monthName(moment.date().month()) in when and str(moment.date().year()) in when
+    assert QLocale().toString(moment.time(), QLocale.FormatType.ShortFormat) in when
+    revisions = {e.revision for e in dialog.entries}
+    assert not any(rev[:8] in cell for rev in revisions for row in rows for cell in row)
+    assert entry.revision in dialog.table.item(0, 0).toolTip()  # kept for whoever needs it

@@ -183,4 +183,11 @@ def test_submit_return_resubmit_publish_across_two_windows(qtbot, open_window, t
         ("lib", "publish"),
     ]
     assert "returned it to its author" in dialog.server_view.toPlainText()
+    qtbot.waitUntil(lambda: dialog.table.rowCount() > 0, timeout=WAIT_MS)
+    steps = [
+        (dialog.table.item(r, 0).text(), dialog.table.item(r, 1).text())
+        for r in range(dialog.table.rowCount())
+    ]
+    assert steps[0] == ("Published", "lib")  # the list reads as what was done, by whom, newest first
+    assert ("Returned", "lib") in steps and ("Submitted", "alice") in steps
     dialog.close()

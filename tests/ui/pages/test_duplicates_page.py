@@ -113,9 +113,10 @@ def test_find_compare_merge_and_undo(
     dialog = HistoryDialog(window.tasks, session, ids["keep"], window)
     qtbot.addWidget(dialog)
     qtbot.waitUntil(lambda: bool(dialog.entries), timeout=WAIT_MS)
-    rows = [dialog.table.item(r, 2).text() for r in range(dialog.table.rowCount())]
+    rows = [dialog.table.item(r, 3).text() for r in range(dialog.table.rowCount())]
     merged_rows = [r for r, text in enumerate(rows) if text.startswith("merged record “Plain language")]
     assert merged_rows and len(merged_rows) == len(session.store.history(ids["gone"]))
+    assert dialog.table.item(0, 0).text() == "Merged"  # the survivor's version the merge wrote
     dialog.table.selectRow(merged_rows[0])
     assert not dialog.restore_button.isEnabled()
     dialog.close()
