@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from desktop.core.ports import AttachmentInfo
 
 ICON_SIZE = QSize(96, 96)
+#: Tiles of the compact strip (the review queue): small, in one row that scrolls sideways.
+STRIP_ICON_SIZE = QSize(48, 48)
 INFO_ROLE = Qt.ItemDataRole.UserRole + 1
 THUMBNAIL_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -39,10 +41,25 @@ class AttachmentGrid(QListView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setAcceptDrops(False)  # the panel takes the drop and attaches the files
-        self.setMinimumHeight(ICON_SIZE.height() + 64)
+        self.set_strip(False)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.setAccessibleName(self.tr("Attached files"))
         self.setAccessibleDescription(self.tr("Drop files here to attach them"))
+
+    def set_strip(self, strip: bool) -> None:
+        """One row of small tiles that scrolls sideways (True), or the wrapping grid (False)."""
+        size = STRIP_ICON_SIZE if strip else ICON_SIZE
+        self.setIconSize(size)
+        self.setGridSize(QSize(size.width() + 72, size.height() + (24 if strip else 56)))
+        self.setWrapping(not strip)
+        self.setWordWrap(not strip)  # one line of name under a small tile (the tooltip has it all)
+        self.setFlow(QListView.Flow.LeftToRight)
+        scrollbar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent) if strip else 0
+        self.setMinimumHeight(size.height() + (28 if strip else 64) + scrollbar)
+        self.setVerticalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOff if strip else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        )
+        self.setMaximumHeight(self.minimumHeight() if strip else 16_777_215)  # QWIDGETSIZE_MAX
 
     def show_attachments(self, infos: list[AttachmentInfo]) -> None:
         """Replace the tiles with these attachments (type icons until thumbnails arrive)."""

@@ -65,6 +65,8 @@ class AttachmentsPanel(QWidget):
     """Photos and documents of one record; set a session, then a record."""
 
     attachments_changed = Signal()
+    #: Emitted with the number of files shown each time the list was (re)read.
+    files_shown = Signal(int)
 
     def __init__(self, tasks: TaskManager, parent: QWidget | None = None):
         super().__init__(parent)
@@ -78,6 +80,8 @@ class AttachmentsPanel(QWidget):
         self.downloader: Callable[[str], Any] | None = None
         self._generation = 0
         self._open_dir: Path | None = None
+        #: A compact strip (``set_compact``): small tiles in a row, only when there are files.
+        self.compact = False
         self.setAcceptDrops(True)
         self.setAccessibleName(self.tr("Attachments"))
 
@@ -133,7 +137,9 @@ class AttachmentsPanel(QWidget):
         for button in (self.add_button, self.open_button, self.save_button, self.remove_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
-        options = QHBoxLayout()
+        self.options_row = QWidget(self)
+        options = QHBoxLayout(self.options_row)
+        options.setContentsMargins(0, 0, 0, 0)
         options.addWidget(self.downscale_box)
         options.addWidget(self.keep_location_box)
         options.addStretch(1)
@@ -141,9 +147,23 @@ class AttachmentsPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)
         layout.addWidget(self.grid, 1)
-        layout.addLayout(options)
+        layout.addWidget(self.options_row)
         layout.addWidget(self.status)
         self._update_actions()
+
+    def set_compact(self, compact: bool) -> None:
+        """Show the files as a compact strip (the review queue, where the record's text needs the
+        height): one row of small tiles, no tiles at all when there are no files, and no photo
+        options (they apply to adding photos, which reviewing seldom does)."""
+        self.compact = compact
+        self.grid.set_strip(compact)
+        self.options_row.setVisible(not compact)
+        self._fit_to_files()
+
+    def _fit_to_files(self) -> None:
+        count = self.grid.tiles.rowCount()
+        self.grid.setVisible(not self.compact or count > 0)
+        self.files_shown.emit(count)
 
     def _button(self, text: str, tip: str, slot: Callable[[], Any]) -> QPushButton:
         button = QPushButton(text, self)
@@ -176,6 +196,7 @@ class AttachmentsPanel(QWidget):
         self._generation += 1
         self.grid.clear()
         self._update_actions()
+        self._fit_to_files()
         self.reload()
 
     def reload(self) -> None:
@@ -205,6 +226,7 @@ class AttachmentsPanel(QWidget):
                 self._load_thumbnail(info.sha256)
         self._update_actions()
         self._set_hint()
+        self._fit_to_files()
 
     def _load_thumbnail(self, sha256: str) -> None:
         session, generation = self.session, self._generation
@@ -228,6 +250,7 @@ class AttachmentsPanel(QWidget):
         elif not text and self.record_id is not None and not self.grid.tiles.rowCount():
             text = self.tr("No files yet. Add photos or documents, or drop them here.")
         self.status.setText(text)
+        self.status.setVisible(bool(text) or not self.compact)  # a strip spends no line on nothing
 
     def _update_actions(self) -> None:
         ready = self.session is not None and self.record_id is not None

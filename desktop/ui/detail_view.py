@@ -38,6 +38,10 @@ logger = logging.getLogger(__name__)
 ATTACHMENT_KINDS = frozenset({Kind.CASE_STUDY, Kind.SITE_VISIT, Kind.CENTRE_ITEM, Kind.ARTICLE})
 #: The height the attachments panel starts with under the record's text.
 ATTACHMENTS_HEIGHT = 190
+#: Its height as a compact strip (``compact_files``), when the record has files.
+COMPACT_FILES_HEIGHT = 130
+#: No maximum (Qt's QWIDGETSIZE_MAX).
+_NO_MAXIMUM = 16_777_215
 #: A record counts as viewed once it stayed shown this long (arrowing through results is not reading).
 VIEW_DWELL_MS = 1_500
 
@@ -60,10 +64,15 @@ class DetailView(QWidget):
         *,
         placeholder: str = "",
         attachments: bool = True,
+        compact_files: bool = False,
     ):
         super().__init__(parent)
         self.tasks = tasks
         self.with_attachments = attachments  # False: a compact preview without the files panel
+        #: True: the files are a compact strip under the text, none at all without files (the review queue).
+        self.compact_files = compact_files
+        #: The files' height under the text; dragging the divider changes it (a page may keep it).
+        self.files_height = COMPACT_FILES_HEIGHT if compact_files else ATTACHMENTS_HEIGHT
         self.session: Session | None = None
         self.view: RecordView | None = None
         self.placeholder = placeholder or self.tr(
@@ -132,6 +141,7 @@ class DetailView(QWidget):
         self.body.addWidget(self.attachments_slot)
         self.body.setStretchFactor(0, 4)
         self.body.setStretchFactor(1, 1)
+        self.body.splitterMoved.connect(self._on_divider_moved)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
@@ -354,11 +364,26 @@ class DetailView(QWidget):
         grow the files as much as the text (the review queue showed an empty files pane larger
         than the record), so it waits for the first real size.
         """
-        total = self.body.height()
-        if not self._split_pending or total < 2 * ATTACHMENTS_HEIGHT:
+        total, files = self.body.height(), self.files_height
+        if not self._split_pending or total < 2 * files:
             return
         self._split_pending = False
-        self.body.setSizes([max(total - ATTACHMENTS_HEIGHT, total * 2 // 3), ATTACHMENTS_HEIGHT])
+        self.body.setSizes([max(total - files, total * 2 // 3), files])
+
+    def _on_divider_moved(self, _pos: int, _index: int) -> None:
+        if self.attachments_slot.isVisible() and self.attachments_slot.maximumHeight() == _NO_MAXIMUM:
+            self.files_height = self.body.sizes()[1]
+
+    def _on_files_shown(self, count: int) -> None:
+        """A compact strip takes only its buttons' height while the record has no files."""
+        if not self.compact_files:
+            return
+        slot = self.attachments_slot
+        if count:
+            slot.setMaximumHeight(_NO_MAXIMUM)
+            self.body.setSizes([max(1, self.body.height() - self.files_height), self.files_height])
+        else:
+            slot.setMaximumHeight(slot.minimumSizeHint().height())
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)
@@ -373,6 +398,9 @@ class DetailView(QWidget):
             return None
         panel: QWidget = AttachmentsPanel(self.tasks, self.attachments_slot)
         panel.set_session(self.session)  # type: ignore[attr-defined]
+        panel.files_shown.connect(self._on_files_shown)  # type: ignore[attr-defined]
+        if self.compact_files:
+            panel.set_compact(True)  # type: ignore[attr-defined]
         layout = self.attachments_slot.layout()
         assert layout is not None
         layout.addWidget(panel)

@@ -72,6 +72,7 @@
     <name>AttachmentGrid</name>
     <message>
         <source>Attached files</source>
+        <extracomment>Tiles of the compact strip (the review queue): small, in one row that scrolls sideways.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -103,7 +104,7 @@
     <name>AttachmentsPanel</name>
     <message>
         <source>Attachments</source>
-        <extracomment>Longest side of a photo downscaled for sharing over a paid link (a few hundred KB as JPEG). How files are opened (replaceable in tests, where no viewer exists). Fetches a file that is only on the server (``set_downloader``; None when not signed in).</extracomment>
+        <extracomment>Longest side of a photo downscaled for sharing over a paid link (a few hundred KB as JPEG). Emitted with the number of files shown each time the list was (re)read. How files are opened (replaceable in tests, where no viewer exists). Fetches a file that is only on the server (``set_downloader``; None when not signed in). A compact strip (``set_compact``): small tiles in a row, only when there are files.</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1196,7 +1197,7 @@
     <name>DetailView</name>
     <message>
         <source>Choose a search result to see it here, with everything it is connected to.</source>
-        <extracomment>Kinds whose records carry photos and documents, so the attachments panel is shown for them. The height the attachments panel starts with under the record&apos;s text. A record counts as viewed once it stayed shown this long (arrowing through results is not reading).</extracomment>
+        <extracomment>Kinds whose records carry photos and documents, so the attachments panel is shown for them. The height the attachments panel starts with under the record&apos;s text. Its height as a compact strip (``compact_files``), when the record has files. No maximum (Qt&apos;s QWIDGETSIZE_MAX). A record counts as viewed once it stayed shown this long (arrowing through results is not reading). True: the files are a compact strip under the text, none at all without files (the review queue). The files&apos; height under the text; dragging the divider changes it (a page may keep it).</extracomment>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -191,3 +191,59 @@ def test_submit_return_resubmit_publish_across_two_windows(qtbot, open_window, t
     assert steps[0] == ("Published", "lib")  # the list reads as what was done, by whom, newest first
     assert ("Returned", "lib") in steps and ("Submitted", "alice") in steps
     dialog.close()
+
+
+def test_the_queue_gives_the_record_text_the_height_and_files_a_strip(qtbot, open_window, tmp_path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from desktop.core.review import ROLE_KEY
+
+    window = open_window(ProfilePaths(tmp_path / "lib", "--data-dir"))
+    session = window.session
+    session.store.set_meta(ROLE_KEY, "staff")
+    session.set_me("alice")
+    body = "\n\n".join(f"Paragraph {n}: who ran the rota, what it cost, what changed." for n in range(60))
+    record = session.new_record(Kind.CASE_STUDY).with_fields(title="Borehole pump rota", summary=body)
+    session.save(record)
+    session.review(record.id, "submitted")
+    session.set_me("lib")  # the librarian, on this machine for the test
+    session.store.set_meta(ROLE_KEY, "librarian")
+    window.refresh_after_changes()
+    window.shell.show_key("review")
+    queue = window.shell.page("review")
+    qtbot.waitUntil(lambda: [i.record.id for i in queue.shown_items()] == [record.id], timeout=WAIT_MS)
+    assert window.size().width() == 1280 and window.size().height() == 800  # the default window size
+    detail = queue.detail
+    queue.open_item(record.id)
+    slot = detail.attachments_slot
+    qtbot.waitUntil(lambda: detail.record_id == record.id and slot.isVisible(), timeout=WAIT_MS)
+    panel = detail.attachments_panel
+
+    # No files: only the Add button and a line of text under the record.
+    qtbot.waitUntil(lambda: not panel.grid.isVisible(), timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: detail.browser.height() > 0.8 * detail.body.height(), timeout=WAIT_MS)
+    assert panel.add_button.isVisible()
+
+    # With a file: a strip of small tiles; the text still has most of the height.
+    photo = tmp_path / "pump.png"
+    from PySide6.QtGui import QColor, QImage
+
+    image = QImage(64, 48, QImage.Format.Format_RGB32)
+    image.fill(QColor("teal"))
+    assert image.save(str(photo))
+    session.add_attachment(record.id, photo)
+    panel.reload()
+    qtbot.waitUntil(lambda: panel.grid.isVisible() and panel.grid.tiles.rowCount() == 1, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: slot.height() > panel.grid.minimumHeight(), timeout=WAIT_MS)
+    assert detail.browser.height() > 0.6 * detail.body.height()
+    assert detail.browser.height() > 2 * slot.height()
+
+    # The divider the librarian moves is kept for the next start.
+    detail.body.setSizes([detail.body.height() - 240, 240])
+    detail.body.splitterMoved.emit(detail.body.height() - 240, 1)
+    settings = QSettings()
+    queue.save_state(settings)
+    assert 230 <= int(settings.value("review/files_height")) <= 250
+    detail.files_height = 0
+    queue.restore_state(settings)
+    assert 230 <= detail.files_height <= 250

@@ -119,7 +119,10 @@ class ReviewQueuePage(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.currentItemChanged.connect(self._on_current_changed)
 
-        self.detail = DetailView(tasks, placeholder=self.tr("Choose an item in the queue to review it here."))
+        # The record's text gets the height: its files are a compact strip (none without files).
+        self.detail = DetailView(
+            tasks, placeholder=self.tr("Choose an item in the queue to review it here."), compact_files=True
+        )
         self.similar_caption = QLabel(self.tr("Similar items already in the knowledge base"))
         caption_font = QFont(self.similar_caption.font())
         caption_font.setBold(True)
@@ -221,10 +224,11 @@ class ReviewQueuePage(QWidget):
         self.detail.back()
 
     def save_state(self, settings: QSettings) -> None:
-        """The splitters and the table's columns."""
+        """The splitters, the table's columns and the height of the item's files."""
         settings.setValue("review/splitter", self.splitter.saveState())
         settings.setValue("review/sides", self.sides.saveState())
         settings.setValue("review/columns", self.table.header().saveState())
+        settings.setValue("review/files_height", self.detail.files_height)
 
     def restore_state(self, settings: QSettings) -> None:
         """Put back what :meth:`save_state` saved."""
@@ -235,6 +239,11 @@ class ReviewQueuePage(QWidget):
         columns = settings.value("review/columns")
         if isinstance(columns, QByteArray):
             self.table.header().restoreState(columns)
+        try:
+            files = int(settings.value("review/files_height", self.detail.files_height))  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            files = self.detail.files_height
+        self.detail.files_height = max(60, min(files, 600))
 
     # -- showing ---------------------------------------------------------------------------
 
