@@ -69,6 +69,15 @@ ACTION_HEADLINES: dict[ReviewAction, object] = {
     ReviewAction.REOPENED: QT_TRANSLATE_NOOP("HistoryDialog", "Reopened"),
 }
 
+#: What a review step with no comment and no other change did, so its row is never blank.
+STEP_MEANINGS: dict[ReviewAction, object] = {
+    ReviewAction.SUBMITTED: QT_TRANSLATE_NOOP("HistoryDialog", "sent for review; the text is unchanged"),
+    ReviewAction.PUBLISHED: QT_TRANSLATE_NOOP("HistoryDialog", "published as it was submitted"),
+    ReviewAction.RETURNED: QT_TRANSLATE_NOOP("HistoryDialog", "returned to its authors"),
+    ReviewAction.RETIRED: QT_TRANSLATE_NOOP("HistoryDialog", "taken out of use; the text is kept"),
+    ReviewAction.REOPENED: QT_TRANSLATE_NOOP("HistoryDialog", "a draft again; the text is unchanged"),
+}
+
 
 @dataclass(frozen=True)
 class HistoryEntry:
@@ -281,7 +290,9 @@ class HistoryDialog(QDialog):
             headline = QCoreApplication.translate("HistoryDialog", str(ACTION_HEADLINES[step.action]))
             who, when = step.by, step.at or when
             what = f"“{step.comment}”" if step.comment else summarize(changes)
-            if step.comment and changes:
+            if not what:
+                what = QCoreApplication.translate("HistoryDialog", str(STEP_MEANINGS[step.action]))
+            elif step.comment and changes:
                 what = self.tr("{comment}; changed {changes}").format(
                     comment=what, changes=summarize(changes)
                 )

@@ -2355,6 +2355,27 @@ Try the demo knowledge base to see how records connect to the people who know ab
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>sent for review; the text is unchanged</source>
+        <extracomment>What a review step with no comment and no other change did, so its row is never blank.</extracomment>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>published as it was submitted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>returned to its authors</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>taken out of use; the text is kept</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>a draft again; the text is unchanged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>{date}, {time}</source>
         <extracomment>A weekday in a locale&apos;s long date format, with the separator after it (&quot;dddd, &quot;).</extracomment>
         <translation type="unfinished"></translation>

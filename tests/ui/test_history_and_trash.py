@@ -185,6 +185,7 @@ def test_history_reads_as_versions_and_review_steps_with_who_and_when(
     ]  # newest first
     assert own[0][1] == "lib" and own[0][3] == "“Ward meeting notes” merged into this record (current)"
     assert own[1][1] == "lib" and own[1][3] == "“Which wards, and how often?”"
+    assert own[2][3] == "sent for review; the text is unchanged"  # a step with nothing else is never blank
     assert own[2][1] == "alice" and own[3][1] == ""  # an edit names no one until the server says who
     assert own[3][3] == "Summary" and own[4][3] == "first version"
     assert [row[0] for row in rows[len(own) :]] == ["Version 2", "Version 1"]  # the merged record's own
