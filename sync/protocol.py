@@ -36,9 +36,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-PROTOCOL_VERSION = 1
+PROTOCOL_VERSION = 2
 #: The oldest client protocol the server still serves.
 MIN_CLIENT_PROTOCOL = 1
+#: The first protocol whose push results may carry ``review`` (older clients refuse a field they
+#: do not know, so the server leaves it out of its answers to them).
+REVIEW_STEP_PROTOCOL = 2
 PROTOCOL_HEADER = "Imbizo-Protocol"
 API_PREFIX = "/api/v1"
 
@@ -187,6 +190,20 @@ class PushOutcome(StrEnum):
     PROPOSED = "proposed"  # a published record edited by someone who may not publish: kept as a proposal
 
 
+#: The rejection code of a change another person's overtook: the record moved out of the
+#: pusher's sight (a librarian returned what the pusher was reviewing). Not lost: nothing waits.
+OVERTAKEN_CODE = "overtaken"
+
+
+class ReviewStep(_Model):
+    """One entry of a record's review history (``fields.review_log``), alone: no payload with it."""
+
+    action: Annotated[str, StringConstraints(max_length=40)]
+    by: Annotated[str, StringConstraints(max_length=64)]
+    at: Annotated[str, StringConstraints(max_length=40)] = ""
+    comment: Annotated[str, StringConstraints(max_length=4000)] = ""
+
+
 class PushResult(_Model):
     """The outcome of one change, with the same ``change_id``."""
 
@@ -195,6 +212,9 @@ class PushResult(_Model):
     record: RecordVersion | None = None
     code: Annotated[str, StringConstraints(max_length=40)] = ""
     reason: ShortText = ""
+    #: With code ``overtaken``: the step that took the record out of the pusher's sight
+    #: (sent to clients of REVIEW_STEP_PROTOCOL and later only).
+    review: ReviewStep | None = None
 
 
 class PushResponse(_Model):

@@ -13,10 +13,15 @@ from desktop.core.records import Link, Record, Relation, Status, new_record_id
 from desktop.core.review import (
     QueueFilter,
     ReviewAction,
+    ReviewEntry,
     ReviewError,
     allowed_actions,
     apply_review,
+    edited_beyond_review,
+    overtaken_edit_reason,
+    overtaken_out_of_sight,
     review_log,
+    with_step,
 )
 from desktop.paths import ProfilePaths
 from desktop.session import Session
@@ -248,3 +253,28 @@ def test_review_histories_grown_on_one_side_or_rewritten_merge_as_before() -> No
     rewritten = base.with_fields(review_log=[{**base.fields["review_log"][0], "comment": "changed"}])
     returned = apply_review(base, A.RETURNED, by="lib", librarian=True, comment="Why?")
     assert merge_records(base, rewritten, returned).conflicts == ("review_log",)
+
+
+# -- a review overtaken out of sight (another librarian returned the record first) ------------------
+
+
+def test_the_actions_taken_since_the_synced_version_are_the_ones_overtaken() -> None:
+    base = apply_review(study(), A.SUBMITTED, by="alice", librarian=False, at="2026-12-01T09:00:00+00:00")
+    mine = apply_review(base, A.PUBLISHED, by="lin", librarian=True, comment="Good to go")
+    mine = apply_review(mine, A.RETIRED, by="lin", librarian=True, comment="The wards merged.")
+    first = ReviewEntry(A.RETURNED, "lib", "2026-12-02T14:05:00+00:00", "Which wards?")
+    steps = overtaken_out_of_sight(base, mine, first)
+    assert [item.mine.action for item in steps] == [A.PUBLISHED, A.RETIRED]
+    assert steps[0].reason("Borehole rota") == (
+        "lib returned “Borehole rota” first (2026-12-02 14:05 UTC, saying “Which wards?”): "
+        'your publication was not sent. Your comment was: "Good to go"'
+    )
+    assert not edited_beyond_review(base, mine)  # only the review actions: the copy may go
+    edited = mine.with_changes(fields={**mine.fields, "summary": "Now monthly."})
+    assert edited_beyond_review(base, edited)
+    kept = with_step(base, edited, first)
+    assert kept.status is Status.RETURNED and kept.fields["summary"] == "Now monthly."
+    assert [(e.action, e.by) for e in review_log(kept)] == [(A.SUBMITTED, "alice"), (A.RETURNED, "lib")]
+    assert overtaken_edit_reason(first, "Borehole rota").endswith(
+        "your changes were not sent; they are kept on this computer only."
+    )

@@ -252,6 +252,54 @@ class OvertakenReview:
         )
 
 
+def overtaken_edit_reason(first: ReviewEntry, title: str) -> str:
+    """Why changes that were no review action were not sent: another reviewer took the record back
+    to its authors first (they are kept on this computer only)."""
+    when = first.at[:16].replace("T", " ")
+    theirs = f", saying “{first.comment}”" if first.comment else ""
+    return (
+        f"{first.by} {first.action.value} “{title}” first ({when} UTC{theirs}): "
+        "your changes were not sent; they are kept on this computer only."
+    )
+
+
+def own_steps_since(base: Record | None, mine: Record) -> list[ReviewEntry]:
+    """The review entries added here since ``base`` (the synced version), oldest first.
+
+    None are when the history here is not the base's with entries appended (it merges as any field).
+    """
+    b = (base.fields.get(REVIEW_LOG_FIELD) or []) if base is not None else []
+    m = mine.fields.get(REVIEW_LOG_FIELD) or []
+    if not (isinstance(b, list) and isinstance(m, list)) or m[: len(b)] != b:
+        return []
+    return [entry for entry in (ReviewEntry.from_json(raw) for raw in m[len(b) :]) if entry is not None]
+
+
+def overtaken_out_of_sight(
+    base: Record | None, mine: Record, first: ReviewEntry
+) -> tuple[OvertakenReview, ...]:
+    """Every review action taken here since ``base``, overtaken by ``first``: another reviewer's step
+    that took the record out of this person's sight (none of them can follow it: they are not its
+    authors)."""
+    return tuple(OvertakenReview(entry, first) for entry in own_steps_since(base, mine))
+
+
+def edited_beyond_review(base: Record | None, mine: Record) -> bool:
+    """Whether ``mine`` differs from ``base`` in more than its status and review history."""
+    if base is None:
+        return True
+    return with_workflow_of(mine, base).content_hash() != base.content_hash()
+
+
+def with_step(base: Record, record: Record, step: ReviewEntry) -> Record:
+    """``record`` with the workflow of ``base`` moved by ``step`` (another person's, on the server)."""
+    raw = base.fields.get(REVIEW_LOG_FIELD)
+    log = [*(raw if isinstance(raw, list) else []), step.to_json()]
+    return record.with_changes(
+        status=STATUS_AFTER[step.action], fields={**record.fields, REVIEW_LOG_FIELD: log}
+    )
+
+
 @dataclass(frozen=True)
 class ReviewLogMerge:
     """Two review histories merged: the history, the status it ends at, the actions left out."""

@@ -15,8 +15,11 @@ Decisions, per record (see desktop/core/merge.py for the merge itself):
   (a notification naming who acted first, and the push's list of refused changes);
 - a push is accepted: the stored version becomes the base (and current, unless the record
   was edited while the push was under way: then the edit is rebased onto it);
+- a push is answered ``overtaken`` (another librarian returned the record, so this person may
+  no longer read it): said as an overtaken review is, the change settled, and the copy removed
+  (kept as a local-only record, with the other's step, when it holds edits beyond the review);
 - the record is no longer visible: it is removed here (never one with unsynced edits,
-  which is kept as a local-only record instead).
+  which is kept as a local-only record instead, nor a local-only record).
 """
 
 from __future__ import annotations
@@ -38,7 +41,15 @@ from desktop.core.communities import Notice
 from desktop.core.merge import merge_records, merge_sets
 from desktop.core.ports import AttachmentInfo
 from desktop.core.records import Record, revision_generation, utc_now
-from desktop.core.review import OVERTAKEN_NOTICE, OvertakenReview
+from desktop.core.review import (
+    OVERTAKEN_NOTICE,
+    OvertakenReview,
+    ReviewEntry,
+    edited_beyond_review,
+    overtaken_edit_reason,
+    overtaken_out_of_sight,
+    with_step,
+)
 from desktop.core.validation import ensure_valid
 from desktop.store import sync_tables as t
 from desktop.store.communities import add_notices, note_arrival, previous_copy
@@ -247,6 +258,10 @@ class StoreReplica:
                     collected.append(self._take_server_version(session, result.record))
                     t.mark_rows(session, record_id, t.DONE, up_to=row.id)
                     applied.proposed += 1
+                elif (first := _overtaking_entry(result)) is not None:
+                    collected.append(
+                        self._overtaken_out_of_sight(session, record_id, first, applied.overtaken)
+                    )
                 elif result.code == "missing_blob":
                     for ref in change.record.attachments:
                         t.set_blob_state(session, ref.sha256, None)
@@ -291,6 +306,41 @@ class StoreReplica:
         stored_record = _server_record(stored).with_changes(deleted=current.deleted)
         result = merge_records(record_of(change.record), current, stored_record)
         return self._write_local(session, result.record, floor=stored.envelope.revision)
+
+    def _overtaken_out_of_sight(
+        self, session: Session, record_id: str, first: ReviewEntry, overtaken: list[Overtaken]
+    ) -> Changes:
+        """Another reviewer's ``first`` step took the record out of this person's sight before their
+        change reached the server (PROTOCOL.md "overtaken"): say so, as a merge's overtaken review
+        is said, and settle the change, so nothing is sent again.
+
+        The copy here goes, as a copy no longer visible does, unless it holds edits beyond the review
+        action: those stay, on this computer only (no longer synced), with the other reviewer's step.
+        """
+        mine_row = current_row(session, record_id)
+        if mine_row is None:
+            t.remove_record(session, record_id)
+            return Changes()
+        mine = record_from_row(mine_row)
+        base = t.load_base(session, record_id)
+        shared = record_of(base) if base is not None else None
+        steps = overtaken_out_of_sight(shared, mine, first)
+        base_files = {ref.sha256 for ref in base.attachments} if base is not None else set()
+        own_files = {a.sha256 for a in t.attachments_of(session, record_id)}
+        keep = shared is None or edited_beyond_review(shared, mine) or own_files != base_files
+        overtaken.extend(_note_overtaken(session, mine, steps))
+        if not keep:
+            t.remove_record(session, record_id)
+            return Changes(deleted=(record_id,))
+        reason = overtaken_edit_reason(first, mine.title)
+        overtaken.append(_note_edits_overtaken(session, mine, first, reason))
+        changes = Changes()
+        if shared is not None:
+            changes = self._write_local(session, with_step(shared, mine, first), floor=shared.revision)
+        t.mark_rows(session, record_id, t.DONE)  # kept here only: nothing of it is sent again
+        t.drop_base(session, record_id)
+        t.drop_conflict(session, record_id)
+        return changes
 
     def _take_server_version(
         self, session: Session, version: p.RecordVersion, *, later: list[p.RecordVersion] | None = None
@@ -466,6 +516,10 @@ class StoreReplica:
             return Changes()
         if current_row(session, record_id) is None:
             t.drop_base(session, record_id)
+            return Changes()
+        if t.base_revision(session, record_id) is None:
+            # Not a synced copy (one kept here only after its change was overtaken): not the server's.
+            applied.kept_local += 1
             return Changes()
         t.remove_record(session, record_id)
         applied.removed += 1
@@ -696,6 +750,23 @@ def _note_overtaken(
         notices.append(Notice(key, OVERTAKEN_NOTICE, theirs.id, theirs.id, theirs.title, first.by))
     add_notices(session, notices)
     return noted
+
+
+def _note_edits_overtaken(session: Session, mine: Record, first: ReviewEntry, reason: str) -> Overtaken:
+    """Tell the person their edits of a record another reviewer took back first were not sent."""
+    logger.info("changes of %s overtaken: %s", mine.id, reason)
+    key = f"{OVERTAKEN_NOTICE}:{mine.id}:edited:{first.at}"
+    add_notices(session, [Notice(key, OVERTAKEN_NOTICE, mine.id, mine.id, mine.title, first.by)])
+    return Overtaken(mine.id, mine.title, first.by, first.action.value, first.at, first.comment, reason)
+
+
+def _overtaking_entry(result: p.PushResult) -> ReviewEntry | None:
+    """The other person's step of an ``overtaken`` refusal (None for any other answer, or a step this
+    version does not know: then it is a refusal like any other)."""
+    if result.code != p.OVERTAKEN_CODE or result.review is None:
+        return None
+    entry = ReviewEntry.from_json(result.review.model_dump())
+    return entry if entry is not None and entry.by else None
 
 
 def _server_record(version: p.RecordVersion) -> Record:

@@ -46,6 +46,8 @@ async def protocol_version(
     return version
 
 
+ProtocolDep = Annotated[int, Depends(protocol_version)]
+
 _bearer = HTTPBearer(auto_error=False, description="The opaque token from POST /api/v1/auth/login.")
 
 

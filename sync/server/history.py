@@ -7,11 +7,13 @@ Read from ``record_history`` (one row per stored version, written by
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Connection
 
 from sync.protocol import MAX_HISTORY_ENTRIES, HistoryEntry, HistoryResponse
-from sync.server.access import visible
+from sync.server.access import Access, Actor, visible
 from sync.server.auth import Principal
 from sync.server.db import Database
 from sync.server.errors import not_found
@@ -32,6 +34,41 @@ _LATEST = (
     .limit(MAX_HISTORY_ENTRIES)
 )
 
+_VERSION_SEEN = (
+    select(RecordHistory.seq, RecordHistory.access)
+    .where(RecordHistory.record_id == bindparam("record_id"), RecordHistory.revision == bindparam("revision"))
+    .order_by(RecordHistory.seq.desc())
+    .limit(1)
+)
+_MOVES_AFTER = (
+    select(RecordHistory.user_name, RecordHistory.action, RecordHistory.at)
+    .where(
+        RecordHistory.record_id == bindparam("record_id"),
+        RecordHistory.seq > bindparam("after"),
+        RecordHistory.action.in_(bindparam("actions", expanding=True)),
+    )
+    .order_by(RecordHistory.seq.desc())
+    .limit(1)
+)
+#: History actions that take a record out of review, back to its authors (librarians' only).
+OUT_OF_REVIEW_ACTIONS = ("return", "reopen")
+
+
+def moved_out_of_sight(connection: Connection, actor: Actor, record_id: str, revision: str) -> Any:
+    """The latest history row (user_name, action, at) that took the record back to its authors after
+    ``revision``, when ``actor`` could read that version; else None.
+
+    Only then may the server tell the actor that the record moved on: they knew it, in review.
+    """
+    if not revision:
+        return None
+    seen = connection.execute(_VERSION_SEEN, {"record_id": record_id, "revision": revision}).one_or_none()
+    if seen is None or not visible(actor, Access.from_json(seen.access)):
+        return None
+    return connection.execute(
+        _MOVES_AFTER, {"record_id": record_id, "after": seen.seq, "actions": list(OUT_OF_REVIEW_ACTIONS)}
+    ).one_or_none()
+
 
 def record_history(*, db: Database, principal: Principal, record_id: str) -> HistoryResponse:
     """The record's stored versions, oldest first; 404 when the user may not read it (or there is none)."""
@@ -46,14 +83,15 @@ def record_history(*, db: Database, principal: Principal, record_id: str) -> His
             revision=revision,
             user=user_name,
             action=action,
-            at=_utc_text(at),
+            at=utc_text(at),
         )
         for seq, revision, user_name, action, at in reversed(rows)
     ]
     return HistoryResponse(entries=entries)
 
 
-def _utc_text(at: datetime) -> str:
+def utc_text(at: datetime) -> str:
+    """A stored time as ISO 8601 UTC, to the second."""
     # SQLite hands back naive datetimes (stored in UTC); PostgreSQL aware ones.
     aware = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
     return aware.isoformat(timespec="seconds")

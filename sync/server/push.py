@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from sync.protocol import (
     MAX_PAYLOAD_BYTES,
+    OVERTAKEN_CODE,
     Envelope,
     PushChange,
     PushOutcome,
@@ -28,6 +29,7 @@ from sync.protocol import (
     PushResponse,
     PushResult,
     RecordVersion,
+    ReviewStep,
     Status,
     Visibility,
 )
@@ -45,6 +47,7 @@ from sync.server.access import (
 )
 from sync.server.auth import Principal
 from sync.server.db import Database, utc_now
+from sync.server.history import moved_out_of_sight, utc_text
 from sync.server.models import Blob, PushResultRow
 from sync.server.records import (
     MAX_GENERATION,
@@ -57,7 +60,13 @@ from sync.server.records import (
     server_revision,
     store_version,
 )
-from sync.server.review_log import LogProblem, check_review_log, unchanged_log_problem
+from sync.server.review_log import (
+    ACTION_OF_STATUS,
+    LogProblem,
+    check_review_log,
+    last_entry,
+    unchanged_log_problem,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -152,9 +161,15 @@ def _result(
     record: RecordVersion | None = None,
     code: str = "",
     reason: str = "",
+    review: ReviewStep | None = None,
 ) -> PushResult:
     return PushResult(
-        change_id=change.change_id, outcome=outcome, record=record, code=code, reason=reason[:500]
+        change_id=change.change_id,
+        outcome=outcome,
+        record=record,
+        code=code,
+        reason=reason[:500],
+        review=review,
     )
 
 
@@ -305,6 +320,9 @@ def _update(connection: Connection, actor: Actor, change: PushChange, current: A
     version = change.record
     access = row_access(current)
     if not visible(actor, access):
+        overtaking = _overtaking_step(connection, actor, change, current)
+        if overtaking is not None:
+            return _overtaken(change, overtaking)
         raise _Rejected("not_found", "there is no such record")
     if current.kind != version.envelope.kind:
         raise _Rejected("invalid", "a record cannot change its kind")
@@ -326,6 +344,43 @@ def _update(connection: Connection, actor: Actor, change: PushChange, current: A
     action = _action(access, stored.envelope)
     row = store_version(connection, version=stored, existing=current, user_name=actor.name, action=action)
     return _result(change, PushOutcome.ACCEPTED, record=row_to_version(row))
+
+
+def _overtaking_step(
+    connection: Connection, actor: Actor, change: PushChange, current: Any
+) -> ReviewStep | None:
+    """The review step that took a record out of a librarian's sight after the version they built on.
+
+    A librarian reviewing a submission another librarian returned (or reopened) meanwhile may no
+    longer read it; they did read the version their push was made on, so telling them who acted
+    first, and the comment, leaks nothing they did not know. Everyone else, and a base they never
+    read, gets not_found as before (no one learns of a record they may not know exists).
+    """
+    if not actor.is_librarian or current.deleted:
+        return None
+    moved = moved_out_of_sight(connection, actor, current.id, change.base_revision)
+    if moved is None:
+        return None
+    entry = last_entry(current.payload)
+    if entry is not None and entry["action"] == ACTION_OF_STATUS.get(Status(current.status)):
+        return ReviewStep(
+            action=entry["action"], by=entry["by"][:64], at=entry["at"][:40], comment=entry.get("comment", "")
+        )
+    # An older client wrote no review entry: the server's own history says who and when.
+    return ReviewStep(
+        action=ACTION_OF_STATUS[Status(current.status)], by=moved.user_name, at=utc_text(moved.at)
+    )
+
+
+def _overtaken(change: PushChange, step: ReviewStep) -> PushResult:
+    """Refuse a change another person's step overtook: who, what, when and their comment, no payload."""
+    # The comment last: a long one is cut at the reason's limit, never the sentence before it.
+    said = f" Their comment: “{step.comment}”" if step.comment else ""
+    reason = (
+        f"{step.by} {step.action} this record first ({step.at[:16].replace('T', ' ')} UTC): it is "
+        f"with its authors now, and your change was not stored.{said}"
+    )
+    return _result(change, PushOutcome.REJECTED, code=OVERTAKEN_CODE, reason=reason, review=step)
 
 
 def _allowed_envelope(actor: Actor, current: Access, pushed: Envelope) -> Envelope:

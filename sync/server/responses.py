@@ -45,11 +45,13 @@ def upload_conflict() -> dict[int | str, dict[str, Any]]:
     return {409: {"model": UploadState, "description": "Wrong Upload-Offset: the state to resume from"}}
 
 
-def json_answer(model: BaseModel) -> Response:
+def json_answer(model: BaseModel, *, exclude: Any = None) -> Response:
     """``model`` as the JSON answer FastAPI would make of it (``response_model`` still documents it).
 
     A plain ``def`` route that returns a model has FastAPI validate it again in a worker thread
     before it serializes it: one more thread hop per request, for a model the route has just
-    built. A Response is sent as it is.
+    built. A Response is sent as it is. ``exclude``: fields left out (what an older client does not know).
     """
-    return Response(content=model.model_dump_json(by_alias=True), media_type="application/json")
+    return Response(
+        content=model.model_dump_json(by_alias=True, exclude=exclude), media_type="application/json"
+    )

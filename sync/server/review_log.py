@@ -62,6 +62,15 @@ def review_log(payload: Mapping[str, Any]) -> Any:
     return fields.get(REVIEW_LOG_FIELD, [])
 
 
+def last_entry(payload: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The latest entry of a payload's review history, or None when it has no well-formed one."""
+    entries = review_log(payload)
+    if not isinstance(entries, list) or not entries or _entry_problem(entries[-1]) is not None:
+        return None
+    entry: Mapping[str, Any] = entries[-1]
+    return entry
+
+
 def _shape_problem(entries: Any) -> LogProblem | None:
     if not isinstance(entries, list):
         return _invalid("the review history (fields.review_log) must be a list")

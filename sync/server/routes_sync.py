@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query, Response
 from sync.protocol import (
     DEFAULT_PULL_LIMIT,
     MAX_PULL_LIMIT,
+    REVIEW_STEP_PROTOCOL,
     UUID_PATTERN,
     DigestResponse,
     HistoryResponse,
@@ -20,7 +21,7 @@ from sync.protocol import (
     RecordVersion,
 )
 from sync.server import feed, history
-from sync.server.deps import ContextDep, PrincipalDep
+from sync.server.deps import ContextDep, PrincipalDep, ProtocolDep
 from sync.server.push import push as push_changes
 from sync.server.responses import SIGNED_IN, WITH_BODY, errors, json_answer
 
@@ -29,12 +30,15 @@ router = APIRouter(tags=["sync"])
 #: Feed positions are sequence numbers (64-bit in the database).
 _MAX_CURSOR = 2**62
 Cursor = Annotated[int, Query(ge=0, le=_MAX_CURSOR, description="Sequence of the last feed entry looked at")]
+#: What a push answer holds that clients before REVIEW_STEP_PROTOCOL do not know (they refuse it).
+_NEWER_PUSH_FIELDS = {"results": {"__all__": {"review"}}}
 
 
 @router.post("/sync/push", response_model=PushResponse, responses=errors(*SIGNED_IN, *WITH_BODY))
-def push(body: PushRequest, principal: PrincipalDep, context: ContextDep) -> Response:
+def push(body: PushRequest, principal: PrincipalDep, context: ContextDep, protocol: ProtocolDep) -> Response:
     """Apply local changes in order; each is accepted, a conflict, rejected, or kept as a proposal."""
-    return json_answer(push_changes(db=context.db, principal=principal, request=body))
+    answer = push_changes(db=context.db, principal=principal, request=body)
+    return json_answer(answer, exclude=None if protocol >= REVIEW_STEP_PROTOCOL else _NEWER_PUSH_FIELDS)
 
 
 @router.get("/sync/pull", response_model=PullResponse, responses=errors(*SIGNED_IN))

@@ -14,6 +14,8 @@ from pathlib import Path
 import requests
 
 BIN = Path(sys.executable).parent
+#: The checkout under test: its code runs in the processes, not whichever one the venv was installed from.
+ROOT = Path(__file__).resolve().parents[2]
 #: Argon2 at its cheapest: a sign-in costs well under a millisecond in tests.
 CHEAP_HASH = {
     "IMBIZO_ARGON2_TIME_COST": "1",
@@ -34,6 +36,8 @@ def server_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env.update(CHEAP_HASH)
     env.pop("IMBIZO_SERVER_DATA_DIR", None)
+    # A venv shared by several checkouts (git worktrees) points its scripts at one of them.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
     env.update(extra or {})
     return env
 

@@ -157,3 +157,40 @@ def test_an_overtaken_review_is_reported_apart_and_is_no_failure(tmp_path: Path)
         assert (overtaken["action"], overtaken["comment"]) == ("published", "")
         assert "your publication was not sent" in overtaken["reason"]
         assert json.loads(imbizo(tmp_path, "lee", "sync", "--json").stdout)["overtaken"] == []  # said once
+
+
+def test_a_review_of_what_another_returned_meanwhile_is_overtaken_not_refused(tmp_path: Path) -> None:
+    """lib returns a submission lin is publishing: lin's sync names lib and exits 0, not 3."""
+    from desktop.core.kinds import Kind
+    from desktop.core.records import Record, new_record_id
+    from desktop.paths import ProfilePaths
+    from desktop.session import Session
+
+    users = {"alice": ("staff", PASSWORD), "lib": ("librarian", PASSWORD), "lin": ("librarian", PASSWORD)}
+    with running_server(tmp_path / "server", users) as url:
+        for user in users:
+            assert imbizo(tmp_path, user, "login", url, user, stdin=PASSWORD + "\n").returncode == 0
+        with Session.open(ProfilePaths(tmp_path / "alice", "--data-dir")) as session:
+            record = Record(
+                id=new_record_id(), kind=Kind.CASE_STUDY, fields={"title": "Ward meetings"}, owner="alice"
+            )
+            session.save(record)
+        assert imbizo(tmp_path, "alice", "submit", record.id).returncode == 0
+        assert imbizo(tmp_path, "alice", "sync").returncode == 0
+        for user in ("lib", "lin"):
+            assert imbizo(tmp_path, user, "sync").returncode == 0
+        assert imbizo(tmp_path, "lib", "review", record.id, "--return", "Which wards?").returncode == 0
+        assert imbizo(tmp_path, "lib", "sync").returncode == 0
+        assert imbizo(tmp_path, "lin", "review", record.id, "--publish").returncode == 0
+
+        answer = imbizo(tmp_path, "lin", "sync", "--json")
+        assert answer.returncode == 0, answer.stdout + answer.stderr  # not 3: nothing was lost
+        report = json.loads(answer.stdout)
+        assert report["rejected"] == []
+        (overtaken,) = report["overtaken"]
+        assert (overtaken["id"], overtaken["by"], overtaken["action"]) == (record.id, "lib", "returned")
+        assert (
+            overtaken["comment"] == "Which wards?" and "your publication was not sent" in overtaken["reason"]
+        )
+        quiet = imbizo(tmp_path, "lin", "sync")
+        assert quiet.returncode == 0 and "Overtaken" not in quiet.stdout and "Refused" not in quiet.stdout

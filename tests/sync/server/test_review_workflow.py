@@ -10,12 +10,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import BaseModel, ConfigDict
 
-from sync.protocol import CommunityRole, Role, Status, Visibility
+from sync.protocol import PROTOCOL_HEADER, CommunityRole, PushOutcome, Role, Status, Visibility
 from sync.server.access import Access, Actor
 from sync.server.config import Settings
 from sync.server.review_log import check_review_log
-from tests.sync.server.helpers import User, add_membership, edited, login, version
+from tests.sync.server.helpers import User, add_membership, change_id, edited, login, version
 
 AT = "2026-12-02T10:00:00+00:00"
 
@@ -256,3 +257,92 @@ def test_the_history_is_for_those_who_may_read_the_record(client: TestClient) ->
     assert [(e["user"], e["action"]) for e in entries] == [("alice", "create")]
     assert entries[0]["at"].endswith("+00:00") and entries[0]["revision"] == draft["envelope"]["revision"]
     assert alice.request("GET", "/records/00000000-0000-4000-8000-000000000000/history").status_code == 404
+
+
+# -- a review overtaken by another librarian's return ------------------------------------------------
+
+
+class PushResult1(BaseModel):
+    """A push result as a protocol 1 client reads it: a field it does not know fails the answer."""
+
+    model_config = ConfigDict(extra="forbid")
+    change_id: str
+    outcome: PushOutcome
+    record: dict[str, Any] | None = None
+    code: str = ""
+    reason: str = ""
+
+
+class PushResponse1(BaseModel):
+    """A push answer as a protocol 1 client reads it."""
+
+    model_config = ConfigDict(extra="forbid")
+    results: list[PushResult1]
+
+
+def returned_under_review(client: TestClient) -> tuple[dict[str, Any], dict[str, Any]]:
+    """alice's submission as root (a second reviewer) read it, and lib's return of it meanwhile."""
+    alice, lib = login(client, "alice"), login(client, "lib")
+    submitted = alice.create(version(status="submitted", payload=payload(entry("submitted", "alice"))))
+    returned = accepted(change(lib, submitted, "returned", entry("returned", "lib", "Name the wards")))
+    return submitted, returned
+
+
+def test_a_review_of_what_another_librarian_returned_meanwhile_is_overtaken(client: TestClient) -> None:
+    submitted, _ = returned_under_review(client)
+    root = login(client, "root")
+    for status in ("published", "returned", "retired"):
+        result = change(root, submitted, status, entry(status, "root", "Fine by me"))
+        assert (result["outcome"], result["code"]) == ("rejected", "overtaken"), result
+        assert result["review"] == entry("returned", "lib", "Name the wards")
+        assert result["record"] is None  # root may not read it: nothing of its content
+        assert "lib returned this record first" in result["reason"]
+        assert "Name the wards" in result["reason"]
+    alice = login(client, "alice")  # the author reads it (lib and root no longer may)
+    history = alice.request("GET", f"/records/{submitted['envelope']['id']}/history").json()["entries"]
+    assert [(e["user"], e["action"]) for e in history] == [("alice", "create"), ("lib", "return")]
+
+
+def test_an_overtaken_change_is_answered_the_same_on_a_retry(client: TestClient) -> None:
+    submitted, _ = returned_under_review(client)
+    root = login(client, "root")
+    new = edited(submitted, status="published")
+    body = {
+        "changes": [
+            {"change_id": change_id(), "base_revision": submitted["envelope"]["revision"], "record": new}
+        ]
+    }
+    first, again = (root.request("POST", "/sync/push", json=body).json() for _ in range(2))
+    assert first == again and first["results"][0]["code"] == "overtaken"
+
+
+def test_an_older_client_gets_the_overtaken_refusal_without_the_field_it_does_not_know(
+    client: TestClient,
+) -> None:
+    submitted, _ = returned_under_review(client)
+    root = login(client, "root")
+    new = edited(submitted, status="published")
+    body = {
+        "changes": [
+            {"change_id": change_id(), "base_revision": submitted["envelope"]["revision"], "record": new}
+        ]
+    }
+    answer = root.request("POST", "/sync/push", json=body, headers={PROTOCOL_HEADER: "1"})
+    (result,) = answer.json()["results"]
+    assert "review" not in result and result["code"] == "overtaken"
+    PushResponse1.model_validate(answer.json())  # what a protocol 1 client parses
+
+
+def test_who_could_not_read_the_base_still_finds_no_such_record(client: TestClient) -> None:
+    submitted, _ = returned_under_review(client)
+    carol, root = login(client, "carol"), login(client, "root")
+    # Staff never read another's submission: the returned record is not there for them.
+    assert refused(change(carol, submitted, "submitted"), "not_found") == "there is no such record"
+    # A base the server never stored, or none: the librarian learns nothing either.
+    forged = edited(submitted, status="published")
+    for base in ("", "1-" + "0" * 32):
+        (result,) = root.push((forged, base))
+        assert refused(result, "not_found") == "there is no such record"
+    # A draft that was never in review: root never read it.
+    draft = login(client, "alice").create(version(payload=payload()))
+    assert refused(change(root, draft, "published", entry("published", "root")), "not_found")
