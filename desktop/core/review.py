@@ -219,6 +219,9 @@ def _not_allowed(record: Record, action: ReviewAction) -> str:
 
 #: The notification kind for an overtaken review action (stored by the sync, shown in the app).
 OVERTAKEN_NOTICE = "review_overtaken"
+#: The same, when the other reviewer took the record out of this person's sight (returned it to its
+#: authors), so the copy here is gone and the notification has no record to open.
+OVERTAKEN_GONE_NOTICE = "review_overtaken_gone"
 
 #: What each action is called in a sentence ("your return was not sent").
 ACTION_NOUNS: dict[ReviewAction, str] = {

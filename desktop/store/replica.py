@@ -42,6 +42,7 @@ from desktop.core.merge import merge_records, merge_sets
 from desktop.core.ports import AttachmentInfo
 from desktop.core.records import Record, revision_generation, utc_now
 from desktop.core.review import (
+    OVERTAKEN_GONE_NOTICE,
     OVERTAKEN_NOTICE,
     OvertakenReview,
     ReviewEntry,
@@ -328,7 +329,8 @@ class StoreReplica:
         base_files = {ref.sha256 for ref in base.attachments} if base is not None else set()
         own_files = {a.sha256 for a in t.attachments_of(session, record_id)}
         keep = shared is None or edited_beyond_review(shared, mine) or own_files != base_files
-        overtaken.extend(_note_overtaken(session, mine, steps))
+        notice_kind = OVERTAKEN_NOTICE if keep else OVERTAKEN_GONE_NOTICE
+        overtaken.extend(_note_overtaken(session, mine, steps, notice_kind=notice_kind))
         if not keep:
             t.remove_record(session, record_id)
             return Changes(deleted=(record_id,))
@@ -734,9 +736,14 @@ class StoreReplica:
 
 
 def _note_overtaken(
-    session: Session, theirs: Record, overtaken: Sequence[OvertakenReview]
+    session: Session,
+    theirs: Record,
+    overtaken: Sequence[OvertakenReview],
+    *,
+    notice_kind: str = OVERTAKEN_NOTICE,
 ) -> list[Overtaken]:
-    """Tell the person which of their review actions another reviewer overtook (and log why)."""
+    """Tell the person which of their review actions another reviewer overtook (and log why);
+    ``notice_kind`` is OVERTAKEN_GONE_NOTICE when the record is no longer here to open."""
     noted = []
     notices = []
     for item in overtaken:
@@ -747,7 +754,7 @@ def _note_overtaken(
             Overtaken(theirs.id, theirs.title, first.by, first.action.value, first.at, first.comment, reason)
         )
         key = f"{OVERTAKEN_NOTICE}:{theirs.id}:{item.mine.action.value}:{item.mine.at}"
-        notices.append(Notice(key, OVERTAKEN_NOTICE, theirs.id, theirs.id, theirs.title, first.by))
+        notices.append(Notice(key, notice_kind, theirs.id, theirs.id, theirs.title, first.by))
     add_notices(session, notices)
     return noted
 

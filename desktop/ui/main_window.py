@@ -493,9 +493,14 @@ class MainWindow(QMainWindow):
 
     def _on_notice_opened(self, record_id: str, kind: str) -> None:
         """A notification opens its question's thread, or the record a review of mine was about."""
-        from desktop.core.review import OVERTAKEN_NOTICE
+        from desktop.core.review import OVERTAKEN_GONE_NOTICE, OVERTAKEN_NOTICE
 
-        if kind == OVERTAKEN_NOTICE:
+        if kind == OVERTAKEN_GONE_NOTICE:
+            # Returned to its authors: this person may no longer read it, so there is nothing to open.
+            self.statusBar().showMessage(
+                self.tr("That record was returned to its authors; it is no longer in your profile."), 8000
+            )
+        elif kind == OVERTAKEN_NOTICE:
             self.open_record(record_id)
         else:
             self.open_question(record_id)

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.core.communities import ACCEPTED, ASKED_OF_ME, NEW_ANSWER, WITHDRAWN
-from desktop.core.review import OVERTAKEN_NOTICE
+from desktop.core.review import OVERTAKEN_GONE_NOTICE, OVERTAKEN_NOTICE
 from desktop.ui.icons import app_icon
 from desktop.ui.tasks import TaskManager
 
@@ -49,6 +49,11 @@ def notice_text(notice: StoredNotice) -> str:
             "Notifications",
             "Reviewed first · {who} reviewed “{title}” before your review reached the server: "
             "yours was not sent (the record's review history says what they did)",
+        ),
+        OVERTAKEN_GONE_NOTICE: QCoreApplication.translate(
+            "Notifications",
+            "Reviewed first · {who} returned “{title}” to its authors before your review reached "
+            "the server: yours was not sent, and the record is no longer in your profile",
         ),
     }
     return texts.get(notice.kind, "{title}").format(who=notice.actor or "?", title=notice.title)

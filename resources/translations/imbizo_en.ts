@@ -2956,6 +2956,10 @@ from “{title}”, due {date}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <source>That record was returned to its authors; it is no longer in your profile.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Loading the demo…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3142,6 +3146,10 @@ from “{title}”, due {date}</source>
     </message>
     <message>
         <source>Reviewed first · {who} reviewed “{title}” before your review reached the server: yours was not sent (the record&apos;s review history says what they did)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Reviewed first · {who} returned “{title}” to its authors before your review reached the server: yours was not sent, and the record is no longer in your profile</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -22,7 +22,7 @@ import pytest
 
 from desktop.core.kinds import Kind
 from desktop.core.records import Record, Status, new_record_id
-from desktop.core.review import OVERTAKEN_NOTICE, review_log
+from desktop.core.review import OVERTAKEN_GONE_NOTICE, OVERTAKEN_NOTICE, review_log
 from desktop.paths import ProfilePaths
 from desktop.session import Session
 from desktop.sync_service import SyncService
@@ -190,8 +190,8 @@ def test_a_review_of_what_another_returned_meanwhile_is_overtaken_not_refused(
     assert lin[1].status().pending == 0 and report.verified
     notices = lin[0].communities.notifications()
     assert {(n.kind, n.record_id, n.actor, n.title) for n in notices} == {
-        (OVERTAKEN_NOTICE, record_id, "lib", "Ward meetings")
-    }
+        (OVERTAKEN_GONE_NOTICE, record_id, "lib", "Ward meetings")
+    }  # a notice that says the record is gone, not one that offers to open it
     again = lin[1].sync()
     assert (again.pushed, again.overtaken, again.rejected) == (0, [], [])
     assert len(lin[0].communities.notifications()) == len(notices)

@@ -247,3 +247,33 @@ def test_the_queue_gives_the_record_text_the_height_and_files_a_strip(qtbot, ope
     detail.files_height = 0
     queue.restore_state(settings)
     assert 230 <= detail.files_height <= 250
+
+
+def test_a_review_overtaken_by_a_return_is_told_without_a_record_to_open(
+    qtbot: Any, open_window: Any, empty_profile: ProfilePaths
+) -> None:
+    """Another librarian returned the record first, so the copy here is gone: the notification
+    says so, and opening it says why nothing opens instead of an empty record page."""
+    from desktop.core.communities import Notice
+    from desktop.core.review import OVERTAKEN_GONE_NOTICE
+    from desktop.store.communities import add_notices
+
+    window = open_window(empty_profile)
+    notice = Notice(
+        "review_overtaken_gone:r1:published:1", OVERTAKEN_GONE_NOTICE, "r1", "r1", "Ward meetings", "lib"
+    )
+    with window.session.store._write_session("add a notice") as db:
+        add_notices(db, [notice])
+    window.notifications.refresh()
+    qtbot.waitUntil(lambda: window.notifications.unread == 1, timeout=WAIT_MS)
+    shown = window.notifications.open_list()
+    qtbot.waitUntil(lambda: shown.list.count() == 1, timeout=WAIT_MS)
+    text = shown.list.item(0).text()
+    assert text.startswith("Reviewed first · lib returned “Ward meetings” to its authors")
+    assert "no longer in your profile" in text
+    page_before = window.current_page()
+    shown.list.itemActivated.emit(shown.list.item(0))
+    assert "returned to its authors" in window.statusBar().currentMessage()
+    assert window.current_page() == page_before  # no empty record page
+    qtbot.waitUntil(lambda: window.notifications.unread == 0, timeout=WAIT_MS)
+    shown.close()
