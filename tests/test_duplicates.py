@@ -79,6 +79,7 @@ def test_issn_forms() -> None:
         "https://DIGITAL.gov:443/guides/mobile-principles/?utm_source=newsletter&utm_medium=email",
         "https://digital.gov/guides//mobile-principles/#top",
         "digital.gov/guides/mobile-principles/index.html",
+        "http://www.digital.gov/guides/mobile-principles/index.html/",  # bench_duplicates missed this
     ],
 )
 def test_url_forms_name_one_page(written: str) -> None:

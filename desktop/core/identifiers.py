@@ -92,7 +92,8 @@ def normalize_url(value: str) -> str:
         host = host[4:]
     if port is not None and str(port) != _DEFAULT_PORTS.get(parts.scheme.lower()):
         host = f"{host}:{port}"
-    path = re.sub(r"/{2,}", "/", parts.path)
+    # Slashes off first, so "/a/index.html/" is "/a" as "/a/index.html" is.
+    path = re.sub(r"/{2,}", "/", parts.path).rstrip("/")
     for index_page in ("/index.html", "/index.htm", "/index.php"):
         if path.lower().endswith(index_page):
             path = path[: -len(index_page)]
