@@ -25,12 +25,12 @@ from desktop.ui.review_widgets import ReviewCommentDialog
 #: (title in the corpus, author, days ago submitted, service area, community title)
 SUBMITTED = [
     ("Journey mapping", "thandi", 19, "Customer service", "Customer Experience"),
-    ("Usability testing", "sipho", 16, "Digital services", "Join the User Experience"),
-    ("Card sorting", "naledi", 12, "Digital services", "Join the User Experience"),
+    ("Usability testing", "sipho", 16, "Digital services", "User Experience"),
+    ("Card sorting", "naledi", 12, "Digital services", "User Experience"),
     ("Service blueprint", "thandi", 9, "Customer service", "Customer Experience"),
     ("Doing business in Spain", "pieter", 7, "Trade and investment", ""),
     ("Stakeholder and user interviews", "sipho", 4, "Digital services", ""),
-    ("Prototyping", "naledi", 2, "Digital services", "Join the User Experience"),
+    ("Prototyping", "naledi", 2, "Digital services", "User Experience"),
 ]
 RETURNED = (
     "Personas",
@@ -129,7 +129,7 @@ def run(app: QApplication, out: Path, workdir: Path, corpus_profile: Path | None
     page = _queue(shooter)
     _choose(shooter, page, ids["Journey mapping"])
     shooter.shot("queue")
-    page.community_filter.setCurrentIndex(page.community_filter.findText("Join the User Experience"))
+    page.community_filter.setCurrentIndex(page.community_filter.findText("User Experience"))
     wait_until(app, lambda: len(page.shown_items()) == 3, what="the community filter")
     _choose(shooter, page, ids["Card sorting"])
     shooter.shot("queue-community-filter")
