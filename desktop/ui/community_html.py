@@ -16,6 +16,7 @@ from PySide6.QtGui import QPalette
 
 from desktop.core.kinds import FieldType
 from desktop.ui.models import kind_label, muted_colour
+from desktop.ui.moments import moment_text
 from desktop.ui.record_html import ACCEPTED_GREEN, accepted_answer_html, format_value
 
 if TYPE_CHECKING:
@@ -155,7 +156,7 @@ def community_html(overview: CommunityOverview, palette: QPalette) -> str:
             for user, role in sorted(overview.server_members.items())
         )
         when = QCoreApplication.translate("CommunityView", "as of {day}").format(
-            day=overview.fetched_at[:16].replace("T", " ")
+            day=moment_text(overview.fetched_at)
         )
         parts.append(
             f"<tr><th align='left' valign='top'>{_x('Accounts on the server')}</th>"

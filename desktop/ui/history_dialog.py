@@ -8,13 +8,12 @@ runs on the write lane.
 from __future__ import annotations
 
 import html
-import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDateTime, QLocale, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -36,6 +35,7 @@ from desktop.core.kinds import field_specs
 from desktop.core.records import Record
 from desktop.core.review import REVIEW_LOG_FIELD, ReviewAction, ReviewEntry, review_log
 from desktop.ui.models import muted_colour
+from desktop.ui.moments import moment_text
 from desktop.ui.tasks import TaskManager
 
 if TYPE_CHECKING:  # SQLAlchemy and Whoosh load with the profile, after the window shows
@@ -140,24 +140,6 @@ def load_history(session: Session, record_id: str) -> list[HistoryEntry]:
             )
         )
     return entries
-
-
-#: A weekday in a locale's long date format, with the separator after it ("dddd, ").
-_WEEKDAY = re.compile(r"\s*dddd[,.]?\s*")
-
-
-def _local_time(iso: str) -> str:
-    """A moment as a person reads it, in their locale: "2 December 2026, 14:05" (as given when unreadable)."""
-    moment = QDateTime.fromString(iso, Qt.DateFormat.ISODate)
-    if not moment.isValid():
-        return iso
-    locale = QLocale()
-    day = _WEEKDAY.sub(" ", locale.dateFormat(QLocale.FormatType.LongFormat)).strip(" ,")
-    local = moment.toLocalTime()
-    return QCoreApplication.translate("HistoryDialog", "{date}, {time}").format(
-        date=locale.toString(local.date(), day),
-        time=locale.toString(local.time(), QLocale.FormatType.ShortFormat),
-    )
 
 
 def _value_html(value: str, cut_note: str) -> str:
@@ -308,7 +290,7 @@ class HistoryDialog(QDialog):
             what = self.tr("merged record “{title}”: {changes}").format(
                 title=entry.info.record.title or self.tr("(untitled)"), changes=what
             )
-        return headline, who, _local_time(when), what
+        return headline, who, moment_text(when), what
 
     def _fill_in_server_users(self) -> None:
         """Name who stored each version the list does not name yet, from the server's history."""
@@ -352,7 +334,7 @@ class HistoryDialog(QDialog):
                 "HistoryDialog", str(SERVER_ACTIONS.get(entry.action, entry.action))
             )
             rows.append(
-                f"<tr><td>{html.escape(_local_time(entry.at))}</td><td><b>{html.escape(entry.user)}</b></td>"
+                f"<tr><td>{html.escape(moment_text(entry.at))}</td><td><b>{html.escape(entry.user)}</b></td>"
                 f"<td>{html.escape(what)}</td></tr>"
             )
         heading = html.escape(self.tr("On the server: who did what, and when"))
@@ -387,7 +369,7 @@ class HistoryDialog(QDialog):
     def diff_html(self, entry: HistoryEntry) -> str:
         """The selected version's changes against its parent as an HTML table (all text escaped)."""
         muted = muted_colour(self.palette())
-        when = html.escape(_local_time(entry.info.saved_at))
+        when = html.escape(moment_text(entry.info.saved_at))
         parts = [f"<p style='color:{muted}'>{html.escape(self.tr('Saved'))} {when}</p>"]
         if not entry.changes:
             parts.append(f"<p>{html.escape(self.tr('Nothing changed in this version.'))}</p>")
@@ -421,7 +403,7 @@ class HistoryDialog(QDialog):
             self.tr(
                 "The record will get the content it had on {when}. "
                 "This is saved as a new version: nothing in its history is lost."
-            ).format(when=_local_time(entry.info.saved_at)),
+            ).format(when=moment_text(entry.info.saved_at)),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             QMessageBox.StandardButton.Cancel,
         )

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.core.communities import ACCEPTED, ASKED_OF_ME, NEW_ANSWER, WITHDRAWN
 from desktop.core.review import OVERTAKEN_GONE_NOTICE, OVERTAKEN_NOTICE
 from desktop.ui.icons import app_icon
+from desktop.ui.moments import moment_text
 from desktop.ui.tasks import TaskManager
 
 if TYPE_CHECKING:
@@ -103,8 +104,7 @@ class NotificationsList(QDialog):
         """Fill the list."""
         self.list.clear()
         for notice in notices:
-            when = notice.created_at[:16].replace("T", " ")
-            item = QListWidgetItem(f"{notice_text(notice)}\n{when} UTC")
+            item = QListWidgetItem(f"{notice_text(notice)}\n{moment_text(notice.created_at)}")
             item.setData(Qt.ItemDataRole.UserRole, (notice.id, notice.record_id, notice.kind))
             if not notice.read:
                 font = QFont(item.font())

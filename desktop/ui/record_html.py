@@ -20,7 +20,8 @@ from PySide6.QtGui import QPalette
 
 from desktop.core.kinds import FieldSpec, FieldType, Kind, field_specs
 from desktop.ui.models import kind_label, muted_colour
-from desktop.ui.review_html import local_time, review_history_html
+from desktop.ui.moments import moment_text
+from desktop.ui.review_html import review_history_html
 
 if TYPE_CHECKING:  # the session loads SQLAlchemy and Whoosh: after the window shows
     from desktop.core.communities import AcceptedAnswer
@@ -72,7 +73,7 @@ def format_value(type_: FieldType, value: Any) -> str:
             else QCoreApplication.translate("DetailView", "No")
         )
     if type_ is FieldType.DATE and "T" in str(value):
-        return html.escape(local_time(str(value)))  # a moment reads "2026-12-02 14:05", not ISO
+        return html.escape(moment_text(str(value)))  # a moment reads "2 December 2026, 14:05", not ISO
     if type_ is FieldType.RAW:
         return html.escape(
             QCoreApplication.translate("DetailView", "(original record kept, {n} characters)").format(

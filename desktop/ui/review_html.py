@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDateTime, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
 from desktop.core.records import Record
 from desktop.core.review import ReviewAction, ReviewEntry, review_log
+from desktop.ui.moments import moment_text
 
 _CONTEXT = "ReviewHistory"
 #: How each entry reads ("{who}" and "{when}" filled in).
@@ -28,17 +29,9 @@ def _t(text: str) -> str:
     return QCoreApplication.translate(_CONTEXT, text)
 
 
-def local_time(iso: str) -> str:
-    """An ISO 8601 moment as local date and time, "2026-12-02 14:05" (as given when unreadable)."""
-    moment = QDateTime.fromString(iso, Qt.DateFormat.ISODate)
-    if not moment.isValid():
-        return iso
-    return moment.toLocalTime().toString("yyyy-MM-dd HH:mm")
-
-
 def entry_text(entry: ReviewEntry) -> str:
-    """One entry as a sentence (plain text): "Returned by lib on 02/12/2026 10:00: add the costs"."""
-    text = _t(str(ENTRY_TEXTS[entry.action])).format(who=entry.by or "?", when=local_time(entry.at))
+    """One entry as a sentence (plain text): "Returned by lib on 2 December 2026, 10:00: add the costs"."""
+    text = _t(str(ENTRY_TEXTS[entry.action])).format(who=entry.by or "?", when=moment_text(entry.at))
     return f"{text}: {entry.comment}" if entry.comment else text
 
 
@@ -49,7 +42,7 @@ def review_history_html(record: Record, muted: str) -> str:
         return ""
     lines = []
     for entry in entries:
-        head = _t(str(ENTRY_TEXTS[entry.action])).format(who=entry.by or "?", when=local_time(entry.at))
+        head = _t(str(ENTRY_TEXTS[entry.action])).format(who=entry.by or "?", when=moment_text(entry.at))
         line = html.escape(head)
         if entry.comment:
             comment = html.escape(entry.comment).replace("\n", "<br>")

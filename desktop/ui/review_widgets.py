@@ -41,7 +41,8 @@ from desktop.core.review import (
     last_entry,
 )
 from desktop.ui.icons import app_icon
-from desktop.ui.review_html import entry_text, local_time
+from desktop.ui.moments import moment_text
+from desktop.ui.review_html import entry_text
 from desktop.ui.tasks import TaskManager
 
 if TYPE_CHECKING:
@@ -153,7 +154,7 @@ class ReviewBanner(QFrame):
         if record.status is Status.RETURNED:
             entry = last_entry(record, ReviewAction.RETURNED)
             who = entry.by if entry is not None else self.tr("a librarian")
-            when = local_time(entry.at) if entry is not None else ""
+            when = moment_text(entry.at) if entry is not None else ""
             self.heading.setText(self.tr("Returned to you by {who} on {when}").format(who=who, when=when))
             comment = entry.comment if entry is not None and entry.comment else self.tr("(no comment)")
             self.message.setText(
@@ -167,7 +168,7 @@ class ReviewBanner(QFrame):
             self.heading.setText(self.tr("Waiting for review"))
             if entry is not None:
                 submitted = self.tr("Submitted by {who} on {when}.").format(
-                    who=entry.by, when=local_time(entry.at)
+                    who=entry.by, when=moment_text(entry.at)
                 )
             else:
                 submitted = self.tr("Submitted.")
@@ -372,7 +373,7 @@ class ReturnedToYou(QWidget):
             title = record.title or self.tr("(untitled)")
             if entry is not None:
                 line = self.tr("Returned by {who} on {when}: “{comment}”").format(
-                    who=entry.by, when=local_time(entry.at), comment=entry.comment
+                    who=entry.by, when=moment_text(entry.at), comment=entry.comment
                 )
             else:
                 line = self.tr("Returned for changes")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDateTime, QLocale, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -19,18 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.models import kind_label
+from desktop.ui.moments import moment_cell
 from desktop.ui.tasks import TaskManager
 
 if TYPE_CHECKING:  # SQLAlchemy and Whoosh load with the profile, after the window shows
     from desktop.core.records import Record
     from desktop.session import Session
-
-
-def _local_time(iso: str) -> str:
-    moment = QDateTime.fromString(iso, Qt.DateFormat.ISODate)
-    if not moment.isValid():
-        return iso
-    return QLocale().toString(moment.toLocalTime(), QLocale.FormatType.ShortFormat)
 
 
 class TrashView(QWidget):
@@ -108,7 +102,7 @@ class TrashView(QWidget):
         for row, record in enumerate(self.records):
             title = QTableWidgetItem(record.title or self.tr("(untitled)"))
             title.setData(Qt.ItemDataRole.UserRole, record.id)
-            deleted = QTableWidgetItem(_local_time(record.updated_at))
+            deleted = QTableWidgetItem(moment_cell(record.updated_at))
             deleted.setData(Qt.ItemDataRole.ToolTipRole, record.updated_at)
             for column, item in enumerate((title, QTableWidgetItem(kind_label(record.kind)), deleted)):
                 self.table.setItem(row, column, item)

@@ -2376,11 +2376,6 @@ Try the demo knowledge base to see how records connect to the people who know ab
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>{date}, {time}</source>
-        <extracomment>A weekday in a locale&apos;s long date format, with the separator after it (&quot;dddd, &quot;).</extracomment>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
         <source>History</source>
         <extracomment>Emitted with the Changes after a version was restored. Emitted each time the list of versions has been (re)loaded.</extracomment>
         <translation type="unfinished"></translation>
@@ -3115,6 +3110,14 @@ from “{title}”, due {date}</source>
     </message>
     <message>
         <source>“{term}” ({scheme}) stays.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Moments</name>
+    <message>
+        <source>{date}, {time}</source>
+        <extracomment>A weekday in a locale&apos;s long date format, with the separator after it (&quot;dddd, &quot;).</extracomment>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -2,18 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
-
-def local_time(iso_utc: str) -> str:
-    """An ISO 8601 UTC time as local date and time ("2026-11-23 14:02"), or the text as given."""
-    try:
-        return datetime.fromisoformat(iso_utc).astimezone().strftime("%Y-%m-%d %H:%M:%S")
-    except ValueError:
-        return iso_utc
+from desktop.ui.moments import moment_text
 
 
 class RecoveryBanner(QFrame):
@@ -43,7 +35,7 @@ class RecoveryBanner(QFrame):
 
     def offer(self, updated_at: str, *, older_base: bool) -> None:
         """Show the banner for a working copy written at ``updated_at`` (UTC)."""
-        text = self.tr("Unsaved changes from {time} were recovered.").format(time=local_time(updated_at))
+        text = self.tr("Unsaved changes from {time} were recovered.").format(time=moment_text(updated_at))
         if older_base:
             text += " " + self.tr(
                 "They were made on an older version of this record: check them before saving."

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop.core.usage import OTHERS, Dashboard, SearchTerm, Series, UsedRecord
 from desktop.ui.charts import BarChart, BarRow, ChartCard, LineChart
 from desktop.ui.models import kind_label
+from desktop.ui.moments import moment_text
 from desktop.ui.tasks import TaskManager
 
 if TYPE_CHECKING:
@@ -201,7 +202,7 @@ class DashboardPage(QWidget):
             text = self.tr("Your own use over the last 12 months, as of the last sync ({when}).")
         else:
             text = self.tr("Use on this computer over the last 12 months (sign in and sync to see more).")
-        text = text.format(when=board.as_of[:16].replace("T", " "))
+        text = text.format(when=moment_text(board.as_of))
         if board.waiting:
             text += " " + self.tr("{n} uses wait for the next sync.").format(n=f"{board.waiting:,}")
         return text

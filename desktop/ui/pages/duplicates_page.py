@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDateTime, QLocale, QSettings, QSignalBlocker, Qt, Signal
+from PySide6.QtCore import QSettings, QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.models import kind_label, muted_colour
+from desktop.ui.moments import moment_cell
 from desktop.ui.pages.dismissals_panel import DismissalsPanel
 from desktop.ui.tasks import TaskManager
 
@@ -86,13 +87,6 @@ def _links_text(record: Record, targets: dict[str, Record]) -> str:
         target = targets.get(link.target_id)
         lines.append(f"{link.relation.value.replace('_', ' ')}: {target.title if target else link.target_id}")
     return "\n".join(lines)
-
-
-def _local_time(iso: str) -> str:
-    moment = QDateTime.fromString(iso, Qt.DateFormat.ISODate)
-    if not moment.isValid():
-        return iso
-    return QLocale().toString(moment.toLocalTime(), QLocale.FormatType.ShortFormat)
 
 
 def _highlight(palette: QPalette) -> QBrush:
@@ -734,7 +728,7 @@ class DuplicatesPage(QWidget):
         self.merge_log = list(entries)
         self.merges_table.setRowCount(len(self.merge_log))
         for row, entry in enumerate(self.merge_log):
-            when = QTableWidgetItem(_local_time(entry.merged_at))
+            when = QTableWidgetItem(moment_cell(entry.merged_at))
             when.setToolTip(self.tr("by {who}").format(who=entry.merged_by) if entry.merged_by else "")
             merged = QTableWidgetItem(entry.loser_title or entry.loser_id)
             into = QTableWidgetItem(entry.survivor_title or entry.survivor_id)
@@ -745,7 +739,7 @@ class DuplicatesPage(QWidget):
                 extra.append(self.tr("{n} files copied").format(n=entry.attachments))
             into.setToolTip(", ".join(extra))
             state = QTableWidgetItem(
-                self.tr("undone {when}").format(when=_local_time(entry.undone_at))
+                self.tr("undone {when}").format(when=moment_cell(entry.undone_at))
                 if entry.undone
                 else self.tr("merged")
             )

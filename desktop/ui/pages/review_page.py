@@ -32,7 +32,7 @@ from desktop.core.records import Relation
 from desktop.core.review import REVIEWABLE_KINDS, QueueFilter, QueueItem, service_areas
 from desktop.ui.detail_view import DetailView
 from desktop.ui.models import kind_label
-from desktop.ui.review_html import local_time
+from desktop.ui.moments import moment_cell
 from desktop.ui.tasks import TaskManager
 
 if TYPE_CHECKING:
@@ -343,7 +343,7 @@ class ReviewQueuePage(QWidget):
 
     def _row(self, item: QueueItem) -> QTreeWidgetItem:
         record = item.record
-        submitted = local_time(item.submitted_at) if item.submitted_at else ""
+        submitted = moment_cell(item.submitted_at) if item.submitted_at else ""
         status = self.tr("Returned") if item.returned is not None else self.tr("Submitted")
         title = record.title or self.tr("(untitled)")
         row = QTreeWidgetItem(self.table, [title, kind_label(record.kind), record.owner, submitted, status])
