@@ -115,28 +115,13 @@ def test_an_overtaken_review_is_reported_apart_and_is_no_failure(tmp_path: Path)
     """Two librarians act on one submission; the second's sync says who acted first and exits 0."""
     import jsonschema
 
-    from desktop.core.kinds import Kind
-    from desktop.core.records import Record, new_record_id
-    from desktop.paths import ProfilePaths
-    from desktop.session import Session
-
     users = {name: (role, PASSWORD) for name, role in [("alice", "staff"), ("lib", "librarian")]}
     users |= {"lin": ("librarian", PASSWORD), "lee": ("librarian", PASSWORD)}
     with running_server(tmp_path / "server", users) as url:
-        for user in users:
-            assert imbizo(tmp_path, user, "login", url, user, stdin=PASSWORD + "\n").returncode == 0
-        with Session.open(ProfilePaths(tmp_path / "alice", "--data-dir")) as session:
-            record = Record(
-                id=new_record_id(), kind=Kind.CASE_STUDY, fields={"title": "Ward meetings"}, owner="alice"
-            )
-            session.save(record)
-        assert imbizo(tmp_path, "alice", "submit", record.id).returncode == 0
-        assert imbizo(tmp_path, "alice", "sync").returncode == 0
-        for user in ("lib", "lin", "lee"):
-            assert imbizo(tmp_path, user, "sync").returncode == 0
-        assert imbizo(tmp_path, "lib", "review", record.id, "--publish").returncode == 0
-        assert imbizo(tmp_path, "lin", "review", record.id, "--return", "Which wards?").returncode == 0
-        assert imbizo(tmp_path, "lee", "review", record.id, "--publish").returncode == 0
+        record_id = _submitted_and_seen(tmp_path, url, users)
+        assert imbizo(tmp_path, "lib", "review", record_id, "--publish").returncode == 0
+        assert imbizo(tmp_path, "lin", "review", record_id, "--return", "Which wards?").returncode == 0
+        assert imbizo(tmp_path, "lee", "review", record_id, "--publish").returncode == 0
         assert imbizo(tmp_path, "lib", "sync").returncode == 0
 
         text = imbizo(tmp_path, "lin", "sync")
@@ -153,7 +138,7 @@ def test_an_overtaken_review_is_reported_apart_and_is_no_failure(tmp_path: Path)
         jsonschema.validate(report, schema)
         assert report["rejected"] == []
         (overtaken,) = report["overtaken"]
-        assert (overtaken["id"], overtaken["title"], overtaken["by"]) == (record.id, "Ward meetings", "lib")
+        assert (overtaken["id"], overtaken["title"], overtaken["by"]) == (record_id, "Ward meetings", "lib")
         assert (overtaken["action"], overtaken["comment"]) == ("published", "")
         assert "your publication was not sent" in overtaken["reason"]
         assert json.loads(imbizo(tmp_path, "lee", "sync", "--json").stdout)["overtaken"] == []  # said once
@@ -161,36 +146,44 @@ def test_an_overtaken_review_is_reported_apart_and_is_no_failure(tmp_path: Path)
 
 def test_a_review_of_what_another_returned_meanwhile_is_overtaken_not_refused(tmp_path: Path) -> None:
     """lib returns a submission lin is publishing: lin's sync names lib and exits 0, not 3."""
-    from desktop.core.kinds import Kind
-    from desktop.core.records import Record, new_record_id
-    from desktop.paths import ProfilePaths
-    from desktop.session import Session
-
     users = {"alice": ("staff", PASSWORD), "lib": ("librarian", PASSWORD), "lin": ("librarian", PASSWORD)}
     with running_server(tmp_path / "server", users) as url:
-        for user in users:
-            assert imbizo(tmp_path, user, "login", url, user, stdin=PASSWORD + "\n").returncode == 0
-        with Session.open(ProfilePaths(tmp_path / "alice", "--data-dir")) as session:
-            record = Record(
-                id=new_record_id(), kind=Kind.CASE_STUDY, fields={"title": "Ward meetings"}, owner="alice"
-            )
-            session.save(record)
-        assert imbizo(tmp_path, "alice", "submit", record.id).returncode == 0
-        assert imbizo(tmp_path, "alice", "sync").returncode == 0
-        for user in ("lib", "lin"):
-            assert imbizo(tmp_path, user, "sync").returncode == 0
-        assert imbizo(tmp_path, "lib", "review", record.id, "--return", "Which wards?").returncode == 0
+        record_id = _submitted_and_seen(tmp_path, url, users)
+        assert imbizo(tmp_path, "lib", "review", record_id, "--return", "Which wards?").returncode == 0
         assert imbizo(tmp_path, "lib", "sync").returncode == 0
-        assert imbizo(tmp_path, "lin", "review", record.id, "--publish").returncode == 0
+        assert imbizo(tmp_path, "lin", "review", record_id, "--publish").returncode == 0
 
         answer = imbizo(tmp_path, "lin", "sync", "--json")
         assert answer.returncode == 0, answer.stdout + answer.stderr  # not 3: nothing was lost
         report = json.loads(answer.stdout)
         assert report["rejected"] == []
         (overtaken,) = report["overtaken"]
-        assert (overtaken["id"], overtaken["by"], overtaken["action"]) == (record.id, "lib", "returned")
+        assert (overtaken["id"], overtaken["by"], overtaken["action"]) == (record_id, "lib", "returned")
         assert (
             overtaken["comment"] == "Which wards?" and "your publication was not sent" in overtaken["reason"]
         )
         quiet = imbizo(tmp_path, "lin", "sync")
         assert quiet.returncode == 0 and "Overtaken" not in quiet.stdout and "Refused" not in quiet.stdout
+
+
+def _submitted_and_seen(tmp_path: Path, url: str, users: dict[str, tuple[str, str]]) -> str:
+    """Everyone signs in with the command line; alice submits "Ward meetings" and syncs, then every
+    other user syncs, so each librarian has it in their queue. Returns its id."""
+    from desktop.core.kinds import Kind
+    from desktop.core.records import Record, new_record_id
+    from desktop.paths import ProfilePaths
+    from desktop.session import Session
+
+    for user in users:
+        assert imbizo(tmp_path, user, "login", url, user, stdin=PASSWORD + "\n").returncode == 0
+    with Session.open(ProfilePaths(tmp_path / "alice", "--data-dir")) as session:
+        record = Record(
+            id=new_record_id(), kind=Kind.CASE_STUDY, fields={"title": "Ward meetings"}, owner="alice"
+        )
+        session.save(record)
+    assert imbizo(tmp_path, "alice", "submit", record.id).returncode == 0
+    assert imbizo(tmp_path, "alice", "sync").returncode == 0
+    for user in users:
+        if user != "alice":
+            assert imbizo(tmp_path, user, "sync").returncode == 0
+    return record.id

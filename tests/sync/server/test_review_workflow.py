@@ -303,15 +303,20 @@ def test_a_review_of_what_another_librarian_returned_meanwhile_is_overtaken(clie
     assert [(e["user"], e["action"]) for e in history] == [("alice", "create"), ("lib", "return")]
 
 
-def test_an_overtaken_change_is_answered_the_same_on_a_retry(client: TestClient) -> None:
-    submitted, _ = returned_under_review(client)
-    root = login(client, "root")
+def publish_body(submitted: dict[str, Any]) -> dict[str, Any]:
+    """A push body publishing ``submitted`` as it was when it was submitted (its revision as base)."""
     new = edited(submitted, status="published")
-    body = {
+    return {
         "changes": [
             {"change_id": change_id(), "base_revision": submitted["envelope"]["revision"], "record": new}
         ]
     }
+
+
+def test_an_overtaken_change_is_answered_the_same_on_a_retry(client: TestClient) -> None:
+    submitted, _ = returned_under_review(client)
+    root = login(client, "root")
+    body = publish_body(submitted)
     first, again = (root.request("POST", "/sync/push", json=body).json() for _ in range(2))
     assert first == again and first["results"][0]["code"] == "overtaken"
 
@@ -321,12 +326,7 @@ def test_an_older_client_gets_the_overtaken_refusal_without_the_field_it_does_no
 ) -> None:
     submitted, _ = returned_under_review(client)
     root = login(client, "root")
-    new = edited(submitted, status="published")
-    body = {
-        "changes": [
-            {"change_id": change_id(), "base_revision": submitted["envelope"]["revision"], "record": new}
-        ]
-    }
+    body = publish_body(submitted)
     answer = root.request("POST", "/sync/push", json=body, headers={PROTOCOL_HEADER: "1"})
     (result,) = answer.json()["results"]
     assert "review" not in result and result["code"] == "overtaken"
