@@ -363,6 +363,7 @@ def measure(label: str, store_dir: Path, work: Path, per_record: int, seed: int)
             ):
                 first, median = _runs(fn, 3)
                 print(row(name, f"{first:,.1f}", f"{median:,.1f}"))
+            _summary_parts(db, people.librarian)
             service = UsageService(store)
             for name, summary in (("librarian", everyone), ("staff", own)):
                 store.set_meta(SUMMARY_KEY, summary.model_dump_json())
@@ -382,6 +383,28 @@ def measure(label: str, store_dir: Path, work: Path, per_record: int, seed: int)
             db.dispose()
     finally:
         store.close()
+
+
+def _summary_parts(db: Database, librarian: Principal) -> None:
+    """Where the librarian's summary spends its time: each part once, on one read connection."""
+    since = datetime.now(UTC) - usage.PERIOD
+    scope = [UsageEvent.at >= since]
+    with db.read_connection() as connection:
+        months: dict[Any, Any] = {}
+
+        def person_months() -> None:
+            months.update(usage.person_months(connection, since, None))
+
+        parts: list[tuple[str, Callable[[], object]]] = [
+            ("months, rollup + first", person_months),
+            ("most used records", lambda: usage._top_records(connection, scope, None)),
+            ("search terms and gaps", lambda: usage._search_terms(connection, scope, False)),
+            ("per community", lambda: usage._per_community(connection, months)),
+            ("per district", lambda: usage._per_district(connection, months)),
+            ("stale items", lambda: usage._stale(connection, since, None)),
+        ]
+        for name, fn in parts:
+            print(row(f"    librarian part: {name}", f"{timed_ms(fn):,.1f}", ""))
 
 
 _qt: dict[str, Any] = {}
