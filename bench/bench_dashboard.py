@@ -396,15 +396,15 @@ def _summary_parts(db: Database, librarian: Principal) -> None:
             months.update(usage.person_months(connection, since, None))
 
         parts: list[tuple[str, Callable[[], object]]] = [
-            ("months, rollup + first", person_months),
-            ("most used records", lambda: usage._top_records(connection, scope, None)),
-            ("search terms and gaps", lambda: usage._search_terms(connection, scope, False)),
+            ("months (rollup)", person_months),
+            ("most used", lambda: usage._top_records(connection, scope, None)),
+            ("terms and gaps", lambda: usage._search_terms(connection, scope, False)),
             ("per community", lambda: usage._per_community(connection, months)),
             ("per district", lambda: usage._per_district(connection, months)),
-            ("stale items", lambda: usage._stale(connection, since, None)),
+            ("stale", lambda: usage._stale(connection, since, None)),
         ]
         for name, fn in parts:
-            print(row(f"    librarian part: {name}", f"{timed_ms(fn):,.1f}", ""))
+            print(row(f"    part: {name}", f"{timed_ms(fn):,.1f}", ""))
 
 
 _qt: dict[str, Any] = {}

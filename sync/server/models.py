@@ -200,6 +200,8 @@ class UsageEvent(Base):
         Index("ix_usage_events_views", "kind", "record_id", "at", "user_id"),
         Index("ix_usage_events_terms", "kind", "query", "at", "user_id", "hits"),
         Index("ix_usage_events_period", "period", "at", "user_id", "kind", "hits"),
+        # Covering: the "this helped me" marks in time order (the latest of each person stands).
+        Index("ix_usage_events_marks", "kind", "at", "received_at", "user_id", "record_id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, case, exists, func, select
+from sqlalchemy import Table, and_, case, exists, func, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection
@@ -248,51 +248,83 @@ def standing_marks(rows: Iterable[tuple[int, str, str]]) -> Counter[str]:
 
 
 def _top_records(connection: Connection, scope: list[Any], user_id: int | None) -> list[p.UsageRecordCount]:
+    """The most used records: views in the period plus standing "this helped me" marks (weighted).
+
+    Views are counted per record first; how many different people viewed is counted only for the
+    records shown (a distinct count per record over every view was half of this part's time)."""
+    kind = _kind(user_id is not None)
     views = func.count()
-    people = func.count(func.distinct(UsageEvent.user_id))
     counted = {
-        record_id: (int(n), int(who))
-        for record_id, n, who in connection.execute(
-            select(UsageEvent.record_id, views, people)
-            .where(_kind(user_id is not None).in_(("view",)), *scope)
+        record_id: int(n)
+        for record_id, n in connection.execute(
+            select(UsageEvent.record_id, views)
+            .where(kind.in_(("view",)), *scope)
             .group_by(UsageEvent.record_id)
             .order_by(views.desc())
             .limit(VIEW_CANDIDATES)
         )
     }
     marks = select(UsageEvent.user_id, UsageEvent.record_id, UsageEvent.kind).where(
-        _kind(user_id is not None).in_(("helped", "unhelped"))
+        kind.in_(("helped", "unhelped"))
     )
     if user_id is not None:  # a mark stands until taken back, however old: not limited to the period
         marks = marks.where(UsageEvent.user_id == user_id)
     helped = standing_marks(connection.execute(marks.order_by(UsageEvent.at, UsageEvent.received_at)).all())
     missing = [record_id for record_id in helped if record_id not in counted]
     if missing:
-        counted.update(
-            (record_id, (int(n), int(who)))
-            for record_id, n, who in connection.execute(
-                select(UsageEvent.record_id, views, people)
-                .where(_kind(user_id is not None).in_(("view",)), UsageEvent.record_id.in_(missing), *scope)
-                .group_by(UsageEvent.record_id)
-            )
-        )
-    ids = set(counted) | set(helped)
+        counted.update(_view_counts(connection, kind, scope, missing))
 
     def score(record_id: str) -> tuple[int, int, str]:
-        n = counted.get(record_id, (0, 0))[0]
+        n = counted.get(record_id, 0)
         return (n + HELPED_WEIGHT * helped.get(record_id, 0), n, record_id)
 
-    ranked = sorted(ids, key=score, reverse=True)[: p.USAGE_TOP]
+    ranked = [r for r in sorted(set(counted) | set(helped), key=score, reverse=True) if _is_uuid(r)]
+    ranked = ranked[: p.USAGE_TOP]
+    people = _view_people(connection, kind, scope, ranked)
     return [
         p.UsageRecordCount(
             id=record_id,
-            views=counted.get(record_id, (0, 0))[0],
-            people=counted.get(record_id, (0, 0))[1],
+            views=counted.get(record_id, 0),
+            people=people.get(record_id, 0),
             helped=helped.get(record_id, 0),
         )
         for record_id in ranked
-        if _is_uuid(record_id)
     ]
+
+
+def _view_counts(
+    connection: Connection, kind: Any, scope: list[Any], record_ids: list[str]
+) -> dict[str, int]:
+    """Views in the period of each of ``record_ids`` (in chunks, as the IN list may be long)."""
+    counts: dict[str, int] = {}
+    for start in range(0, len(record_ids), _CHUNK):
+        chunk = record_ids[start : start + _CHUNK]
+        counts.update(
+            (record_id, int(n))
+            for record_id, n in connection.execute(
+                select(UsageEvent.record_id, func.count())
+                .where(kind.in_(("view",)), UsageEvent.record_id.in_(chunk), *scope)
+                .group_by(UsageEvent.record_id)
+            )
+        )
+    return counts
+
+
+def _view_people(
+    connection: Connection, kind: Any, scope: list[Any], record_ids: list[str]
+) -> dict[str, int]:
+    """How many different people viewed each of ``record_ids`` in the period."""
+    if not record_ids:
+        return {}
+    people = func.count(func.distinct(UsageEvent.user_id))
+    return {
+        record_id: int(n)
+        for record_id, n in connection.execute(
+            select(UsageEvent.record_id, people)
+            .where(kind.in_(("view",)), UsageEvent.record_id.in_(record_ids), *scope)
+            .group_by(UsageEvent.record_id)
+        )
+    }
 
 
 def _kind(own: bool) -> Any:
@@ -316,7 +348,10 @@ def _is_uuid(value: str) -> bool:
 def _search_terms(
     connection: Connection, scope: list[Any], own: bool
 ) -> tuple[list[p.UsageTerm], list[p.UsageTerm]]:
-    """The most searched terms and the gaps (terms that found nothing), with the privacy rule."""
+    """The most searched terms and the gaps (terms that found nothing), with the privacy rule.
+
+    One grouping of the period's searches serves both lists (each had its own, and grouping
+    hundreds of thousands of searches with two distinct counts was the cost of this part)."""
     searches = func.count()
     people = func.count(func.distinct(UsageEvent.user_id))
     zero = func.sum(case((UsageEvent.hits == 0, 1), else_=0))
@@ -326,19 +361,21 @@ def _search_terms(
         .where(_kind(own).in_(("search",)), *scope)
         .group_by(UsageEvent.query)
     )
-    top = grouped if own else grouped.having(people >= MIN_PEOPLE)
-    gaps = grouped.having(zero > 0) if own else grouped.having(zero_people >= MIN_PEOPLE)
+    if not own:  # only terms that at least MIN_PEOPLE people searched (or found nothing for) leave here
+        grouped = grouped.having(or_(people >= MIN_PEOPLE, zero_people >= MIN_PEOPLE))
+    rows = [
+        (str(term), int(n), int(who), int(z or 0), int(zp))
+        for term, n, who, z, zp in connection.execute(grouped)
+    ]
+    shown = rows if own else [r for r in rows if r[2] >= MIN_PEOPLE]
+    lacking = [r for r in rows if r[3] > 0] if own else [r for r in rows if r[4] >= MIN_PEOPLE]
     terms = [
-        p.UsageTerm(term=term, searches=int(n), people=int(who), zero_hits=int(z or 0))
-        for term, n, who, z, _ in connection.execute(
-            top.order_by(searches.desc(), UsageEvent.query).limit(p.USAGE_TOP)
-        )
+        p.UsageTerm(term=term, searches=n, people=who, zero_hits=z)
+        for term, n, who, z, _ in sorted(shown, key=lambda r: (-r[1], r[0]))[: p.USAGE_TOP]
     ]
     found_nothing = [
-        p.UsageTerm(term=term, searches=int(n), people=int(zp), zero_hits=int(z or 0))
-        for term, n, _, z, zp in connection.execute(
-            gaps.order_by(zero.desc(), UsageEvent.query).limit(p.USAGE_TOP)
-        )
+        p.UsageTerm(term=term, searches=n, people=zp, zero_hits=z)
+        for term, n, _, z, zp in sorted(lacking, key=lambda r: (-r[3], r[0]))[: p.USAGE_TOP]
     ]
     return terms, found_nothing
 
