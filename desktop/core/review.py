@@ -246,24 +246,21 @@ class OvertakenReview:
     def reason(self, title: str) -> str:
         """Why the action was not sent: who acted first (with their comment) and the person's own
         comment, so none is lost."""
-        when = self.first.at[:16].replace("T", " ")
-        theirs = f", saying “{self.first.comment}”" if self.first.comment else ""
         said = f' Your comment was: "{self.mine.comment}"' if self.mine.comment else ""
-        return (
-            f"{self.first.by} {self.first.action.value} “{title}” first ({when} UTC{theirs}): "
-            f"your {ACTION_NOUNS[self.mine.action]} was not sent.{said}"
-        )
+        return f"{acted_first(self.first, title)}: your {ACTION_NOUNS[self.mine.action]} was not sent.{said}"
+
+
+def acted_first(first: ReviewEntry, title: str) -> str:
+    """Who moved the record first, when and what they said: 'lib returned “T” first (… UTC, saying “…”)'."""
+    when = first.at[:16].replace("T", " ")
+    theirs = f", saying “{first.comment}”" if first.comment else ""
+    return f"{first.by} {first.action.value} “{title}” first ({when} UTC{theirs})"
 
 
 def overtaken_edit_reason(first: ReviewEntry, title: str) -> str:
     """Why changes that were no review action were not sent: another reviewer took the record back
     to its authors first (they are kept on this computer only)."""
-    when = first.at[:16].replace("T", " ")
-    theirs = f", saying “{first.comment}”" if first.comment else ""
-    return (
-        f"{first.by} {first.action.value} “{title}” first ({when} UTC{theirs}): "
-        "your changes were not sent; they are kept on this computer only."
-    )
+    return f"{acted_first(first, title)}: your changes were not sent; they are kept on this computer only."
 
 
 def own_steps_since(base: Record | None, mine: Record) -> list[ReviewEntry]:

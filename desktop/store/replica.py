@@ -749,12 +749,9 @@ def _note_overtaken(
     for item in overtaken:
         reason = item.reason(theirs.title)
         logger.info("review of %s overtaken: %s", theirs.id, reason)
-        first = item.first
-        noted.append(
-            Overtaken(theirs.id, theirs.title, first.by, first.action.value, first.at, first.comment, reason)
-        )
+        noted.append(_overtaken_item(theirs, item.first, reason))
         key = f"{OVERTAKEN_NOTICE}:{theirs.id}:{item.mine.action.value}:{item.mine.at}"
-        notices.append(Notice(key, notice_kind, theirs.id, theirs.id, theirs.title, first.by))
+        notices.append(Notice(key, notice_kind, theirs.id, theirs.id, theirs.title, item.first.by))
     add_notices(session, notices)
     return noted
 
@@ -764,7 +761,12 @@ def _note_edits_overtaken(session: Session, mine: Record, first: ReviewEntry, re
     logger.info("changes of %s overtaken: %s", mine.id, reason)
     key = f"{OVERTAKEN_NOTICE}:{mine.id}:edited:{first.at}"
     add_notices(session, [Notice(key, OVERTAKEN_NOTICE, mine.id, mine.id, mine.title, first.by)])
-    return Overtaken(mine.id, mine.title, first.by, first.action.value, first.at, first.comment, reason)
+    return _overtaken_item(mine, first, reason)
+
+
+def _overtaken_item(record: Record, first: ReviewEntry, reason: str) -> Overtaken:
+    """The sync report's line for ``record``: another person's ``first`` step came before it."""
+    return Overtaken(record.id, record.title, first.by, first.action.value, first.at, first.comment, reason)
 
 
 def _overtaking_entry(result: p.PushResult) -> ReviewEntry | None:

@@ -66,12 +66,18 @@ def submitted_case(alice: Client, title: str) -> str:
     return record.id
 
 
-def returned_by_lib(make_client: Callable[[str], Client], title: str) -> tuple[str, Client, Client]:
-    """alice's submission, read by lib and lin; lib returns it (and syncs) before lin's review."""
+def in_both_queues(make_client: Callable[[str], Client], title: str) -> tuple[str, Client, Client, Client]:
+    """alice's submission ``title``, synced to lib's and lin's profiles; (id, alice, lib, lin)."""
     alice, lib, lin = make_client("alice"), make_client("lib"), make_client("lin")
     record_id = submitted_case(alice, title)
     lib[1].sync()
     lin[1].sync()
+    return record_id, alice, lib, lin
+
+
+def returned_by_lib(make_client: Callable[[str], Client], title: str) -> tuple[str, Client, Client]:
+    """alice's submission, read by lib and lin; lib returns it (and syncs) before lin's review."""
+    record_id, alice, lib, lin = in_both_queues(make_client, title)
     lib[0].review(record_id, "returned", "Which wards, and how often?")
     assert lib[1].sync().rejected == []
     return record_id, alice, lin
@@ -84,10 +90,7 @@ def server_history(service: SyncService, record_id: str) -> list[tuple[str, str]
 
 
 def test_the_second_review_is_refused_naming_who_acted_first(make_client: Callable[[str], Client]) -> None:
-    alice, lib, lin = make_client("alice"), make_client("lib"), make_client("lin")
-    record_id = submitted_case(alice, "Ward meetings")
-    lib[1].sync()
-    lin[1].sync()
+    record_id, alice, lib, lin = in_both_queues(make_client, "Ward meetings")
     lib[0].review(record_id, "published")
     lin[0].review(record_id, "returned", "Which wards, and how often?")
     assert lib[1].sync().overtaken == []
@@ -128,10 +131,7 @@ def test_the_second_review_is_refused_naming_who_acted_first(make_client: Callab
 def test_a_later_action_that_still_applies_is_merged_after_the_first_reviewers(
     make_client: Callable[[str], Client],
 ) -> None:
-    alice, lib, lin = make_client("alice"), make_client("lib"), make_client("lin")
-    record_id = submitted_case(alice, "Clinic tickets")
-    lib[1].sync()
-    lin[1].sync()
+    record_id, _alice, lib, lin = in_both_queues(make_client, "Clinic tickets")
     lib[0].review(record_id, "published")
     lib[1].sync()
     # Offline, lin publishes it too, then retires it (the clinic closed).
@@ -231,10 +231,7 @@ def test_a_return_of_what_another_retired_meanwhile_is_merged_as_overtaken(
     make_client: Callable[[str], Client],
 ) -> None:
     """A retired record stays visible to librarians: the late return is a conflict that merges."""
-    alice, lib, lin = make_client("alice"), make_client("lib"), make_client("lin")
-    record_id = submitted_case(alice, "Water points")
-    lib[1].sync()
-    lin[1].sync()
+    record_id, _alice, lib, lin = in_both_queues(make_client, "Water points")
     lib[0].review(record_id, "published")
     lib[0].review(record_id, "retired", "Replaced by the district map.")
     lib[1].sync()
