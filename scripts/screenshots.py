@@ -121,7 +121,9 @@ class Shooter:
         if page.model.rowCount():
             page.select_row(min(row, page.model.rowCount() - 1))
             wanted = page.current_record_id()
-            wait_until(self.app, lambda: page.detail.record_id == wanted, what=f"a record on {key}")
+            # A page with its own view beside the list (Communities) says what it shows.
+            shown = getattr(page, "shown_id", lambda: page.detail.record_id)
+            wait_until(self.app, lambda: shown() == wanted, what=f"a record on {key}")
 
     def open_record(self, record_id: str) -> None:
         """Open a record on its own page."""

@@ -42,6 +42,15 @@ class CommunitiesPage(RecordListPage):
         self.thread_view.record_requested.connect(self._on_thread_record_requested)
         self.thread_view.changed.connect(self.records_changed)
 
+    def shown_id(self) -> str:
+        """The community or question shown beside the list, once it has loaded ("" before)."""
+        shown = self.right.currentWidget()
+        if shown is self.community_view and self.community_view.overview is not None:
+            return self.community_view.overview.record.id
+        if shown is self.thread_view and self.thread_view.current is not None:
+            return self.thread_view.current.question.id
+        return self.detail.record_id or ""
+
     def _sync_service(self) -> SyncService | None:
         sync_ui: Any = getattr(self.window(), "sync_ui", None)
         return sync_ui.controller.service if sync_ui is not None else None
